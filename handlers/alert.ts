@@ -1,0 +1,143 @@
+/**
+ * The shape of one element of a SparkPost alert webhook delivery, as a superstruct schema.
+ *
+ * Two shapes are accepted: the documented one (`threshold_evaluator`, `incident_id`) and the one seen in real
+ * deliveries (`evaluator`, no `incident_id`, `filters: {}` for the account overall, unrounded values).
+ *
+ * The schema is built by a function, never held at module scope: the Lambda serializer cannot capture a Struct,
+ * so the handler factory builds it once per cold start.
+ */
+import {
+    Infer,
+    StructError,
+    define,
+    enums,
+    integer,
+    min,
+    optional,
+    pattern,
+    refine,
+    size,
+    string,
+    type,
+} from "superstruct";
+
+export const METRICS = [
+    "health_score",
+    "block_bounce_rate",
+    "hard_bounce_rate",
+    "soft_bounce_rate",
+    "injection_count",
+    "monthly_sending_limit",
+    "blocklist",
+] as const;
+
+/** Unknown metrics are accepted, but the name becomes an S3 key segment and a partition value: keep it tame. */
+const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** ISO-8601 date-time with a zone, as SparkPost sends it (`2019-06-01T14:48:00.000Z`). */
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** True when `text` is an ISO-8601 timestamp that names a real instant (no February 30th, no hour 25). */
+export function isRealTimestamp(text: string): boolean {
+    const match = ISO_TIMESTAMP.exec(text);
+    if (!match) return false;
+    const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return (
+        month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth &&
+        hour <= 23 && minute <= 59 && second <= 59 &&
+        !Number.isNaN(Date.parse(text))
+    );
+}
+
+export function createAlertStruct() {
+    const finiteNumber = define<number>(
+        "finite number",
+        (value) => (typeof value === "number" && Number.isFinite(value)) || `Expected a finite number, but received ${describe(value)}`,
+    );
+
+    const evaluator = refine(
+        type({
+            operator: optional(enums(["gt", "lt"])),
+            source: optional(enums(["raw", "day_over_day", "week_over_week"])),
+            value: optional(finiteNumber),
+        }),
+        "complete evaluator",
+        (e) => {
+            const present = [e.operator, e.source, e.value].filter((field) => field !== undefined).length;
+            return present === 0 || present === 3 ||
+                "Expected operator, source and value together (or an empty evaluator for blocklist alerts)";
+        },
+    );
+
+    const filters = type({
+        subaccount_id: optional(min(integer(), 0)),
+        ip_pool: optional(string()),
+        mailbox_provider: optional(string()),
+        sending_domain: optional(string()),
+        sending_ip: optional(string()),
+        blocklist_provider: optional(string()),
+        blocklist_resource: optional(string()),
+    });
+
+    const element = type({
+        alert_id: min(integer(), 1),
+        incident_id: optional(min(integer(), 1)),
+        name: size(string(), 1, 1024),
+        metric: pattern(string(), METRIC_NAME),
+        triggered_value: finiteNumber,
+        triggered_at: refine(string(), "timestamp", (text) =>
+            isRealTimestamp(text) || `Expected an ISO-8601 timestamp such as 2019-06-01T14:48:00.000Z, but received ${describe(text)}`),
+        threshold_evaluator: optional(evaluator),
+        evaluator: optional(evaluator),
+        filters,
+    });
+
+    return refine(element, "health score range", (alert) => {
+        const source = (alert.threshold_evaluator ?? alert.evaluator)?.source;
+        if (alert.metric === "health_score" && source === "raw" && (alert.triggered_value < 0 || alert.triggered_value > 100)) {
+            return {
+                path: ["triggered_value"],
+                message: `Expected a health score between 0 and 100, but received ${alert.triggered_value}`,
+            };
+        }
+        return true;
+    });
+}
+
+export type AlertStruct = ReturnType<typeof createAlertStruct>;
+export type Alert = Infer<AlertStruct>;
+export type Evaluator = NonNullable<Alert["evaluator"]>;
+
+/** One reason an element was rejected: where (`[3].filters.subaccount_id`) and what. */
+export interface ElementError {
+    index: number;
+    path: string;
+    message: string;
+}
+
+export type Validated = { ok: true; alert: Alert } | { ok: false; errors: ElementError[] };
+
+/** Validates one element of the delivery array; `index` is its position, used in every error path. */
+export function validateAlert(struct: AlertStruct, value: unknown, index: number): Validated {
+    const [error, alert] = struct.validate(value);
+    if (alert !== undefined) return { ok: true, alert };
+    return { ok: false, errors: describeFailures(error!, index) };
+}
+
+function describeFailures(error: StructError, index: number): ElementError[] {
+    return error.failures().map((failure) => ({
+        index,
+        path: elementPath(index, failure.path.map(String)),
+        message: failure.message,
+    }));
+}
+
+export function elementPath(index: number, keys: readonly string[]): string {
+    return [`[${index}]`, ...keys].join(".");
+}
+
+function describe(value: unknown): string {
+    return typeof value === "string" ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,41 @@
+/** Small, pure helpers for batched writes: chunking, bounded concurrency and retry delays. */
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+    const chunks: T[][] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+    return chunks;
+}
+
+/**
+ * Runs `task` over `items` with at most `limit` in flight, and resolves with the results in input order.
+ * The first failure rejects the whole run (tasks already started are left to finish).
+ */
+export async function mapWithConcurrency<T, R>(
+    items: readonly T[],
+    limit: number,
+    task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await task(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+/**
+ * Exponential backoff with full jitter (a random delay between 0 and min(cap, base * 2^attempt)), the
+ * strategy AWS recommends for retrying throttled batch writes.
+ */
+export function backoffDelayMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+    return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+export function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,89 @@
+/**
+ * Where things live: S3 key prefixes and the DynamoDB table's keys, indexes and TTL attribute.
+ *
+ * This is the single definition that the receiver, the local stack and the Pulumi components share,
+ * so that what the handler writes is what the infrastructure provisions and the data lake reads.
+ * Everything here is plain data or a pure function: the Lambda serializer captures it freely.
+ */
+
+/** Top-level prefixes of the bucket. IAM grants `s3:PutObject` on exactly these. */
+export const bucketPrefixes = {
+    /** Every request body byte for byte, written before anything else can fail. */
+    raw: "raw/",
+    /** Valid records as newline-delimited JSON, Hive-partitioned by metric and day for the Glue crawler. */
+    alerts: "alerts/",
+    /** Rejected elements and unparseable bodies, with the errors that rejected them. */
+    rejected: "rejected/",
+} as const;
+
+/** The Hive partition columns of the alerts/ prefix, in key order. The Glue table and DuckDB read these. */
+export const lakePartitionKeys = ["metric", "dt"] as const;
+
+/** `YYYY-MM-DD` of an instant, in UTC. */
+export function utcDay(isoOrDate: string | Date): string {
+    const iso = typeof isoOrDate === "string" ? isoOrDate : isoOrDate.toISOString();
+    return iso.slice(0, 10);
+}
+
+export function rawObjectKey(deliveryId: string, receivedAt: Date): string {
+    return `${bucketPrefixes.raw}dt=${utcDay(receivedAt)}/${deliveryId}.json`;
+}
+
+export function lakeObjectKey(metric: string, day: string, deliveryId: string): string {
+    return `${bucketPrefixes.alerts}metric=${metric}/dt=${day}/${deliveryId}.ndjson`;
+}
+
+export function rejectedObjectKey(deliveryId: string, receivedAt: Date): string {
+    return `${bucketPrefixes.rejected}dt=${utcDay(receivedAt)}/${deliveryId}.json`;
+}
+
+/**
+ * The DynamoDB table. One table, two kinds of item:
+ *
+ * - history: `pk = HISTORY#<metric>#<subaccount_id>`, `sk = <triggered_at>#<record_id>`, with `expires_at`
+ *   for TTL. One subaccount's history over a date range is one Query with `sk BETWEEN`.
+ * - latest: `pk = LATEST#<metric>`, `sk = SUBACCOUNT#<subaccount_id>[#<other filters>]`, no TTL, replaced only
+ *   by a newer `triggered_at`. The latest record of every subaccount for a metric is one Query on `pk`.
+ *
+ * Both carry `record_id`, indexed by {@link recordIdIndex}, so a record is found by id with one Query.
+ */
+export const tableSchema = {
+    hashKey: "pk",
+    rangeKey: "sk",
+    ttlAttribute: "expires_at",
+    attributes: [
+        { name: "pk", type: "S" },
+        { name: "sk", type: "S" },
+        { name: "record_id", type: "S" },
+    ],
+    globalSecondaryIndexes: [
+        { name: "record_id-index", hashKey: "record_id", projectionType: "ALL" },
+    ],
+} as const;
+
+export const recordIdIndex = tableSchema.globalSecondaryIndexes[0].name;
+
+export function historyPartitionKey(metric: string, subaccountId: number): string {
+    return `HISTORY#${metric}#${subaccountId}`;
+}
+
+/** Sort keys of history items start with the ISO timestamp, so string order is time order. */
+export function historySortKey(triggeredAt: string, recordId: string): string {
+    return `${triggeredAt}#${recordId}`;
+}
+
+export function latestPartitionKey(metric: string): string {
+    return `LATEST#${metric}`;
+}
+
+/**
+ * One latest entry per series: the subaccount, plus any other filters (ip_pool, sending_domain, ...) so that a
+ * facet's alert does not overwrite the subaccount's own score.
+ */
+export function latestSortKey(subaccountId: number, filters: Record<string, unknown>): string {
+    const facets = Object.keys(filters)
+        .filter((key) => key !== "subaccount_id")
+        .sort()
+        .map((key) => `${key}=${JSON.stringify(filters[key])}`);
+    return [`SUBACCOUNT#${subaccountId}`, ...facets].join("#");
+}

@@ -1,0 +1,180 @@
+/**
+ * The webhook receiver: one HTTP request in, one HTTP response out, the delivery stored in between.
+ *
+ * The same function serves Lambda (behind the ALB, an HTTP API or a Function URL) and the local stack; only the
+ * storage's clients differ.
+ */
+import { createAlertStruct } from "./alert";
+import { checkSize, parseBody } from "./body";
+import { deliveryIdOf } from "./ids";
+import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
+import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "./layout";
+import { Logger, jsonLogger } from "./logger";
+import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toNdjson } from "./records";
+import type { DeliveryStorage } from "./storage";
+import { createTokenMatcher, redactPath } from "./token";
+
+export interface ReceiverOptions {
+    storage: DeliveryStorage;
+    /** The secret path segment of `POST /hooks/<token>`, and the one it replaces while a rotation is under way. */
+    token: string;
+    previousToken?: string;
+    now?: () => Date;
+    logger?: Logger;
+}
+
+/** How many element errors a response lists; all of them are kept under rejected/. */
+export const MAX_ERRORS_IN_RESPONSE = 50;
+
+const JSON_CONTENT_TYPE = "application/json";
+const NDJSON_CONTENT_TYPE = "application/x-ndjson";
+const NOT_FOUND = { message: "Not Found" };
+
+export type Receiver = (request: HttpRequest) => Promise<HttpResponse>;
+
+export function createReceiver(options: ReceiverOptions): Receiver {
+    const struct = createAlertStruct();
+    const tokens = createTokenMatcher(options.token, options.previousToken);
+    const now = options.now ?? (() => new Date());
+    const logger = options.logger ?? jsonLogger();
+    const { storage } = options;
+
+    return async function receive(request: HttpRequest): Promise<HttpResponse> {
+        const started = Date.now();
+        const response = await handle(request);
+        logger.info("request", {
+            method: request.method,
+            path: redactPath(request.path),
+            status: response.statusCode,
+            bytes: request.body.byteLength,
+            duration_ms: Date.now() - started,
+        });
+        return response;
+    };
+
+    async function handle(request: HttpRequest): Promise<HttpResponse> {
+        // Anything but the hook path with a valid token looks the same from outside: nothing to probe.
+        if (request.method !== "POST" || !tokens.matchesPath(request.path)) return jsonResponse(404, NOT_FOUND);
+
+        const contentTypeProblem = checkContentType(request.headers["content-type"]);
+        if (contentTypeProblem) return jsonResponse(415, { message: contentTypeProblem });
+        const sizeProblem = checkSize(request.body);
+        if (sizeProblem) return jsonResponse(sizeProblem.status, { message: sizeProblem.message });
+
+        const deliveryId = deliveryIdOf(request.body);
+        const receivedAt = now();
+        const rawKey = rawObjectKey(deliveryId, receivedAt);
+
+        // SparkPost never retries: archive the bytes before anything else can fail.
+        try {
+            await storage.putObject(rawKey, request.body, JSON_CONTENT_TYPE);
+        } catch (err) {
+            logger.error("raw archive failed; the delivery is lost unless SparkPost is asked to resend it", {
+                delivery_id: deliveryId,
+                error: describeError(err),
+            });
+            return jsonResponse(503, { delivery_id: deliveryId, message: "the delivery could not be stored; nothing was kept" });
+        }
+
+        const context = { deliveryId, receivedAt };
+        const parsed = parseBody(request.body);
+        const interpretation = parsed.ok
+            ? interpretDelivery(parsed.value, struct, context)
+            : ({ kind: "not-alerts", message: parsed.problem.message } as const);
+
+        if (interpretation.kind === "not-alerts") {
+            const warnings = await store(context, rawKey, [], [], interpretation.message);
+            return jsonResponse(400, {
+                delivery_id: deliveryId,
+                message: interpretation.message,
+                ...(warnings.length > 0 ? { warnings } : {}),
+            });
+        }
+
+        const { records, rejected } = interpretation;
+        const warnings = await store(context, rawKey, records, rejected);
+        const errors = rejected.flatMap((element) => element.errors);
+        logger.info("delivery stored", {
+            delivery_id: deliveryId,
+            accepted: records.length,
+            rejected: rejected.length,
+            ...(warnings.length > 0 ? { warnings } : {}),
+        });
+        if (records.length === 0) {
+            const message = rejected.length === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
+            return jsonResponse(422, { delivery_id: deliveryId, message, accepted: 0, rejected: rejected.length, errors: errors.slice(0, MAX_ERRORS_IN_RESPONSE) });
+        }
+        return jsonResponse(200, {
+            delivery_id: deliveryId,
+            accepted: records.length,
+            rejected: rejected.length,
+            errors: errors.slice(0, MAX_ERRORS_IN_RESPONSE),
+            ...(errors.length > MAX_ERRORS_IN_RESPONSE ? { errors_truncated: errors.length - MAX_ERRORS_IN_RESPONSE } : {}),
+            ...(warnings.length > 0 ? { warnings } : {}),
+        });
+    }
+
+    /**
+     * Writes the lake objects, the rejections and the table items side by side. The raw body is already safe, so
+     * a failure here is reported, not fatal: the delivery can be replayed from raw/.
+     */
+    async function store(
+        context: DeliveryContext,
+        rawKey: string,
+        records: AlertRecord[],
+        rejected: RejectedElement[],
+        bodyError?: string,
+    ): Promise<string[]> {
+        const writes: Array<[string, Promise<void>]> = partitionRecords(records).map((partition) => [
+            `lake partition metric=${partition.metric}/dt=${partition.day}`,
+            storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toNdjson(partition.records), NDJSON_CONTENT_TYPE),
+        ]);
+        if (records.length > 0) writes.push(["table", storage.writeRecords(records)]);
+        if (rejected.length > 0 || bodyError) {
+            const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, error: bodyError, rejected };
+            writes.push(["rejections", storage.putObject(rejectedObjectKey(context.deliveryId, context.receivedAt), JSON.stringify(document), JSON_CONTENT_TYPE)]);
+        }
+
+        const results = await Promise.allSettled(writes.map(([, write]) => write));
+        return results.flatMap((result, i) => {
+            if (result.status === "fulfilled") return [];
+            const [target] = writes[i];
+            logger.error("write failed after the raw archive; replay the delivery from it", {
+                delivery_id: context.deliveryId,
+                raw_key: rawKey,
+                target,
+                error: describeError(result.reason),
+            });
+            return [`${target} not written; the delivery is archived at ${rawKey} for replay`];
+        });
+    }
+}
+
+/** Adapts a receiver to Lambda: event in the shape of its source, result in the matching shape. */
+export function toLambdaHandler(receive: Receiver): (event: LambdaHttpEvent) => Promise<LambdaHttpResult> {
+    return async (event) => {
+        const request = toHttpRequest(event);
+        return toLambdaResult(request.source, await receive(request));
+    };
+}
+
+/**
+ * SparkPost sends `application/json;charset=utf-8`. Other JSON charsets do not exist (RFC 8259 requires UTF-8),
+ * so a different charset is a different content.
+ */
+export function checkContentType(header: string | undefined): string | undefined {
+    if (!header) return "content-type is missing; send application/json";
+    const [mediaType, ...parameters] = header.split(";").map((part) => part.trim().toLowerCase());
+    if (mediaType !== JSON_CONTENT_TYPE) return `content-type ${JSON.stringify(mediaType)} is not supported; send application/json`;
+    const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+        return `charset ${JSON.stringify(charset)} is not supported; send UTF-8`;
+    }
+    return undefined;
+}
+
+function describeError(err: unknown): string {
+    if (!(err instanceof Error)) return String(err);
+    const cause = err.cause instanceof Error ? `: ${err.cause.name}: ${err.cause.message}` : "";
+    return `${err.name}: ${err.message}${cause}`;
+}

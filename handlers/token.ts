@@ -1,0 +1,55 @@
+/**
+ * The webhook's secret: SparkPost's alert webhook takes only a URL, so the token is a path segment,
+ * `/hooks/<token>`. It is compared in constant time and never logged.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "crypto";
+
+export const HOOK_PATH_PREFIX = "/hooks/";
+
+/** Tokens are URL-safe so that they can stand in a path (and in an ALB path-pattern) unescaped. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+export interface TokenMatcher {
+    /** True when `path` is `/hooks/<token>` for the current or the previous token. */
+    matchesPath(path: string): boolean;
+}
+
+export function isValidToken(token: string): boolean {
+    return TOKEN_PATTERN.test(token);
+}
+
+export function assertValidToken(token: string, name: string): void {
+    if (!isValidToken(token)) {
+        throw new TypeError(`${name} must be 16 to 128 characters of A-Z, a-z, 0-9, "_" or "-"`);
+    }
+}
+
+/** A new random token: 32 bytes, base64url. */
+export function generateToken(): string {
+    return randomBytes(32).toString("base64url");
+}
+
+export function createTokenMatcher(token: string, previousToken?: string): TokenMatcher {
+    assertValidToken(token, "webhook token");
+    if (previousToken) assertValidToken(previousToken, "previous webhook token");
+    // Hashing first gives equal-length buffers (timingSafeEqual throws otherwise) and hides the token's length.
+    const digests = [token, previousToken].filter((t): t is string => !!t).map(sha256);
+
+    return {
+        matchesPath(path: string): boolean {
+            if (!path.startsWith(HOOK_PATH_PREFIX)) return false;
+            const candidate = sha256(path.slice(HOOK_PATH_PREFIX.length));
+            // Compare with every token, whichever matches, so the time taken says nothing about which one did.
+            return digests.map((digest) => timingSafeEqual(candidate, digest)).includes(true);
+        },
+    };
+}
+
+/** The path as it may be logged: `/hooks/<token>` becomes `/hooks/[redacted]`. */
+export function redactPath(path: string): string {
+    return path.startsWith(HOOK_PATH_PREFIX) ? `${HOOK_PATH_PREFIX}[redacted]` : path;
+}
+
+function sha256(text: string): Buffer {
+    return createHash("sha256").update(text, "utf8").digest();
+}

@@ -1,0 +1,121 @@
+/**
+ * S3 and DynamoDB emulators in this process, speaking the real wire protocols (s3rver, dynalite), with their
+ * data on disk. The bucket and table are created from the same definitions the Pulumi components deploy.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { AddressInfo } from "net";
+import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { tableSchema } from "../handlers/layout";
+// Neither emulator ships type declarations.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const S3rver = require("s3rver");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const dynalite = require("dynalite");
+
+/** The emulators accept any credentials; s3rver's defaults are these. */
+const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+const LOCAL_REGION = "us-east-1";
+
+export interface EmulatorOptions {
+    /** Data lives in `<dataDir>/s3` and `<dataDir>/dynamodb`. */
+    dataDir: string;
+    bucketName: string;
+    tableName: string;
+    /** 0 picks free ports. */
+    s3Port?: number;
+    dynamodbPort?: number;
+}
+
+export interface Emulators {
+    s3Endpoint: string;
+    dynamodbEndpoint: string;
+    /** The bucket's objects on disk, as s3rver keeps them (`<key>._S3rver_object`). */
+    bucketDir: string;
+    s3: S3Client;
+    dynamodb: DynamoDBClient;
+    stop(): Promise<void>;
+}
+
+/** Clients for emulators that are already running (another process's local stack, or a test's). */
+export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: string }): { s3: S3Client; dynamodb: DynamoDBClient } {
+    return {
+        s3: new S3Client({
+            endpoint: endpoints.s3Endpoint,
+            region: LOCAL_REGION,
+            credentials: LOCAL_CREDENTIALS,
+            forcePathStyle: true,
+            // s3rver predates the SDK's default CRC32 checksums and aws-chunked uploads.
+            requestChecksumCalculation: "WHEN_REQUIRED",
+            responseChecksumValidation: "WHEN_REQUIRED",
+        }),
+        dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+    };
+}
+
+export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
+    const s3Dir = path.join(options.dataDir, "s3");
+    const dynamodbDir = path.join(options.dataDir, "dynamodb");
+    fs.mkdirSync(s3Dir, { recursive: true });
+    fs.mkdirSync(dynamodbDir, { recursive: true });
+
+    const s3Server = new S3rver({ address: "127.0.0.1", port: options.s3Port ?? 0, directory: s3Dir, silent: true });
+    const s3Address: AddressInfo = await s3Server.run();
+    const dynamodbServer = dynalite({ path: dynamodbDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve, reject) => {
+        dynamodbServer.once("error", reject);
+        dynamodbServer.listen(options.dynamodbPort ?? 0, "127.0.0.1", () => resolve());
+    });
+    const dynamodbAddress = dynamodbServer.address() as AddressInfo;
+
+    const endpoints = {
+        s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+        dynamodbEndpoint: `http://127.0.0.1:${dynamodbAddress.port}`,
+    };
+    const clients = localClients(endpoints);
+    await createBucket(clients.s3, options.bucketName);
+    await createTable(clients.dynamodb, options.tableName);
+
+    return {
+        ...endpoints,
+        ...clients,
+        bucketDir: path.join(s3Dir, options.bucketName),
+        async stop() {
+            clients.s3.destroy();
+            clients.dynamodb.destroy();
+            await s3Server.close();
+            await new Promise<void>((resolve) => dynamodbServer.close(() => resolve()));
+        },
+    };
+}
+
+async function createBucket(s3: S3Client, bucketName: string): Promise<void> {
+    try {
+        await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+    } catch (err) {
+        if (!(err instanceof BucketAlreadyOwnedByYou) && (err as Error).name !== "BucketAlreadyExists") throw err;
+    }
+}
+
+/** The table as HealthScoreStore defines it (TTL aside: dynalite has no UpdateTimeToLive, so reads filter). */
+async function createTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+    try {
+        await dynamodb.send(new CreateTableCommand({
+            TableName: tableName,
+            BillingMode: "PAY_PER_REQUEST",
+            AttributeDefinitions: tableSchema.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+            KeySchema: [
+                { AttributeName: tableSchema.hashKey, KeyType: "HASH" },
+                { AttributeName: tableSchema.rangeKey, KeyType: "RANGE" },
+            ],
+            GlobalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: [{ AttributeName: index.hashKey, KeyType: "HASH" }],
+                Projection: { ProjectionType: index.projectionType },
+            })),
+        }));
+    } catch (err) {
+        if (!(err instanceof ResourceInUseException)) throw err;
+    }
+}
