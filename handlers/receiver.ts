@@ -10,7 +10,7 @@ import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "./layout";
 import { Logger, jsonLogger } from "./logger";
-import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toNdjson } from "./records";
+import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toLakeNdjson } from "./records";
 import type { DeliveryStorage } from "./storage";
 import { createTokenMatcher, redactPath } from "./token";
 
@@ -127,7 +127,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     ): Promise<string[]> {
         const writes: Array<[string, Promise<void>]> = partitionRecords(records).map((partition) => [
             `lake partition metric=${partition.metric}/dt=${partition.day}`,
-            storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toNdjson(partition.records), NDJSON_CONTENT_TYPE),
+            storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toLakeNdjson(partition.records), NDJSON_CONTENT_TYPE),
         ]);
         if (records.length > 0) writes.push(["table", storage.writeRecords(records)]);
         if (rejected.length > 0 || bodyError) {

@@ -156,8 +156,15 @@ export function partitionRecords(records: readonly AlertRecord[]): Array<{ metri
     return [...partitions.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, partition]) => partition);
 }
 
-export function toNdjson(records: readonly AlertRecord[]): string {
-    return records.map((record) => JSON.stringify(record)).join("\n") + "\n";
+/** A record as one line of a lake object. */
+export type LakeRow = Omit<AlertRecord, "metric">;
+
+/**
+ * A lake object's body: one JSON line per record. `metric` is left out of the lines because it is the
+ * `metric=` partition of the key: Glue and Athena refuse a table whose partition column is also a data column.
+ */
+export function toLakeNdjson(records: readonly AlertRecord[]): string {
+    return records.map(({ metric: _metric, ...row }: AlertRecord) => JSON.stringify(row as LakeRow)).join("\n") + "\n";
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

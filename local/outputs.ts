@@ -1,0 +1,37 @@
+/**
+ * `<data-dir>/outputs.json`: what a running local stack tells the other CLI commands, under the same keys the
+ * Pulumi stack exports (`endpointUrl`, `bucketName`, `tableName`), plus the emulators' endpoints.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export const DEFAULT_DATA_DIR = ".data";
+
+export interface LocalOutputs {
+    endpointUrl: string;
+    bucketName: string;
+    tableName: string;
+    s3Endpoint: string;
+    dynamodbEndpoint: string;
+    /** Where s3rver keeps the bucket's objects on disk (`<key>._S3rver_object`). */
+    bucketDir: string;
+}
+
+export function outputsPath(dataDir: string): string {
+    return path.join(dataDir, "outputs.json");
+}
+
+export function writeOutputs(dataDir: string, outputs: LocalOutputs): void {
+    fs.writeFileSync(outputsPath(dataDir), JSON.stringify(outputs, null, 2) + "\n", { mode: 0o600 });
+}
+
+export function readOutputs(dataDir: string): LocalOutputs {
+    const file = outputsPath(dataDir);
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new Error(`no local stack found: ${file} does not exist. Start one with \`npm start\` (or pass --data-dir).`);
+    }
+    return JSON.parse(text) as LocalOutputs;
+}
