@@ -5,21 +5,38 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { readReceiverEnvironment } from "./environment";
+import { ReceiverEnvironment, readReceiverEnvironment } from "./environment";
 import { LambdaHttpEvent, LambdaHttpResult } from "./http";
+import { Logger } from "./logger";
 import { createReceiver, toLambdaHandler } from "./receiver";
 import { createAwsStorage } from "./storage";
 
 export type LambdaHandler = (event: LambdaHttpEvent) => Promise<LambdaHttpResult>;
 
+export interface HandlerDependencies {
+    s3: S3Client;
+    dynamodb: DynamoDBClient;
+    logger?: Logger;
+}
+
+/** What Lambda runs: configuration from the environment, clients from the runtime's SDK. */
 export function createLambdaHandler(): LambdaHandler {
-    const environment = readReceiverEnvironment(process.env);
+    return buildLambdaHandler(readReceiverEnvironment(process.env), { s3: new S3Client({}), dynamodb: new DynamoDBClient({}) });
+}
+
+/** The one assembly of a handler, shared by Lambda and the local stack; only the clients' endpoints differ. */
+export function buildLambdaHandler(environment: ReceiverEnvironment, dependencies: HandlerDependencies): LambdaHandler {
     const storage = createAwsStorage({
-        s3: new S3Client({}),
-        dynamodb: new DynamoDBClient({}),
+        s3: dependencies.s3,
+        dynamodb: dependencies.dynamodb,
         bucketName: environment.bucketName,
         tableName: environment.tableName,
         retentionDays: environment.retentionDays,
     });
-    return toLambdaHandler(createReceiver({ storage, token: environment.token, previousToken: environment.previousToken }));
+    return toLambdaHandler(createReceiver({
+        storage,
+        token: environment.token,
+        previousToken: environment.previousToken,
+        logger: dependencies.logger,
+    }));
 }

@@ -1,0 +1,51 @@
+import { Command, InvalidArgumentError } from "commander";
+import { DEFAULT_DATA_DIR } from "../outputs";
+import { PREVIOUS_TOKEN_ENV, TOKEN_ENV, startLocalStack } from "../stack";
+
+export function startCommand(): Command {
+    return new Command("start")
+        .description("run the local stack: S3 and DynamoDB emulators and the webhook endpoint, until Ctrl-C")
+        .option("--data-dir <dir>", "where the emulators keep their data", DEFAULT_DATA_DIR)
+        .option("--port <n>", "the endpoint's port (env PORT)", parsePort, process.env.PORT ? parsePort(process.env.PORT) : 8080)
+        .action(async (options: { dataDir: string; port: number }) => {
+            const stack = await startLocalStack({
+                dataDir: options.dataDir,
+                port: options.port,
+                token: process.env[TOKEN_ENV] || undefined,
+                previousToken: process.env[PREVIOUS_TOKEN_ENV] || undefined,
+            });
+            const { outputs } = stack;
+            process.stderr.write(
+                [
+                    "",
+                    "Health Score Ingest is running locally.",
+                    `  endpoint   ${outputs.endpointUrl}`,
+                    `  S3         ${outputs.s3Endpoint}  bucket ${outputs.bucketName}`,
+                    `  DynamoDB   ${outputs.dynamodbEndpoint}  table ${outputs.tableName}`,
+                    `  data       ${options.dataDir} (outputs.json for the other commands)`,
+                    "",
+                    "Send a test alert and read it back, from another terminal:",
+                    "  npm run send -- --subaccounts 5",
+                    "  npm run latest",
+                    "or with curl:",
+                    `  curl -X POST -H 'content-type: application/json' --data @local/samples/documented-delivery.json '${outputs.endpointUrl}'`,
+                    "",
+                    "Ctrl-C stops it; the data stays in the data dir.",
+                    "",
+                ].join("\n"),
+            );
+            await new Promise<void>((resolve) => {
+                const shutdown = () => resolve();
+                process.once("SIGINT", shutdown);
+                process.once("SIGTERM", shutdown);
+            });
+            process.stderr.write("stopping...\n");
+            await stack.stop();
+        });
+}
+
+function parsePort(value: string): number {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`not a port number: ${value}`);
+    return port;
+}

@@ -1,0 +1,138 @@
+/**
+ * The local stack: the pipeline of the AWS deployment in one process, without AWS. S3 and DynamoDB emulators
+ * keep their data under the data dir, and an HTTP server plays the load balancer: it applies the ALB's limits
+ * and listener rule, builds the ALB's event and invokes the same handler assembly that Lambda runs.
+ */
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import type { AddressInfo } from "net";
+import { DEFAULT_RETENTION_DAYS } from "../handlers/items";
+import { buildLambdaHandler } from "../handlers/lambda";
+import { Logger, jsonLogger } from "../handlers/logger";
+import { AlbResult } from "../handlers/http";
+import { assertValidToken, generateToken } from "../handlers/token";
+import { ALB_MAX_BODY_BYTES, matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
+import { Emulators, startEmulators } from "./emulators";
+import { LocalOutputs, writeOutputs } from "./outputs";
+
+export const LOCAL_BUCKET = "healthscore-local";
+export const LOCAL_TABLE = "healthscore-local";
+export const TOKEN_ENV = "HEALTHSCORE_WEBHOOK_TOKEN";
+export const PREVIOUS_TOKEN_ENV = "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN";
+
+export interface LocalStackOptions {
+    dataDir: string;
+    /** @default 8080; 0 picks a free port. */
+    port?: number;
+    /** @default generated once and kept in `<dataDir>/webhook-token`. */
+    token?: string;
+    previousToken?: string;
+    retentionDays?: number;
+    logger?: Logger;
+}
+
+export interface LocalStack {
+    outputs: LocalOutputs;
+    emulators: Emulators;
+    stop(): Promise<void>;
+}
+
+/** The ALB's answer when no rule matches: the listener's default action, a fixed 404. */
+const NOT_FOUND = { message: "Not Found" };
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    const token = options.token ?? loadOrCreateToken(options.dataDir);
+    assertValidToken(token, TOKEN_ENV);
+    const tokens = [token, ...(options.previousToken ? [options.previousToken] : [])];
+    const logger = options.logger ?? jsonLogger();
+
+    const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE });
+    const handler = buildLambdaHandler(
+        {
+            bucketName: LOCAL_BUCKET,
+            tableName: LOCAL_TABLE,
+            retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
+            token,
+            previousToken: options.previousToken,
+        },
+        { s3: emulators.s3, dynamodb: emulators.dynamodb, logger },
+    );
+
+    const server = http.createServer((request, response) => {
+        readBody(request, ALB_MAX_BODY_BYTES).then(
+            async (body) => {
+                if (body === undefined) return send(response, 413, "Request Entity Too Large", { message: `the load balancer accepts at most ${ALB_MAX_BODY_BYTES} bytes` });
+                const method = request.method ?? "GET";
+                const { path: requestPath } = splitUrl(request.url ?? "/");
+                if (!matchesListenerRule(method, requestPath, tokens)) return send(response, 404, "Not Found", NOT_FOUND);
+                const result = (await handler(toAlbEvent({ method, url: request.url ?? "/", headers: request.headers, body }))) as AlbResult;
+                response.writeHead(result.statusCode, result.statusDescription.replace(/^\d+ /, ""), result.headers ?? {});
+                response.end(result.body);
+            },
+        ).catch((err: Error) => {
+            // The load balancer's answer when its target fails.
+            logger.error("handler failed", { error: `${err.name}: ${err.message}` });
+            if (!response.headersSent) send(response, 502, "Bad Gateway", { message: "Bad Gateway" });
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 8080, "127.0.0.1", () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    const outputs: LocalOutputs = {
+        endpointUrl: `http://127.0.0.1:${port}/hooks/${token}`,
+        bucketName: LOCAL_BUCKET,
+        tableName: LOCAL_TABLE,
+        s3Endpoint: emulators.s3Endpoint,
+        dynamodbEndpoint: emulators.dynamodbEndpoint,
+        bucketDir: path.resolve(emulators.bucketDir),
+    };
+    writeOutputs(options.dataDir, outputs);
+
+    return {
+        outputs,
+        emulators,
+        async stop() {
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+            server.closeAllConnections();
+            await emulators.stop();
+        },
+    };
+}
+
+/** The token of this data dir: kept in a file readable only by its owner, so restarts keep the same URL. */
+export function loadOrCreateToken(dataDir: string): string {
+    const file = path.join(dataDir, "webhook-token");
+    if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+    const token = generateToken();
+    fs.writeFileSync(file, token + "\n", { mode: 0o600 });
+    return token;
+}
+
+/** Reads the whole body, or resolves undefined as soon as it passes `limit` bytes. */
+function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        request.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limit) {
+                resolve(undefined);
+                request.resume();
+                return;
+            }
+            chunks.push(chunk);
+        });
+        request.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+        request.on("error", reject);
+    });
+}
+
+function send(response: http.ServerResponse, status: number, reason: string, body: unknown): void {
+    response.writeHead(status, reason, { "content-type": "application/json; charset=utf-8" });
+    response.end(JSON.stringify(body));
+}

@@ -1,0 +1,313 @@
+/**
+ * The receiver against the S3 and DynamoDB emulators, over the wire: what each kind of request stores, and
+ * what it answers.
+ */
+import { strict as assert } from "assert";
+import { createReceiver, Receiver } from "../../handlers/receiver";
+import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
+import { createTableReader } from "../../handlers/reads";
+import { Logger } from "../../handlers/logger";
+import { MAX_BODY_BYTES } from "../../handlers/body";
+import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
+import { HOOK_PATH, PREVIOUS_TOKEN, TOKEN, fixture, fixtureJson, hookRequest } from "../support/requests";
+import { getBytes, getText, listKeys, scanItems, snapshot } from "../support/store";
+
+const RECEIVED_AT = new Date("2026-11-28T10:00:00.000Z");
+
+interface LogLine {
+    level: string;
+    message: string;
+    fields: Record<string, unknown>;
+}
+
+function recordingLogger(lines: LogLine[]): Logger {
+    const log = (level: string) => (message: string, fields: Record<string, unknown> = {}) => lines.push({ level, message, fields });
+    return { info: log("info"), warn: log("warn"), error: log("error") };
+}
+
+describe("receiver (against the S3 and DynamoDB emulators)", function () {
+    this.timeout(20_000);
+    const env = useEmulators();
+    let receive: Receiver;
+    let logs: LogLine[];
+
+    const stored = () => snapshot(env.emulators.s3, env.emulators.dynamodb, TEST_BUCKET, TEST_TABLE);
+    const body = (response: { body: string }) => JSON.parse(response.body);
+    const reader = () => createTableReader({ dynamodb: env.emulators.dynamodb, tableName: TEST_TABLE, now: () => RECEIVED_AT });
+
+    function receiverWith(storage: DeliveryStorage, now = RECEIVED_AT): Receiver {
+        return createReceiver({ storage, token: TOKEN, previousToken: PREVIOUS_TOKEN, now: () => now, logger: recordingLogger(logs) });
+    }
+
+    beforeEach(() => {
+        logs = [];
+        receive = receiverWith(env.storage);
+    });
+
+    describe("a real-shape delivery", () => {
+        it("stores the raw body byte for byte, one lake object per partition and the table items; answers 200", async () => {
+            const delivery = fixture("real-delivery.json");
+            const response = await receive(hookRequest(delivery));
+
+            assert.equal(response.statusCode, 200);
+            const summary = body(response);
+            assert.deepEqual({ accepted: summary.accepted, rejected: summary.rejected, errors: summary.errors }, { accepted: 3, rejected: 0, errors: [] });
+            assert.match(summary.delivery_id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+            const rawKey = `raw/dt=2026-11-28/${summary.delivery_id}.json`;
+            assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, rawKey), delivery);
+
+            const lakeKey = `alerts/metric=health_score/dt=2026-11-27/${summary.delivery_id}.ndjson`;
+            const rows = (await getText(env.emulators.s3, TEST_BUCKET, lakeKey)).trimEnd().split("\n").map((line) => JSON.parse(line));
+            assert.equal(rows.length, 3);
+            assert.deepEqual(rows.map((row) => [row.subaccount_id, row.triggered_value]), [[-1, 78.273], [0, 91], [17, 55]]);
+            assert.ok(rows.every((row) => !("metric" in row)), "metric is the partition, not a column");
+            assert.deepEqual(Object.keys(rows[0]).sort(), [
+                "alert_id", "delivery_id", "filters", "incident_id", "name", "operator", "received_at", "record_id",
+                "source", "subaccount_id", "threshold", "triggered_at", "triggered_value",
+            ]);
+            assert.deepEqual(
+                { ...rows[0], record_id: undefined },
+                {
+                    record_id: undefined,
+                    alert_id: 4242,
+                    incident_id: null,
+                    name: "Daily health score",
+                    subaccount_id: -1,
+                    filters: {},
+                    operator: "gt",
+                    source: "raw",
+                    threshold: 0,
+                    triggered_value: 78.273,
+                    triggered_at: "2026-11-27T09:00:03.123Z",
+                    received_at: RECEIVED_AT.toISOString(),
+                    delivery_id: summary.delivery_id,
+                },
+            );
+
+            const latest = await reader().latest("health_score");
+            const bySubaccount = new Map(latest.map((record) => [record.subaccount_id, record]));
+            assert.equal(bySubaccount.get(-1)?.triggered_value, 78.273);
+            assert.equal(bySubaccount.get(0)?.triggered_value, 91);
+            assert.equal(bySubaccount.get(17)?.triggered_value, 55);
+            assert.equal(bySubaccount.get(17)?.metric, "health_score");
+
+            const history = await reader().history("health_score", 17, "2026-11-27", "2026-11-27");
+            assert.equal(history.length, 1);
+            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            const historyItem = items.find((item) => item.kind === "history" && item.record_id === history[0].record_id)!;
+            assert.equal(historyItem.expires_at, Date.parse("2026-11-27T09:00:03.123Z") / 1000 + 30 * 86_400 - 0.123);
+            assert.deepEqual(await reader().record(history[0].record_id), history[0]);
+        });
+
+        it("stores nothing new when the same delivery is posted again", async () => {
+            await receive(hookRequest(fixture("real-delivery.json")));
+            const before = await stored();
+            const again = await receive(hookRequest(fixture("real-delivery.json")));
+            assert.equal(again.statusCode, 200);
+            const after = await stored();
+            assert.deepEqual(after.keys, before.keys);
+            assert.deepEqual(after.itemKeys, before.itemKeys);
+        });
+
+        it("keeps incident_id, the threshold and the filters of a documented-shape delivery", async () => {
+            const response = await receive(hookRequest(fixture("documented-delivery.json")));
+            assert.equal(response.statusCode, 200);
+            const [record] = (await reader().latest("health_score")).filter((r) => r.filters.ip_pool === "default");
+            assert.deepEqual(
+                { incident_id: record.incident_id, operator: record.operator, source: record.source, threshold: record.threshold, subaccount_id: record.subaccount_id, filters: record.filters },
+                { incident_id: 1, operator: "lt", source: "raw", threshold: 50, subaccount_id: 0, filters: { subaccount_id: 0, ip_pool: "default" } },
+            );
+        });
+
+        it("moves latest forward with a day-later delivery, and never back with an older one", async () => {
+            const element = (day: string, value: number) => ({
+                alert_id: 7, name: "Daily", metric: "health_score", triggered_value: value,
+                triggered_at: `${day}T09:00:00.000Z`, evaluator: { operator: "gt", source: "raw", value: 0 }, filters: { subaccount_id: 901 },
+            });
+            await receive(hookRequest([element("2026-11-20", 60.5)]));
+            await receive(hookRequest([element("2026-11-21", 82.25)]));
+            await receive(hookRequest([element("2026-11-19", 10)]));
+            const latest = (await reader().latest("health_score")).find((r) => r.subaccount_id === 901)!;
+            assert.equal(latest.triggered_value, 82.25);
+            assert.equal(latest.triggered_at, "2026-11-21T09:00:00.000Z");
+            const history = await reader().history("health_score", 901, "2026-11-19", "2026-11-21");
+            assert.deepEqual(history.map((r) => r.triggered_value), [10, 60.5, 82.25]);
+            assert.deepEqual((await reader().history("health_score", 901, "2026-11-20", "2026-11-20")).map((r) => r.triggered_value), [60.5]);
+        });
+
+        it("gives two identical elements of one delivery one record", async () => {
+            const element = fixtureJson("real-delivery.json")[2];
+            const twice = [{ ...element, filters: { subaccount_id: 902 } }, { ...element, filters: { subaccount_id: 902 } }];
+            const response = await receive(hookRequest(twice));
+            assert.equal(body(response).accepted, 1);
+            assert.equal((await reader().history("health_score", 902, "2026-11-27", "2026-11-27")).length, 1);
+        });
+
+        it("writes more records than one BatchWriteItem takes (25)", async () => {
+            const element = fixtureJson("real-delivery.json")[0];
+            const delivery = Array.from({ length: 60 }, (_, i) => ({ ...element, filters: { subaccount_id: 1000 + i } }));
+            const response = await receive(hookRequest(delivery));
+            assert.equal(body(response).accepted, 60);
+            const latest = (await reader().latest("health_score")).filter((r) => r.subaccount_id >= 1000 && r.subaccount_id < 1060);
+            assert.equal(latest.length, 60);
+        });
+    });
+
+    describe("mixed and invalid elements", () => {
+        it("stores the valid elements, rejects the invalid ones with their paths, and quarantines them", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const delivery = [
+                { ...good, filters: { subaccount_id: 903 } },
+                { ...good, triggered_value: 140, filters: { subaccount_id: 904 } },
+                { ...good, triggered_at: "2026-02-30T09:00:00Z", filters: { subaccount_id: 905 } },
+                "not an alert",
+            ];
+            const response = await receive(hookRequest(delivery));
+            assert.equal(response.statusCode, 200);
+            const summary = body(response);
+            assert.equal(summary.accepted, 1);
+            assert.equal(summary.rejected, 3);
+            assert.deepEqual(summary.errors.map((e: { path: string }) => e.path), ["[1].triggered_value", "[2].triggered_at", "[3]"]);
+
+            const rejectedKey = `rejected/dt=2026-11-28/${summary.delivery_id}.json`;
+            const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, rejectedKey));
+            assert.equal(quarantine.raw_key, `raw/dt=2026-11-28/${summary.delivery_id}.json`);
+            assert.deepEqual(quarantine.rejected.map((r: { index: number }) => r.index), [1, 2, 3]);
+            assert.deepEqual(quarantine.rejected[0].element, delivery[1]);
+
+            const subaccounts = (await reader().latest("health_score")).map((r) => r.subaccount_id);
+            assert.ok(subaccounts.includes(903));
+            assert.ok(!subaccounts.includes(904) && !subaccounts.includes(905));
+        });
+
+        it("answers 422 when the body is an array but no element is valid, and still archives it", async () => {
+            const response = await receive(hookRequest([{ alert_id: -1 }]));
+            assert.equal(response.statusCode, 422);
+            const summary = body(response);
+            assert.equal(summary.accepted, 0);
+            assert.ok(summary.errors.some((e: { path: string }) => e.path === "[0].alert_id"));
+            const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
+            assert.ok(keys.includes(`raw/dt=2026-11-28/${summary.delivery_id}.json`));
+            assert.ok(keys.includes(`rejected/dt=2026-11-28/${summary.delivery_id}.json`));
+        });
+
+        it("keeps unsafe integers, non-finite numbers and prototype keys out of storage, element by element", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const goodText = JSON.stringify({ ...good, filters: { subaccount_id: 906 } });
+            const text = `[${goodText},
+                {"alert_id": 9007199254740993, "name": "x", "metric": "health_score", "triggered_value": 1, "triggered_at": "2026-11-27T09:00:00Z", "filters": {}},
+                {"alert_id": 1, "name": "x", "metric": "health_score", "triggered_value": 1e400, "triggered_at": "2026-11-27T09:00:00Z", "filters": {}},
+                {"alert_id": 1, "name": "x", "metric": "health_score", "triggered_value": 1, "triggered_at": "2026-11-27T09:00:00Z", "filters": {"__proto__": {"polluted": true}}},
+                {"alert_id": 1, "name": "x", "metric": "health_score", "triggered_value": 1, "triggered_at": "2026-11-27T09:00:00Z", "filters": {"constructor": {"prototype": {"polluted": true}}}}]`;
+            const response = await receive(hookRequest(text));
+            assert.equal(response.statusCode, 200);
+            const summary = body(response);
+            assert.equal(summary.accepted, 1);
+            assert.deepEqual(summary.errors.map((e: { path: string }) => e.path), ["[1].alert_id", "[2].triggered_value", "[3].filters.__proto__", "[4].filters.constructor"]);
+            assert.equal(({} as Record<string, unknown>).polluted, undefined);
+            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            assert.ok(items.every((item) => !JSON.stringify(item).includes("polluted")));
+        });
+    });
+
+    describe("bad bodies: 400, with the raw body archived and the reason quarantined", () => {
+        const cases: Array<[string, Buffer, RegExp]> = [
+            ["invalid UTF-8", Buffer.from([0x5b, 0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d, 0x5d]), /not valid UTF-8/],
+            ["not JSON", Buffer.from("[{\"alert_id\": 1,"), /not JSON/],
+            ["nested deeper than any real delivery", Buffer.from("[".repeat(10_000) + "]".repeat(10_000)), /nested deeper than 6 levels/],
+            ["an object instead of an array", Buffer.from(JSON.stringify({ alert_id: 1 })), /expected a JSON array of alerts, but received an object/],
+            ["an array with no object", Buffer.from("[1, \"two\", null]"), /no element is an object/],
+        ];
+        for (const [name, bytes, message] of cases) {
+            it(name, async () => {
+                const response = await receive(hookRequest(bytes));
+                assert.equal(response.statusCode, 400);
+                const answer = body(response);
+                assert.match(answer.message, message);
+                assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, `raw/dt=2026-11-28/${answer.delivery_id}.json`), bytes);
+                const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `rejected/dt=2026-11-28/${answer.delivery_id}.json`));
+                assert.match(quarantine.error, message);
+            });
+        }
+    });
+
+    describe("refused before anything is stored", () => {
+        const cases: Array<[string, () => ReturnType<typeof hookRequest>, number]> = [
+            ["a wrong token: 404", () => hookRequest(fixture("real-delivery.json"), { path: "/hooks/wrong-token-0123456789abc" }), 404],
+            ["no token: 404", () => hookRequest(fixture("real-delivery.json"), { path: "/hooks/" }), 404],
+            ["the token in another case: 404", () => hookRequest(fixture("real-delivery.json"), { path: HOOK_PATH.toUpperCase() }), 404],
+            ["another path: 404", () => hookRequest(fixture("real-delivery.json"), { path: `/other/${TOKEN}` }), 404],
+            ["another method: 404", () => hookRequest(fixture("real-delivery.json"), { method: "GET" }), 404],
+            ["another content type: 415", () => hookRequest(fixture("real-delivery.json"), { headers: { "content-type": "text/plain" } }), 415],
+            ["another charset: 415", () => hookRequest(fixture("real-delivery.json"), { headers: { "content-type": "application/json; charset=iso-8859-1" } }), 415],
+            ["no content type: 415", () => hookRequest(fixture("real-delivery.json"), { headers: {} }), 415],
+            ["a body over 1 MB, counted in bytes: 413", () => hookRequest(Buffer.from(`["${"é".repeat(MAX_BODY_BYTES / 2)}"]`)), 413],
+        ];
+        for (const [name, request, status] of cases) {
+            it(name, async () => {
+                const before = await stored();
+                const response = await receive(request());
+                assert.equal(response.statusCode, status);
+                assert.ok(body(response).message, "a message says why");
+                const after = await stored();
+                assert.deepEqual(after.keys, before.keys);
+                assert.deepEqual(after.itemKeys, before.itemKeys);
+            });
+        }
+
+        it("answers every 404 with the same generic body", async () => {
+            const answers = await Promise.all([
+                receive(hookRequest("[]", { path: "/hooks/wrong-token-0123456789abc" })),
+                receive(hookRequest("[]", { method: "PUT" })),
+                receive(hookRequest("[]", { path: "/" })),
+            ]);
+            assert.deepEqual(new Set(answers.map((a) => a.body)).size, 1);
+        });
+
+        it("accepts the previous token during a rotation", async () => {
+            const response = await receive(hookRequest(fixture("real-delivery.json"), { path: `/hooks/${PREVIOUS_TOKEN}` }));
+            assert.equal(response.statusCode, 200);
+        });
+    });
+
+    describe("the token is never logged", () => {
+        it("logs the path redacted, for accepted and refused requests alike", async () => {
+            await receive(hookRequest(fixture("real-delivery.json")));
+            await receive(hookRequest("[]", { path: `/hooks/${TOKEN}x` }));
+            await receive(hookRequest("[]", { path: `/hooks/${PREVIOUS_TOKEN}` }));
+            const text = JSON.stringify(logs);
+            assert.ok(logs.length >= 3);
+            assert.ok(!text.includes(TOKEN) && !text.includes(PREVIOUS_TOKEN), text);
+            assert.ok(logs.some((line) => line.fields.path === "/hooks/[redacted]"));
+        });
+    });
+
+    describe("when storage fails", () => {
+        it("answers 503 and stores nothing when the raw archive cannot be written", async () => {
+            const missingBucket = createAwsStorage({
+                s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: "no-such-bucket", tableName: TEST_TABLE, retentionDays: 30,
+            });
+            const before = await stored();
+            const response = await receiverWith(missingBucket)(hookRequest(fixture("real-delivery.json")));
+            assert.equal(response.statusCode, 503);
+            assert.match(body(response).message, /could not be stored/);
+            const after = await stored();
+            assert.deepEqual(after.itemKeys, before.itemKeys, "no table item without an archived body");
+            assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("NoSuchBucket")));
+        });
+
+        it("answers 200 with a warning when the table cannot be written after the archive was", async () => {
+            const missingTable = createAwsStorage({
+                s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: "no-such-table", retentionDays: 30,
+            });
+            const [good] = fixtureJson("real-delivery.json");
+            const response = await receiverWith(missingTable)(hookRequest([{ ...good, filters: { subaccount_id: 907 } }]));
+            assert.equal(response.statusCode, 200);
+            const summary = body(response);
+            assert.equal(summary.warnings.length, 1);
+            assert.match(summary.warnings[0], /^table not written; the delivery is archived at raw\/dt=2026-11-28\/.*\.json for replay$/);
+            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/dt=2026-11-28/${summary.delivery_id}.json`));
+        });
+    });
+});
