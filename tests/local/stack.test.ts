@@ -1,0 +1,160 @@
+/**
+ * End to end: the local stack as `npm start` runs it (a child process on free ports in a temp dir), fed with
+ * fetch and the `send` command, read back through S3 and DynamoDB clients and the `latest` command.
+ */
+import { strict as assert } from "assert";
+import { ChildProcess, execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { createTableReader } from "../../handlers/reads";
+import { roundTo3 } from "../../handlers/records";
+import { generateDelivery, seededRandom } from "../../local/generate";
+import { localClients } from "../../local/emulators";
+import { LocalOutputs, readOutputs } from "../../local/outputs";
+import { fixture } from "../support/requests";
+import { getBytes, listKeys } from "../support/store";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const CLI = ["-r", "ts-node/register/transpile-only", path.join(ROOT, "local", "cli.ts")];
+const run = promisify(execFile);
+
+interface Started {
+    child: ChildProcess;
+    outputs: LocalOutputs;
+    stdout: () => string;
+}
+
+function startStack(dataDir: string, env: Record<string, string> = {}): Promise<Started> {
+    const child = spawn(process.execPath, [...CLI, "start", "--data-dir", dataDir, "--port", "0"], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${stderr}`)), 20_000);
+        child.once("exit", (code) => reject(new Error(`local stack exited with ${code}:\n${stderr}`)));
+        child.stderr!.on("data", (chunk) => {
+            stderr += chunk;
+            if (stderr.includes("Ctrl-C stops it")) {
+                clearTimeout(timer);
+                resolve({ child, outputs: readOutputs(dataDir), stdout: () => stdout });
+            }
+        });
+    });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+    return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill("SIGTERM");
+    });
+}
+
+function post(url: string, body: Buffer | string, contentType = "application/json;charset=utf-8") {
+    return fetch(url, { method: "POST", headers: { "content-type": contentType }, body });
+}
+
+describe("local stack (npm start), end to end", function () {
+    this.timeout(60_000);
+    let dataDir: string;
+    let stack: Started;
+
+    before(async () => {
+        dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-e2e-"));
+        stack = await startStack(dataDir);
+    });
+
+    after(async () => {
+        if (stack) await stop(stack.child);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it("writes outputs.json with the stack's keys and a token kept in the data dir", () => {
+        const { outputs } = stack;
+        const token = fs.readFileSync(path.join(dataDir, "webhook-token"), "utf8").trim();
+        assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+        assert.equal(outputs.endpointUrl, `${new URL(outputs.endpointUrl).origin}/hooks/${token}`);
+        assert.match(outputs.s3Endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+        assert.match(outputs.dynamodbEndpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+        assert.equal(outputs.bucketName, "healthscore-local");
+        assert.equal(outputs.tableName, "healthscore-local");
+        assert.equal(fs.statSync(path.join(dataDir, "webhook-token")).mode & 0o077, 0, "token file is private");
+    });
+
+    it("stores a delivery POSTed to the endpoint, readable through S3 and DynamoDB", async () => {
+        const delivery = fixture("real-delivery.json");
+        const response = await post(stack.outputs.endpointUrl, delivery);
+        assert.equal(response.status, 200);
+        const summary = await response.json();
+        assert.equal(summary.accepted, 3);
+
+        const { s3, dynamodb } = localClients(stack.outputs);
+        const keys = await listKeys(s3, stack.outputs.bucketName);
+        const rawKey = keys.find((key) => key.startsWith("raw/") && key.endsWith(`${summary.delivery_id}.json`))!;
+        assert.deepEqual(await getBytes(s3, stack.outputs.bucketName, rawKey), delivery);
+        const latest = await createTableReader({ dynamodb, tableName: stack.outputs.tableName }).latest("health_score");
+        assert.deepEqual(latest.filter((r) => r.delivery_id === summary.delivery_id).map((r) => r.triggered_value).sort(), [55, 78.273, 91]);
+        s3.destroy();
+        dynamodb.destroy();
+    });
+
+    it("answers like the load balancer: 404 off the rule, 413 over 1 MB, 400 for bytes that are not UTF-8", async () => {
+        const { endpointUrl } = stack.outputs;
+        const origin = new URL(endpointUrl).origin;
+        assert.equal((await fetch(endpointUrl)).status, 404, "GET");
+        assert.equal((await post(`${origin}/hooks/not-the-token-at-all`, "[]")).status, 404, "wrong token");
+        assert.equal((await post(`${endpointUrl}/extra`, "[]")).status, 404, "longer path");
+        assert.equal((await post(`${endpointUrl}?x=1`, fixture("real-delivery.json"))).status, 200, "the query string is not part of the path rule");
+        assert.equal((await post(endpointUrl, Buffer.alloc(1024 * 1024 + 1, 0x20))).status, 413);
+        const invalid = await post(endpointUrl, Buffer.from([0x5b, 0xff, 0x5d]));
+        assert.equal(invalid.status, 400);
+        assert.match((await invalid.json()).message, /UTF-8/);
+        assert.equal((await post(endpointUrl, "[]", "text/plain")).status, 415);
+    });
+
+    it("`send` posts a generated delivery and `latest` shows its scores", async () => {
+        const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+        const sent = await run(process.execPath, [...CLI, "send", "--data-dir", dataDir, "--subaccounts", "4", "--date", "2026-11-28", "--seed", "7"], { cwd: ROOT, env });
+        assert.match(sent.stdout, /^200 OK/);
+
+        const expected = generateDelivery({ subaccounts: 4, triggeredAt: new Date("2026-11-28T09:00:00.000Z"), random: seededRandom(7) });
+        const { stdout } = await run(process.execPath, [...CLI, "latest", "--data-dir", dataDir, "--json"], { cwd: ROOT, env });
+        const latest: Array<{ subaccount_id: number; triggered_value: number; triggered_at: string }> = JSON.parse(stdout);
+        for (const element of expected) {
+            const subaccount = element.filters.subaccount_id ?? -1;
+            const record = latest.find((r) => r.subaccount_id === subaccount && r.triggered_at === element.triggered_at);
+            assert.ok(record, `subaccount ${subaccount} is in latest`);
+            assert.equal(record.triggered_value, roundTo3(element.triggered_value));
+        }
+
+        const table = await run(process.execPath, [...CLI, "latest", "--data-dir", dataDir], { cwd: ROOT, env });
+        assert.match(table.stdout, /account overall/);
+        assert.ok(!table.stdout.includes("\u001b["), "no colour codes when piped");
+    });
+
+    it("stops cleanly on SIGTERM and keeps data and token across a restart", async () => {
+        const before = stack.outputs;
+        assert.equal(await stop(stack.child), 0);
+        stack = await startStack(dataDir);
+        assert.equal(new URL(stack.outputs.endpointUrl).pathname, new URL(before.endpointUrl).pathname, "same token");
+        const { dynamodb } = localClients(stack.outputs);
+        const latest = await createTableReader({ dynamodb, tableName: stack.outputs.tableName }).latest("health_score");
+        assert.ok(latest.length >= 5, "data kept");
+        dynamodb.destroy();
+    });
+
+    it("takes the token from HEALTHSCORE_WEBHOOK_TOKEN when set", async () => {
+        await stop(stack.child);
+        const token = "from-the-environment-0123456789";
+        stack = await startStack(dataDir, { HEALTHSCORE_WEBHOOK_TOKEN: token });
+        assert.equal(new URL(stack.outputs.endpointUrl).pathname, `/hooks/${token}`);
+        assert.equal((await post(stack.outputs.endpointUrl, fixture("real-delivery.json"))).status, 200);
+        assert.ok(!stack.stdout().includes(token), "the token is not in the request log");
+    });
+});
