@@ -49,7 +49,7 @@ export class StorageError extends Error {
 }
 
 export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
-    const concurrency = options.concurrency ?? 4;
+    const concurrency = options.concurrency ?? 8;
     const maxBatchAttempts = options.maxBatchAttempts ?? 8;
     const retryBaseMs = options.retryBaseMs ?? 50;
     const retryCapMs = options.retryCapMs ?? 2_000;
