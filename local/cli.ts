@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * The local stack's command line: `start` runs it; `send`, `latest` and `query` talk to a running (or stopped)
- * one through `<data-dir>/outputs.json`.
+ * The local stack's command line: `start` runs it; `send`, `latest`, `replay` and `query` find it through
+ * `<data-dir>/outputs.json`.
  */
 // The AWS SDK warns once per process that Node.js 20 support ends in 2027; the Lambda runs nodejs22.x.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { Command } from "commander";
 import { latestCommand } from "./commands/latest";
+import { replayCommand } from "./commands/replay";
 import { sendCommand } from "./commands/send";
 import { startCommand } from "./commands/start";
 
@@ -18,6 +19,7 @@ const program = new Command("healthscore")
 program.addCommand(startCommand());
 program.addCommand(sendCommand());
 program.addCommand(latestCommand());
+program.addCommand(replayCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
     process.stderr.write(`error: ${err.message}\n`);

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createTableReader } from "../../handlers/reads";
 import { roundTo3 } from "../../handlers/records";
 import { generateDelivery, seededRandom } from "../../local/generate";
@@ -91,7 +92,7 @@ describe("local stack (npm start), end to end", function () {
         const delivery = fixture("real-delivery.json");
         const response = await post(stack.outputs.endpointUrl, delivery);
         assert.equal(response.status, 200);
-        const summary = await response.json();
+        const summary = (await response.json()) as { accepted: number; delivery_id: string };
         assert.equal(summary.accepted, 3);
 
         const { s3, dynamodb } = localClients(stack.outputs);
@@ -114,7 +115,7 @@ describe("local stack (npm start), end to end", function () {
         assert.equal((await post(endpointUrl, Buffer.alloc(1024 * 1024 + 1, 0x20))).status, 413);
         const invalid = await post(endpointUrl, Buffer.from([0x5b, 0xff, 0x5d]));
         assert.equal(invalid.status, 400);
-        assert.match((await invalid.json()).message, /UTF-8/);
+        assert.match(((await invalid.json()) as { message: string }).message, /UTF-8/);
         assert.equal((await post(endpointUrl, "[]", "text/plain")).status, 415);
     });
 
@@ -136,6 +137,25 @@ describe("local stack (npm start), end to end", function () {
         const table = await run(process.execPath, [...CLI, "latest", "--data-dir", dataDir], { cwd: ROOT, env });
         assert.match(table.stdout, /account overall/);
         assert.ok(!table.stdout.includes("\u001b["), "no colour codes when piped");
+    });
+
+    it("`replay` posts an archived raw body again, writing what a failed write left out", async () => {
+        // An archived delivery whose records never reached the table, as after a failed DynamoDB write.
+        const [element] = JSON.parse(fixture("real-delivery.json").toString("utf8"));
+        const body = Buffer.from(JSON.stringify([{ ...element, filters: { subaccount_id: 555 } }]));
+        const key = "raw/dt=2026-11-27/replayed-delivery.json";
+        const { s3, dynamodb } = localClients(stack.outputs);
+        await s3.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: key, Body: body }));
+        const reader = createTableReader({ dynamodb, tableName: stack.outputs.tableName });
+        assert.ok(!(await reader.latest("health_score")).some((r) => r.subaccount_id === 555));
+
+        const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+        const replayed = await run(process.execPath, [...CLI, "replay", "--data-dir", dataDir, key], { cwd: ROOT, env });
+        assert.match(replayed.stdout, /^raw\/dt=2026-11-27\/replayed-delivery\.json: 200 /);
+        assert.ok((await reader.latest("health_score")).some((r) => r.subaccount_id === 555));
+        await assert.rejects(run(process.execPath, [...CLI, "replay", "--data-dir", dataDir, "alerts/x.ndjson"], { cwd: ROOT, env }), /not a raw object key/);
+        s3.destroy();
+        dynamodb.destroy();
     });
 
     it("stops cleanly on SIGTERM and keeps data and token across a restart", async () => {
