@@ -8,6 +8,7 @@ import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { tableSchema } from "../handlers/layout";
+import { conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
 // Neither emulator ships type declarations.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const S3rver = require("s3rver");
@@ -61,6 +62,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     fs.mkdirSync(dynamodbDir, { recursive: true });
 
     const s3Server = new S3rver({ address: "127.0.0.1", port: options.s3Port ?? 0, directory: s3Dir, silent: true });
+    installBeforeRouter(s3Server, conditionalPutMiddleware());
     const s3Address: AddressInfo = await s3Server.run();
     const dynamodbServer = dynalite({ path: dynamodbDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,48 @@
+/**
+ * S3 conditional writes for s3rver. S3 honours `If-None-Match: *` on PutObject (412 Precondition Failed when the
+ * key exists); s3rver only honours it on GET and would overwrite. The receiver relies on it so that a redelivery
+ * leaves the first copy of every object, so the local stack must behave the same.
+ */
+
+interface KoaContext {
+    method: string;
+    path: string;
+    querystring: string;
+    headers: Record<string, string | string[] | undefined>;
+    status: number;
+    body: unknown;
+    store: { existsObject(bucket: string, key: string): Promise<boolean> };
+}
+
+type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+export function conditionalPutMiddleware(): Middleware {
+    return async (ctx, next) => {
+        // A PutObject, not a part upload, a copy or a sub-resource (the SDK adds `x-id=PutObject` to the query).
+        const query = new URLSearchParams(ctx.querystring);
+        const isPlainPut = ctx.method === "PUT" && !ctx.headers["x-amz-copy-source"] &&
+            !["uploadId", "partNumber", "tagging", "acl"].some((name) => query.has(name));
+        if (isPlainPut && ctx.headers["if-none-match"] === "*") {
+            // Path-style requests: /<bucket>/<key>.
+            const [, bucket, ...keyParts] = ctx.path.split("/");
+            const key = decodeURIComponent(keyParts.join("/"));
+            if (bucket && key && (await ctx.store.existsObject(bucket, key))) {
+                ctx.status = 412;
+                ctx.body = {
+                    Error: {
+                        Code: "PreconditionFailed",
+                        Message: "At least one of the pre-conditions you specified did not hold",
+                        Condition: "If-None-Match",
+                    },
+                };
+                return;
+            }
+        }
+        await next();
+    };
+}
+
+/** Runs `middleware` just before s3rver's router, after its logging, XML encoding and virtual-host rewriting. */
+export function installBeforeRouter(server: { middleware: unknown[] }, middleware: Middleware): void {
+    server.middleware.splice(server.middleware.length - 1, 0, middleware);
+}
