@@ -3,7 +3,7 @@
  * what it answers.
  */
 import { strict as assert } from "assert";
-import { createReceiver, Receiver } from "../../handlers/receiver";
+import { createReceiver, Receiver, toLambdaHandler } from "../../handlers/receiver";
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
 import { Logger } from "../../handlers/logger";
@@ -268,6 +268,36 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
         it("accepts the previous token during a rotation", async () => {
             const response = await receive(hookRequest(fixture("real-delivery.json"), { path: `/hooks/${PREVIOUS_TOKEN}` }));
             assert.equal(response.statusCode, 200);
+        });
+    });
+
+    describe("the three event shapes, through the Lambda adapter", () => {
+        const delivery = () => fixture("real-delivery.json");
+        const events: Array<[string, () => any, (result: any) => void]> = [
+            ["an ALB target event (single-value headers)", () => ({ ...fixtureJson("events/alb.json"), path: HOOK_PATH, body: delivery().toString("utf8"), isBase64Encoded: false }),
+                (result) => assert.deepEqual([result.statusDescription, result.isBase64Encoded, result.headers["content-type"]], ["200 OK", false, "application/json; charset=utf-8"])],
+            ["an ALB target event with multi-value headers, base64 body", () => ({ ...fixtureJson("events/alb-multi-value.json"), path: HOOK_PATH, body: delivery().toString("base64"), isBase64Encoded: true }),
+                (result) => assert.deepEqual([result.statusDescription, result.multiValueHeaders["content-type"]], ["200 OK", ["application/json; charset=utf-8"]])],
+            ["an HTTP API payload 2.0 event", () => {
+                const event = fixtureJson("events/http-api.json");
+                return { ...event, rawPath: HOOK_PATH, requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: HOOK_PATH } }, body: delivery().toString("base64"), isBase64Encoded: true };
+            }, (result) => assert.equal(result.statusDescription, undefined)],
+            ["a Function URL event", () => {
+                const event = fixtureJson("events/function-url.json");
+                return { ...event, rawPath: HOOK_PATH, requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: HOOK_PATH } }, body: delivery().toString("utf8"), isBase64Encoded: false };
+            }, (result) => assert.equal(result.headers["content-type"], "application/json; charset=utf-8")],
+        ];
+        for (const [name, event, checkShape] of events) {
+            it(`stores a delivery from ${name} and answers in its shape`, async () => {
+                const result: any = await toLambdaHandler(receive)(event());
+                assert.equal(result.statusCode, 200, result.body);
+                assert.equal(JSON.parse(result.body).accepted, 3);
+                checkShape(result);
+            });
+        }
+
+        it("refuses an event of another source instead of guessing", async () => {
+            await assert.rejects(toLambdaHandler(receive)({ Records: [] } as any), /not from an ALB target, an HTTP API/);
         });
     });
 
