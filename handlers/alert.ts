@@ -8,6 +8,7 @@
  * so the handler factory builds it once per cold start.
  */
 import {
+    Failure,
     Infer,
     StructError,
     define,
@@ -43,7 +44,10 @@ export function isRealTimestamp(text: string): boolean {
     const match = ISO_TIMESTAMP.exec(text);
     if (!match) return false;
     const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    // setUTCFullYear, not Date.UTC: Date.UTC reads years 0 to 99 as 1900 to 1999 (and 1900 is no leap year).
+    const lastOfMonth = new Date(0);
+    lastOfMonth.setUTCFullYear(year, month, 0);
+    const daysInMonth = lastOfMonth.getUTCDate();
     return (
         month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth &&
         hour <= 23 && minute <= 59 && second <= 59 &&
@@ -130,8 +134,17 @@ function describeFailures(error: StructError, index: number): ElementError[] {
     return error.failures().map((failure) => ({
         index,
         path: elementPath(index, failure.path.map(String)),
-        message: failure.message,
+        message: messageOf(failure),
     }));
+}
+
+/** Superstruct's wording, where it reads badly: a missing field, an array printed as "", "a integer". */
+function messageOf(failure: Failure): string {
+    if (failure.value === undefined) return "Expected a value, but the field is missing";
+    if (failure.type === "type" && failure.refinement === undefined) {
+        return `Expected an object, but received ${Array.isArray(failure.value) ? "an array" : describe(failure.value)}`;
+    }
+    return failure.message.replace(/^Expected a integer\b/, "Expected an integer");
 }
 
 export function elementPath(index: number, keys: readonly string[]): string {

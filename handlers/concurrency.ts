@@ -16,12 +16,20 @@ export async function mapWithConcurrency<T, R>(
     limit: number,
     task: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
     const results: R[] = new Array(items.length);
     let next = 0;
+    let failed = false;
     const worker = async (): Promise<void> => {
-        while (next < items.length) {
+        // After a failure no new task starts: the run is already rejected, and its caller may retry the items.
+        while (!failed && next < items.length) {
             const index = next++;
-            results[index] = await task(items[index], index);
+            try {
+                results[index] = await task(items[index], index);
+            } catch (err) {
+                failed = true;
+                throw err;
+            }
         }
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

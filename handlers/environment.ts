@@ -3,6 +3,7 @@
  * Named once here so that the two cannot drift apart.
  */
 import { DEFAULT_RETENTION_DAYS } from "./items";
+import { assertValidToken } from "./token";
 
 export const ENV = {
     bucketName: "HEALTHSCORE_BUCKET",
@@ -26,6 +27,12 @@ export function readReceiverEnvironment(env: Record<string, string | undefined>)
         if (!value) throw new Error(`environment variable ${name} is not set`);
         return value;
     };
+    // Checked here too, so that a bad token's error names its variable (the matcher's cannot).
+    const token = (name: string): string => {
+        const value = required(name);
+        assertValidToken(value, `environment variable ${name}`);
+        return value;
+    };
     const retention = env[ENV.retentionDays] ?? String(DEFAULT_RETENTION_DAYS);
     const retentionDays = Number(retention);
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
@@ -35,7 +42,7 @@ export function readReceiverEnvironment(env: Record<string, string | undefined>)
         bucketName: required(ENV.bucketName),
         tableName: required(ENV.tableName),
         retentionDays,
-        token: required(ENV.token),
-        previousToken: env[ENV.previousToken] || undefined,
+        token: token(ENV.token),
+        previousToken: env[ENV.previousToken] ? token(ENV.previousToken) : undefined,
     };
 }

@@ -9,8 +9,10 @@ export const HEALTHSCORE_NAMESPACE = "8b0c9722-cb4d-5f33-aa12-37dc22e845e3";
 
 /** RFC 4122 version 5 (SHA-1, name-based) UUID of `name` in `namespace`. */
 export function uuidV5(name: string | Uint8Array, namespace: string): string {
-    const namespaceBytes = Buffer.from(namespace.replace(/-/g, ""), "hex");
-    if (namespaceBytes.length !== 16) throw new TypeError(`namespace is not a UUID: ${namespace}`);
+    const namespaceHex = namespace.replace(/-/g, "");
+    // Buffer.from(hex) silently stops at the first non-hex character: check the text, not the byte count.
+    if (!/^[0-9a-f]{32}$/i.test(namespaceHex)) throw new TypeError(`namespace is not a UUID: ${namespace}`);
+    const namespaceBytes = Buffer.from(namespaceHex, "hex");
     const hash = createHash("sha1").update(namespaceBytes).update(name).digest();
     hash[6] = (hash[6] & 0x0f) | 0x50; // version 5
     hash[8] = (hash[8] & 0x3f) | 0x80; // RFC 4122 variant

@@ -57,6 +57,8 @@ export type Interpretation =
  * as a reader of the JSON expects, where `Math.round(x * 1000) / 1000` would give 78.272.
  */
 export function roundTo3(value: number): number {
+    // An integer is already rounded; from 1e21 up its decimal form is exponential and the string steps below fail.
+    if (Number.isInteger(value)) return value === 0 ? 0 : value;
     const [mantissa, exponent = "0"] = String(Math.abs(value)).split("e");
     const shifted = Math.round(Number(`${mantissa}e${Number(exponent) + 3}`));
     const rounded = Number(`${shifted}e-3`);
@@ -164,7 +166,7 @@ export type LakeRow = Omit<AlertRecord, "metric">;
  * `metric=` partition of the key: Glue and Athena refuse a table whose partition column is also a data column.
  */
 export function toLakeNdjson(records: readonly AlertRecord[]): string {
-    return records.map(({ metric: _metric, ...row }: AlertRecord) => JSON.stringify(row as LakeRow)).join("\n") + "\n";
+    return records.map(({ metric: _metric, ...row }: AlertRecord) => `${JSON.stringify(row as LakeRow)}\n`).join("");
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

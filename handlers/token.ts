@@ -45,9 +45,14 @@ export function createTokenMatcher(token: string, previousToken?: string): Token
     };
 }
 
-/** The path as it may be logged: `/hooks/<token>` becomes `/hooks/[redacted]`. */
+/**
+ * The path as it may be logged: `/hooks/<token>` becomes `/hooks/[redacted]`, and so does a `/hooks/` further in
+ * or in another case (`//hooks/<token>`, `/prod/hooks/<token>`, `/HOOKS/<token>`): such a path does not match,
+ * but it still carries the token.
+ */
 export function redactPath(path: string): string {
-    return path.startsWith(HOOK_PATH_PREFIX) ? `${HOOK_PATH_PREFIX}[redacted]` : path;
+    const at = path.search(/\/hooks\//i);
+    return at < 0 ? path : `${path.slice(0, at + HOOK_PATH_PREFIX.length)}[redacted]`;
 }
 
 function sha256(text: string): Buffer {
