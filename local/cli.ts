@@ -8,6 +8,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { Command } from "commander";
 import { latestCommand } from "./commands/latest";
+import { queryCommand } from "./commands/query";
 import { replayCommand } from "./commands/replay";
 import { sendCommand } from "./commands/send";
 import { startCommand } from "./commands/start";
@@ -20,6 +21,7 @@ program.addCommand(startCommand());
 program.addCommand(sendCommand());
 program.addCommand(latestCommand());
 program.addCommand(replayCommand());
+program.addCommand(queryCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
     process.stderr.write(`error: ${err.message}\n`);

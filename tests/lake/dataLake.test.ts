@@ -1,0 +1,259 @@
+import { strict as assert } from "assert";
+// The shared mocks install themselves on import: before the component module, which registers through @pulumi/aws.
+import { ACCOUNT_ID as TEST_ACCOUNT, Deployment, deploy, physicalName } from "../support/mocks";
+import type * as DataLake from "../../components/dataLake";
+import { NAMED_QUERIES } from "../../components/lakeQueries";
+import { LAKE_COLUMNS } from "../../components/lakeSchema";
+
+const BUCKET = "healthscore-store-bucket";
+const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
+const READERS = [`arn:aws:iam::${TEST_ACCOUNT}:role/analysts`, `arn:aws:iam::${TEST_ACCOUNT}:user/dana`];
+const COMPONENT = "healthscore:index:HealthScoreLake";
+
+describe("components/dataLake (Pulumi mocks)", function () {
+    this.timeout(20_000);
+    let lake: typeof DataLake;
+
+    before(async () => {
+        lake = await import("../../components/dataLake");
+    });
+
+    /** Deploys a lake alone (fake bucket inputs) and gives typed helpers over what it registered. */
+    async function build(name: string, args: Partial<DataLake.HealthScoreLakeArgs> = {}) {
+        const deployment: Deployment = await deploy(() => {
+            const component = lake.createDataLake(name, { bucketName: BUCKET, bucketArn: BUCKET_ARN, ...args });
+            return {
+                glueDatabaseName: component.glueDatabaseName,
+                crawlerName: component.crawlerName,
+                athenaWorkgroupName: component.athenaWorkgroupName,
+                athenaResultsBucketName: component.athenaResultsBucketName,
+            };
+        });
+        assert.deepEqual(deployment.errors, []);
+        const outputs = deployment.outputs as Record<string, string | undefined>;
+        const ofType = (type: string) => deployment.all(type).map((resource) => ({ name: resource.name, inputs: resource.inputs }));
+        const one = (type: string, nameSuffix?: string) =>
+            (nameSuffix === undefined ? deployment.only(type) : deployment.get(type, `${name}-${nameSuffix}`)).inputs;
+        return { deployment, outputs, resources: deployment.resources, ofType, one };
+    }
+
+    describe("with the crawler (default)", () => {
+        let built: Awaited<ReturnType<typeof build>>;
+        const crawlerRoleArn = `arn:aws:iam::${TEST_ACCOUNT}:role/${physicalName("healthscore-crawler")}`;
+        before(async () => { built = await build("healthscore", { lakeReaders: READERS }); });
+
+        it("registers one component, parent of every lake resource, and a Glue database named after it and the stack", () => {
+            const component = built.deployment.only(COMPONENT);
+            for (const resource of built.resources) {
+                if (resource !== component) assert.equal(resource.parent, component.urn, `${resource.type} ${resource.name}`);
+            }
+            assert.equal(built.one("aws:glue/catalogDatabase:CatalogDatabase").name, "healthscore_test");
+            assert.equal(built.outputs.glueDatabaseName, "healthscore_test");
+        });
+
+        it("registers alerts/ (not the whole bucket) with Lake Formation", () => {
+            const location = built.one("aws:lakeformation/resource:Resource");
+            assert.equal(location.arn, `${BUCKET_ARN}/alerts`);
+            assert.equal(location.useServiceLinkedRole, true);
+        });
+
+        it("leaves the account's data lake admins alone", () => {
+            assert.deepEqual(built.ofType("aws:lakeformation/dataLakeSettings:DataLakeSettings"), []);
+        });
+
+        it("grants the crawler role CREATE_TABLE, ALTER and DESCRIBE on the database and DATA_LOCATION_ACCESS on alerts/", () => {
+            const database = built.one("aws:lakeformation/permissions:Permissions", "crawler-database");
+            assert.equal(database.principal, crawlerRoleArn);
+            assert.deepEqual([...database.permissions].sort(), ["ALTER", "CREATE_TABLE", "DESCRIBE"]);
+            assert.deepEqual(database.database, { name: "healthscore_test" });
+            const location = built.one("aws:lakeformation/permissions:Permissions", "crawler-location");
+            assert.equal(location.principal, crawlerRoleArn);
+            assert.deepEqual(location.permissions, ["DATA_LOCATION_ACCESS"]);
+            assert.deepEqual(location.dataLocation, { arn: `${BUCKET_ARN}/alerts` });
+        });
+
+        it("grants each reader SELECT and DESCRIBE on every table of the database, and nothing else", () => {
+            const grants = built.ofType("aws:lakeformation/permissions:Permissions").filter((grant) => /-reader-[0-9a-f]{8}$/.test(grant.name));
+            assert.deepEqual(grants.map((grant) => grant.inputs.principal).sort(), [...READERS].sort());
+            for (const { inputs } of grants) {
+                assert.deepEqual([...inputs.permissions].sort(), ["DESCRIBE", "SELECT"]);
+                assert.deepEqual(inputs.table, { databaseName: "healthscore_test", wildcard: true });
+                assert.equal(inputs.permissionsWithGrantOptions, undefined);
+            }
+        });
+
+        it("crawls s3://<bucket>/alerts/ incrementally, on schedule, with Lake Formation credentials", () => {
+            const crawler = built.one("aws:glue/crawler:Crawler");
+            assert.deepEqual(crawler.s3Targets, [{ path: `s3://${BUCKET}/alerts/` }]);
+            assert.equal(crawler.databaseName, "healthscore_test");
+            assert.equal(crawler.role, crawlerRoleArn);
+            assert.equal(crawler.schedule, "cron(0 10 * * ? *)");
+            assert.deepEqual(crawler.recrawlPolicy, { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
+            assert.deepEqual(crawler.schemaChangePolicy, { updateBehavior: "LOG", deleteBehavior: "LOG" });
+            assert.deepEqual(crawler.lakeFormationConfiguration, { useLakeFormationCredentials: true });
+            assert.equal(JSON.parse(crawler.configuration).Grouping.TableGroupingPolicy, "CombineCompatibleSchemas");
+            assert.equal(crawler.tablePrefix, undefined, "the table is named alerts, after the folder");
+            assert.equal(crawler.name, "healthscore_test_alerts");
+            assert.equal(built.outputs.crawlerName, "healthscore_test_alerts");
+        });
+
+        it("creates the crawler after its grants and policies, so its first run is allowed", () => {
+            const crawler = built.deployment.only("aws:glue/crawler:Crawler");
+            const needed = [
+                built.deployment.get("aws:lakeformation/permissions:Permissions", "healthscore-crawler-database"),
+                built.deployment.get("aws:lakeformation/permissions:Permissions", "healthscore-crawler-location"),
+                built.deployment.get("aws:iam/rolePolicy:RolePolicy", "healthscore-crawler-access"),
+                built.deployment.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "healthscore-crawler-glue"),
+            ];
+            for (const resource of needed) assert.ok(crawler.dependencies.includes(resource.urn), resource.name);
+        });
+
+        it("gives the crawler a role only Glue assumes, with the Glue service policy and read of alerts/ only", () => {
+            const role = built.one("aws:iam/role:Role", "crawler");
+            assert.deepEqual(JSON.parse(role.assumeRolePolicy).Statement, [
+                { Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" },
+            ]);
+            const attachment = built.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "crawler-glue");
+            assert.equal(attachment.policyArn, "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole");
+            assert.equal(attachment.role, physicalName("healthscore-crawler"));
+
+            const policy = JSON.parse(built.one("aws:iam/rolePolicy:RolePolicy", "crawler-access").policy);
+            const actions = policy.Statement.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat());
+            assert.deepEqual(actions.sort(), ["lakeformation:GetDataAccess", "s3:GetObject", "s3:ListBucket"]);
+            const read = policy.Statement.find((statement: { Action: string }) => statement.Action === "s3:GetObject");
+            assert.equal(read.Resource, `${BUCKET_ARN}/alerts/*`);
+            const list = policy.Statement.find((statement: { Action: string }) => statement.Action === "s3:ListBucket");
+            assert.deepEqual(list.Condition, { StringLike: { "s3:prefix": ["alerts/", "alerts/*"] } });
+            assert.ok(!JSON.stringify(policy).includes("raw/"), "no access to raw bodies");
+        });
+
+        it("defines no table of its own: the crawler makes it", () => {
+            assert.deepEqual(built.ofType("aws:glue/catalogTable:CatalogTable"), []);
+        });
+
+        it("enforces the workgroup's configuration: encrypted results in their own bucket, a bytes cutoff, CloudWatch metrics", () => {
+            const workgroup = built.one("aws:athena/workgroup:Workgroup");
+            const configuration = workgroup.configuration;
+            assert.equal(configuration.enforceWorkgroupConfiguration, true);
+            assert.equal(configuration.publishCloudwatchMetricsEnabled, true);
+            assert.equal(configuration.bytesScannedCutoffPerQuery, 1024 ** 3);
+            assert.equal(configuration.engineVersion.selectedEngineVersion, "Athena engine version 3");
+            assert.equal(configuration.resultConfiguration.outputLocation, `s3://${built.outputs.athenaResultsBucketName}/results/`);
+            assert.notEqual(built.outputs.athenaResultsBucketName, BUCKET);
+            assert.deepEqual(configuration.resultConfiguration.encryptionConfiguration, { encryptionOption: "SSE_S3" });
+            assert.equal(workgroup.name, "healthscore_test");
+            assert.equal(built.outputs.athenaWorkgroupName, "healthscore_test");
+        });
+
+        it("keeps results private, encrypted at rest, TLS-only, and expires them", () => {
+            const encryption = built.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+            assert.deepEqual(encryption.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
+            const lifecycle = built.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+            assert.equal(lifecycle.rules[0].status, "Enabled");
+            assert.deepEqual(lifecycle.rules[0].expiration, { days: 30 });
+            const block = built.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+            assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+            const policy = JSON.parse(built.one("aws:s3/bucketPolicy:BucketPolicy").policy);
+            assert.deepEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": false } });
+            assert.equal(policy.Statement[0].Effect, "Deny");
+        });
+
+        it("saves every named query in the workgroup, on the database, with the SQL the CLI runs", () => {
+            const saved = built.ofType("aws:athena/namedQuery:NamedQuery").map((resource) => resource.inputs);
+            assert.deepEqual(saved.map((query) => query.name).sort(), NAMED_QUERIES.map((query) => query.title).sort());
+            for (const query of NAMED_QUERIES) {
+                const inputs = saved.find((candidate) => candidate.name === query.title);
+                assert.equal(inputs?.query, query.sql);
+                assert.equal(inputs?.database, "healthscore_test");
+                assert.equal(inputs?.workgroup, "healthscore_test");
+                assert.equal(inputs?.description, query.description);
+            }
+            assert.deepEqual(NAMED_QUERIES.map((query) => query.key), ["latest", "trend", "bands", "drops"]);
+        });
+    });
+
+    describe("with partition projection and managed admins", () => {
+        let built: Awaited<ReturnType<typeof build>>;
+        const admin = `arn:aws:iam::${TEST_ACCOUNT}:role/deployer`;
+        before(async () => {
+            built = await build("projected", {
+                lakePartitionProjection: true,
+                lakeProjectedMetrics: ["health_score", "block_bounce_rate"],
+                manageLakeAdmins: true,
+                lakeAdmins: [admin],
+                athenaBytesScannedCutoff: 100 * 1024 ** 2,
+                athenaResultsRetentionDays: 7,
+                athenaResultsKmsKeyArn: `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/abcd`,
+                crawlerSchedule: "cron(0 12 * * ? *)",
+                databaseName: "analytics_healthscore",
+            });
+        });
+
+        it("defines the alerts table with partition projection over the key layout, and no crawler", () => {
+            assert.deepEqual(built.ofType("aws:glue/crawler:Crawler"), []);
+            assert.deepEqual(built.ofType("aws:iam/role:Role"), []);
+            assert.equal(built.outputs.crawlerName, undefined);
+            const table = built.one("aws:glue/catalogTable:CatalogTable");
+            assert.equal(table.name, "alerts");
+            assert.equal(table.databaseName, "analytics_healthscore");
+            assert.equal(table.tableType, "EXTERNAL_TABLE");
+            assert.deepEqual(table.partitionKeys, [{ name: "metric", type: "string" }, { name: "dt", type: "string" }]);
+            assert.equal(table.parameters["projection.enabled"], "true");
+            assert.equal(table.parameters["projection.metric.values"], "health_score,block_bounce_rate");
+            assert.equal(table.parameters["projection.dt.type"], "date");
+            assert.equal(table.parameters["projection.dt.format"], "yyyy-MM-dd");
+            assert.equal(table.parameters["projection.dt.range"], "2024-01-01,NOW");
+            assert.equal(table.parameters["storage.location.template"], `s3://${BUCKET}/alerts/metric=\${metric}/dt=\${dt}/`);
+            assert.equal(table.storageDescriptor.location, `s3://${BUCKET}/alerts/`);
+            assert.equal(table.storageDescriptor.serDeInfo.serializationLibrary, "org.openx.data.jsonserde.JsonSerDe");
+            assert.deepEqual(table.storageDescriptor.columns.map((column: { name: string; type: string }) => [column.name, column.type]),
+                LAKE_COLUMNS.map((column) => [column.name, column.glueType]));
+        });
+
+        it("still registers the location and grants readers nothing when there are none", () => {
+            assert.equal(built.one("aws:lakeformation/resource:Resource").arn, `${BUCKET_ARN}/alerts`);
+            assert.deepEqual(built.ofType("aws:lakeformation/permissions:Permissions"), []);
+        });
+
+        it("replaces the data lake admins only because it was asked to", () => {
+            assert.deepEqual(built.one("aws:lakeformation/dataLakeSettings:DataLakeSettings").admins, [admin]);
+        });
+
+        it("applies the configured cutoff, retention and KMS key", () => {
+            const workgroup = built.one("aws:athena/workgroup:Workgroup");
+            assert.equal(workgroup.name, "analytics_healthscore");
+            const configuration = workgroup.configuration;
+            assert.equal(configuration.bytesScannedCutoffPerQuery, 100 * 1024 ** 2);
+            assert.deepEqual(configuration.resultConfiguration.encryptionConfiguration, {
+                encryptionOption: "SSE_KMS", kmsKeyArn: `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/abcd`,
+            });
+            assert.deepEqual(built.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules[0].expiration, { days: 7 });
+            const encryption = built.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+            assert.equal(encryption.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+        });
+    });
+
+    describe("argument checks, before any resource", () => {
+        const base = { bucketName: BUCKET, bucketArn: BUCKET_ARN };
+        const cases: Array<[string, Partial<DataLake.HealthScoreLakeArgs>, RegExp]> = [
+            ["admins managed but none given", { manageLakeAdmins: true }, /would remove every Lake Formation admin/],
+            ["admins given but not managed", { lakeAdmins: [`arn:aws:iam::${TEST_ACCOUNT}:role/x`] }, /set manageLakeAdmins to true/],
+            ["a reader that is not an IAM ARN", { lakeReaders: ["analysts"] }, /lakeReaders must hold IAM role or user ARNs/],
+            ["a schedule that is not a cron expression", { crawlerSchedule: "daily" }, /crawlerSchedule must be a Glue cron expression/],
+            ["a cutoff under Athena's minimum", { athenaBytesScannedCutoff: 1024 }, /athenaBytesScannedCutoff must be .* ≥ 10485760/],
+            ["a retention of zero days", { athenaResultsRetentionDays: 0 }, /athenaResultsRetentionDays/],
+            ["a database name Athena would need quoted", { databaseName: "health-score" }, /databaseName must be lower case/],
+            ["projection with no metric", { lakePartitionProjection: true, lakeProjectedMetrics: [] }, /at least one metric/],
+            ["projection from a malformed day", { lakePartitionProjection: true, lakeProjectionFirstDay: "2024-1-1" }, /YYYY-MM-DD/],
+        ];
+        for (const [what, args, message] of cases) {
+            it(`refuses ${what}`, async () => {
+                const deployment = await deploy(() => {
+                    assert.throws(() => lake.createDataLake(`bad-${what.replace(/\W+/g, "-")}`, { ...base, ...args }), message);
+                    return {};
+                });
+                assert.deepEqual(deployment.resources, [], "nothing registered, not even the component");
+            });
+        }
+    });
+});
