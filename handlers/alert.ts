@@ -39,7 +39,11 @@ const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 /** ISO-8601 date-time with a zone, as SparkPost sends it (`2019-06-01T14:48:00.000Z`). */
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
-/** True when `text` is an ISO-8601 timestamp that names a real instant (no February 30th, no hour 25). */
+/**
+ * True when `text` is an ISO-8601 timestamp that names a real instant (no February 30th, no hour 25) whose UTC
+ * form is still a plain four-digit-year timestamp: `9999-12-31T23:00:00-05:00` would become `+010000-...`, which
+ * breaks the `dt=` key and the string order of sort keys.
+ */
 export function isRealTimestamp(text: string): boolean {
     const match = ISO_TIMESTAMP.exec(text);
     if (!match) return false;
@@ -51,7 +55,8 @@ export function isRealTimestamp(text: string): boolean {
     return (
         month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth &&
         hour <= 23 && minute <= 59 && second <= 59 &&
-        !Number.isNaN(Date.parse(text))
+        !Number.isNaN(Date.parse(text)) &&
+        /^\d{4}-/.test(new Date(text).toISOString())
     );
 }
 
@@ -138,13 +143,24 @@ function describeFailures(error: StructError, index: number): ElementError[] {
     }));
 }
 
-/** Superstruct's wording, where it reads badly: a missing field, an array printed as "", "a integer". */
+/**
+ * Superstruct's wording, where it reads badly: a missing field, an array printed as "", "a integer". Cut to a
+ * bounded length, because messages echo the value received and every error goes into the response, which the
+ * ALB refuses above 1 MB.
+ */
 function messageOf(failure: Failure): string {
     if (failure.value === undefined) return "Expected a value, but the field is missing";
     if (failure.type === "type" && failure.refinement === undefined) {
-        return `Expected an object, but received ${Array.isArray(failure.value) ? "an array" : describe(failure.value)}`;
+        return truncate(`Expected an object, but received ${Array.isArray(failure.value) ? "an array" : describe(failure.value)}`);
     }
-    return failure.message.replace(/^Expected a integer\b/, "Expected an integer");
+    return truncate(failure.message.replace(/^Expected a integer\b/, "Expected an integer"));
+}
+
+/** Longest error message, in characters. */
+export const MAX_MESSAGE_LENGTH = 200;
+
+function truncate(message: string): string {
+    return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }
 
 export function elementPath(index: number, keys: readonly string[]): string {

@@ -20,6 +20,9 @@ export const MAX_JSON_DEPTH = 6;
  */
 const FORBIDDEN_KEYS: readonly string[] = ["__proto__", "constructor", "prototype"];
 
+/** The smallest non-zero magnitude a DynamoDB number can have. */
+export const MIN_STORABLE_MAGNITUDE = 1e-130;
+
 export interface BodyProblem {
     status: 400 | 413;
     message: string;
@@ -91,7 +94,9 @@ export interface UnsafeValue {
 /**
  * Finds what JSON.parse lets through but storage must never see: integers beyond ±2^53 (already rounded by the
  * parser, so the stored number would be wrong), non-finite numbers (`1e400` parses to Infinity) and keys that
- * name a prototype. Walks with an explicit stack; call {@link checkDepth} first to bound it.
+ * name a prototype, and numbers closer to zero than DynamoDB can store. Every number beyond ±2^53 is an integer,
+ * so the safe-integer check also keeps numbers under DynamoDB's upper bound (1e126). Walks with an explicit
+ * stack; call {@link checkDepth} first to bound it.
  */
 export function findUnsafeValues(value: unknown, rootPath = ""): UnsafeValue[] {
     const found: UnsafeValue[] = [];
@@ -103,6 +108,9 @@ export function findUnsafeValues(value: unknown, rootPath = ""): UnsafeValue[] {
                 found.push({ path, message: "number is not finite" });
             } else if (Number.isInteger(current) && !Number.isSafeInteger(current)) {
                 found.push({ path, message: "integer is outside the safe range (±9007199254740991)" });
+            } else if (current !== 0 && Math.abs(current) < MIN_STORABLE_MAGNITUDE) {
+                // DynamoDB refuses the whole batch for one such number: keep it out of the record.
+                found.push({ path, message: `number is too close to zero to store (DynamoDB keeps magnitudes from ${MIN_STORABLE_MAGNITUDE})` });
             }
         } else if (Array.isArray(current)) {
             current.forEach((item, index) => stack.push({ value: item, path: `${path}[${index}]` }));

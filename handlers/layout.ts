@@ -6,6 +6,8 @@
  * Everything here is plain data or a pure function: the Lambda serializer captures it freely.
  */
 
+import { createHash } from "crypto";
+
 /** Top-level prefixes of the bucket. IAM grants `s3:PutObject` on exactly these. */
 export const bucketPrefixes = {
     /** Every request body byte for byte, written before anything else can fail. */
@@ -46,6 +48,7 @@ export function rejectedObjectKey(deliveryId: string, receivedAt: Date): string 
  *   by a newer `triggered_at`. The latest record of every subaccount for a metric is one Query on `pk`.
  *
  * Both carry `record_id`, indexed by {@link recordIdIndex}, so a record is found by id with one Query.
+ * A third kind, the delivery item ({@link deliveryPartitionKey}), remembers when each delivery first arrived.
  */
 export const tableSchema = {
     hashKey: "pk",
@@ -76,14 +79,30 @@ export function latestPartitionKey(metric: string): string {
     return `LATEST#${metric}`;
 }
 
+/** Longest facet text kept readable in a latest sort key; DynamoDB allows 1,024 bytes for the whole key. */
+const MAX_FACETS_LENGTH = 256;
+
 /**
  * One latest entry per series: the subaccount, plus any other filters (ip_pool, sending_domain, ...) so that a
- * facet's alert does not overwrite the subaccount's own score.
+ * facet's alert does not overwrite the subaccount's own score. Long facets are replaced by their SHA-256.
  */
 export function latestSortKey(subaccountId: number, filters: Record<string, unknown>): string {
     const facets = Object.keys(filters)
         .filter((key) => key !== "subaccount_id")
         .sort()
-        .map((key) => `${key}=${JSON.stringify(filters[key])}`);
-    return [`SUBACCOUNT#${subaccountId}`, ...facets].join("#");
+        .map((key) => `${key}=${JSON.stringify(filters[key])}`)
+        .join("#");
+    const series = facets.length <= MAX_FACETS_LENGTH ? facets : `sha256=${createHash("sha256").update(facets).digest("hex")}`;
+    return facets === "" ? `SUBACCOUNT#${subaccountId}` : `SUBACCOUNT#${subaccountId}#${series}`;
 }
+
+/**
+ * The delivery item: `pk = DELIVERY#<delivery_id>`, written once when a delivery is first stored. It keeps the
+ * first `received_at`, so that the same delivery posted again on another day (a replay) writes the same keys and
+ * the same records instead of new ones.
+ */
+export function deliveryPartitionKey(deliveryId: string): string {
+    return `DELIVERY#${deliveryId}`;
+}
+
+export const DELIVERY_SORT_KEY = "DELIVERY";

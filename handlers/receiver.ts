@@ -6,6 +6,7 @@
  */
 import { createAlertStruct } from "./alert";
 import { checkSize, parseBody } from "./body";
+import { mapWithConcurrency } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "./layout";
@@ -25,6 +26,9 @@ export interface ReceiverOptions {
 
 /** How many element errors a response lists; all of them are kept under rejected/. */
 export const MAX_ERRORS_IN_RESPONSE = 50;
+
+/** S3 PutObject requests in flight at once for one delivery's lake partitions. */
+const LAKE_WRITE_CONCURRENCY = 8;
 
 const JSON_CONTENT_TYPE = "application/json";
 const NDJSON_CONTENT_TYPE = "application/x-ndjson";
@@ -62,7 +66,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         if (sizeProblem) return jsonResponse(sizeProblem.status, { message: sizeProblem.message });
 
         const deliveryId = deliveryIdOf(request.body);
-        const receivedAt = now();
+        // A delivery seen before keeps its first arrival, so that posting it again (a replay, another day) writes
+        // the same keys and records. If the table cannot answer, it is new: archiving waits on nothing that fails.
+        const firstReceivedAt = await storage.firstReceivedAt(deliveryId).catch((err) => {
+            logger.warn("could not look the delivery up; storing it as new", { delivery_id: deliveryId, error: describeError(err) });
+            return undefined;
+        });
+        const receivedAt = firstReceivedAt ?? now();
         const rawKey = rawObjectKey(deliveryId, receivedAt);
 
         // SparkPost never retries: archive the bytes before anything else can fail.
@@ -100,12 +110,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             rejected: rejected.length,
             ...(warnings.length > 0 ? { warnings } : {}),
         });
-        if (records.length === 0) {
-            const message = rejected.length === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
-            return jsonResponse(422, { delivery_id: deliveryId, message, accepted: 0, rejected: rejected.length, errors: errors.slice(0, MAX_ERRORS_IN_RESPONSE) });
-        }
-        return jsonResponse(200, {
+        const message = records.length > 0 ? undefined
+            : rejected.length === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
+        return jsonResponse(records.length > 0 ? 200 : 422, {
             delivery_id: deliveryId,
+            ...(message ? { message } : {}),
             accepted: records.length,
             rejected: rejected.length,
             errors: errors.slice(0, MAX_ERRORS_IN_RESPONSE),
@@ -115,8 +124,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
 
     /**
-     * Writes the lake objects, the rejections and the table items side by side. The raw body is already safe, so
-     * a failure here is reported, not fatal: the delivery can be replayed from raw/.
+     * After the raw archive, two independent lines of writes run side by side: S3 (the lake objects, then the
+     * rejections, in the order the store is documented) and DynamoDB (the records, then the delivery item). The
+     * raw body is already safe, so a failure here is reported, not fatal: the delivery can be replayed from raw/.
      */
     async function store(
         context: DeliveryContext,
@@ -125,27 +135,39 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         rejected: RejectedElement[],
         bodyError?: string,
     ): Promise<string[]> {
-        const writes: Array<[string, Promise<void>]> = partitionRecords(records).map((partition) => [
-            `lake partition metric=${partition.metric}/dt=${partition.day}`,
-            storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toLakeNdjson(partition.records), NDJSON_CONTENT_TYPE),
-        ]);
-        if (records.length > 0) writes.push(["table", storage.writeRecords(records)]);
-        if (rejected.length > 0 || bodyError) {
-            const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, error: bodyError, rejected };
-            writes.push(["rejections", storage.putObject(rejectedObjectKey(context.deliveryId, context.receivedAt), JSON.stringify(document), JSON_CONTENT_TYPE)]);
-        }
+        const failed: Array<[target: string, error: unknown]> = [];
+        const attempt = async (target: string, write: () => Promise<void>): Promise<void> => {
+            try {
+                await write();
+            } catch (err) {
+                failed.push([target, err]);
+            }
+        };
 
-        const results = await Promise.allSettled(writes.map(([, write]) => write));
-        return results.flatMap((result, i) => {
-            if (result.status === "fulfilled") return [];
-            const [target] = writes[i];
+        const writeObjects = async () => {
+            await mapWithConcurrency(partitionRecords(records), LAKE_WRITE_CONCURRENCY, (partition) =>
+                attempt(`lake partition metric=${partition.metric}/dt=${partition.day}`, () =>
+                    storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toLakeNdjson(partition.records), NDJSON_CONTENT_TYPE)));
+            if (rejected.length > 0 || bodyError) {
+                const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, error: bodyError, rejected };
+                await attempt("rejections", () =>
+                    storage.putObject(rejectedObjectKey(context.deliveryId, context.receivedAt), JSON.stringify(document), JSON_CONTENT_TYPE));
+            }
+        };
+        const writeItems = async () => {
+            if (records.length > 0) await attempt("table", () => storage.writeRecords(records));
+            await attempt("delivery item", () => storage.rememberDelivery(context.deliveryId, context.receivedAt, rawKey));
+        };
+        await Promise.all([writeObjects(), writeItems()]);
+
+        return failed.map(([target, err]) => {
             logger.error("write failed after the raw archive; replay the delivery from it", {
                 delivery_id: context.deliveryId,
                 raw_key: rawKey,
                 target,
-                error: describeError(result.reason),
+                error: describeError(err),
             });
-            return [`${target} not written; the delivery is archived at ${rawKey} for replay`];
+            return `${target} not written; the delivery is archived at ${rawKey} for replay`;
         });
     }
 }

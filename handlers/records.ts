@@ -41,10 +41,14 @@ export interface DeliveryContext {
     receivedAt: Date;
 }
 
-/** An element that was not stored as a record, kept (as received) with why. */
+/**
+ * An element that was not stored as a record, with why. `element` is the element as parsed, left out when it
+ * holds what must not be stored (prototype keys, numbers JSON.parse altered) or is oversized: the raw archive
+ * keeps the exact bytes.
+ */
 export interface RejectedElement {
     index: number;
-    element: unknown;
+    element?: unknown;
     errors: ElementError[];
 }
 
@@ -122,7 +126,12 @@ export function interpretDelivery(body: unknown, struct: AlertStruct, context: D
     const rejected: RejectedElement[] = [];
     body.forEach((element, index) => {
         const errors = checkElement(element, index);
-        const validated = errors.length === 0 ? validateAlert(struct, element, index) : { ok: false as const, errors };
+        if (errors.length > 0) {
+            // What could not be stored faithfully is not copied into the rejection either: the raw archive has it.
+            rejected.push(isPlainObject(element) ? { index, errors } : { index, element, errors });
+            return;
+        }
+        const validated = validateAlert(struct, element, index);
         if (!validated.ok) {
             rejected.push({ index, element, errors: validated.errors });
             return;
@@ -133,10 +142,20 @@ export function interpretDelivery(body: unknown, struct: AlertStruct, context: D
     return { kind: "alerts", records: [...records.values()], rejected };
 }
 
-/** What JSON.parse lets through but the schema cannot see: unsafe numbers and prototype keys. */
+/**
+ * A SparkPost alert is a few hundred bytes; far larger ones could not be stored as one DynamoDB item (400 KB) and
+ * would fail the whole batch they are in, so they are rejected here, alone.
+ */
+export const MAX_ELEMENT_BYTES = 16 * 1024;
+
+/** What JSON.parse lets through but the schema cannot see: unsafe numbers, prototype keys and sheer size. */
 function checkElement(element: unknown, index: number): ElementError[] {
     if (!isPlainObject(element)) {
         return [{ index, path: elementPath(index, []), message: `Expected an alert object, but received ${jsonType(element)}` }];
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(element));
+    if (bytes > MAX_ELEMENT_BYTES) {
+        return [{ index, path: elementPath(index, []), message: `alert is ${bytes} bytes; the limit is ${MAX_ELEMENT_BYTES}` }];
     }
     return findUnsafeValues(element).map(({ path, message }) => ({
         index,

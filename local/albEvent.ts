@@ -31,9 +31,16 @@ export function matchesListenerRule(method: string, path: string, tokens: readon
     return method === "POST" && tokens.some((token) => path === `${HOOK_PATH_PREFIX}${token}`);
 }
 
+/** Path and query parameters as the ALB passes them: neither normalised nor URL-decoded. */
 export function splitUrl(url: string): { path: string; query: Record<string, string> } {
-    const parsed = new URL(url, "http://localhost");
-    return { path: parsed.pathname, query: Object.fromEntries(parsed.searchParams.entries()) };
+    const mark = url.indexOf("?");
+    if (mark === -1) return { path: url, query: {} };
+    const pairs = url.slice(mark + 1).split("&").filter((pair) => pair !== "").map((pair): [string, string] => {
+        const equals = pair.indexOf("=");
+        return equals === -1 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
+    });
+    // fromEntries defines own properties: a parameter named __proto__ stays a parameter.
+    return { path: url.slice(0, mark), query: Object.fromEntries(pairs) };
 }
 
 export function toAlbEvent(request: IncomingRequest): AlbEvent & { queryStringParameters: Record<string, string> } {

@@ -8,7 +8,7 @@ import * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
 import { DEFAULT_RETENTION_DAYS } from "../handlers/items";
-import { buildLambdaHandler } from "../handlers/lambda";
+import { LambdaHandler, buildLambdaHandler } from "../handlers/lambda";
 import { Logger, jsonLogger } from "../handlers/logger";
 import { AlbResult } from "../handlers/http";
 import { assertValidToken, generateToken } from "../handlers/token";
@@ -45,46 +45,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fs.mkdirSync(options.dataDir, { recursive: true });
     const token = options.token ?? loadOrCreateToken(options.dataDir);
     assertValidToken(token, TOKEN_ENV);
-    const tokens = [token, ...(options.previousToken ? [options.previousToken] : [])];
+    if (options.previousToken) assertValidToken(options.previousToken, PREVIOUS_TOKEN_ENV);
     const logger = options.logger ?? jsonLogger();
 
     const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE });
-    const handler = buildLambdaHandler(
-        {
-            bucketName: LOCAL_BUCKET,
-            tableName: LOCAL_TABLE,
-            retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
-            token,
-            previousToken: options.previousToken,
-        },
-        { s3: emulators.s3, dynamodb: emulators.dynamodb, logger },
-    );
-
-    const server = http.createServer((request, response) => {
-        readBody(request, ALB_MAX_BODY_BYTES).then(
-            async (body) => {
-                if (body === undefined) return send(response, 413, "Request Entity Too Large", { message: `the load balancer accepts at most ${ALB_MAX_BODY_BYTES} bytes` });
-                const method = request.method ?? "GET";
-                const { path: requestPath } = splitUrl(request.url ?? "/");
-                if (!matchesListenerRule(method, requestPath, tokens)) return send(response, 404, "Not Found", NOT_FOUND);
-                const result = (await handler(toAlbEvent({ method, url: request.url ?? "/", headers: request.headers, body }))) as AlbResult;
-                response.writeHead(result.statusCode, result.statusDescription.replace(/^\d+ /, ""), result.headers ?? {});
-                response.end(result.body);
+    let server: http.Server;
+    try {
+        const handler = buildLambdaHandler(
+            {
+                bucketName: LOCAL_BUCKET,
+                tableName: LOCAL_TABLE,
+                retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
+                token,
+                previousToken: options.previousToken,
             },
-        ).catch((err: Error) => {
-            // The load balancer's answer when its target fails.
-            logger.error("handler failed", { error: `${err.name}: ${err.message}` });
-            if (!response.headersSent) send(response, 502, "Bad Gateway", { message: "Bad Gateway" });
-        });
-    });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(options.port ?? 8080, "127.0.0.1", () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
+            { s3: emulators.s3, dynamodb: emulators.dynamodb, logger },
+        );
+        const tokens = [token, ...(options.previousToken ? [options.previousToken] : [])];
+        server = await startLoadBalancer(options.port ?? 8080, tokens, handler, logger);
+    } catch (err) {
+        // A port in use, say: stop the emulators, or they would keep the process alive.
+        await emulators.stop();
+        throw err;
+    }
 
     const outputs: LocalOutputs = {
-        endpointUrl: `http://127.0.0.1:${port}/hooks/${token}`,
+        endpointUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/${token}`,
         bucketName: LOCAL_BUCKET,
         tableName: LOCAL_TABLE,
         s3Endpoint: emulators.s3Endpoint,
@@ -102,6 +88,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             await emulators.stop();
         },
     };
+}
+
+/**
+ * The load balancer's part: the body limit, the listener rule (else the default action, a fixed 404), the ALB
+ * event, and the target's result turned back into HTTP.
+ */
+async function startLoadBalancer(port: number, tokens: string[], handler: LambdaHandler, logger: Logger): Promise<http.Server> {
+    const server = http.createServer((request, response) => {
+        const forward = async () => {
+            const body = await readBody(request, ALB_MAX_BODY_BYTES);
+            if (body === undefined) {
+                return send(response, 413, "Request Entity Too Large", { message: `the load balancer accepts at most ${ALB_MAX_BODY_BYTES} bytes` });
+            }
+            const method = request.method ?? "GET";
+            const url = request.url ?? "/";
+            if (!matchesListenerRule(method, splitUrl(url).path, tokens)) return send(response, 404, "Not Found", NOT_FOUND);
+            const result = (await handler(toAlbEvent({ method, url, headers: request.headers, body }))) as AlbResult;
+            response.writeHead(result.statusCode, result.statusDescription.replace(/^\d+ /, ""), result.headers ?? {});
+            response.end(result.body);
+        };
+        forward().catch((err: Error) => {
+            // What the load balancer answers when its target fails.
+            logger.error("handler failed", { error: `${err.name}: ${err.message}` });
+            if (!response.headersSent) send(response, 502, "Bad Gateway", { message: "Bad Gateway" });
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => resolve());
+    });
+    return server;
 }
 
 /** The token of this data dir: kept in a file readable only by its owner, so restarts keep the same URL. */

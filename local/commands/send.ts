@@ -24,7 +24,7 @@ export function sendCommand(): Command {
         .option("--documented", "send SparkPost's documented payload sample")
         .option("--subaccounts <n>", "generate a real-shape delivery for N subaccounts plus the account overall", parseCount)
         .option("--date <YYYY-MM-DD>", "the day the generated alerts trigger (default: now)", parseDay)
-        .option("--seed <n>", "seed for the generated scores, to send the same delivery again", parseCount)
+        .option("--seed <n>", "seed for the generated scores (with --date, the same delivery again)", parseCount)
         .action(async (file: string | undefined, options: SendOptions) => {
             const body = deliveryBody(file, options);
             const url = options.url ?? readOutputs(options.dataDir).endpointUrl;

@@ -6,11 +6,14 @@ export function startCommand(): Command {
     return new Command("start")
         .description("run the local stack: S3 and DynamoDB emulators and the webhook endpoint, until Ctrl-C")
         .option("--data-dir <dir>", "where the emulators keep their data", DEFAULT_DATA_DIR)
-        .option("--port <n>", "the endpoint's port (env PORT)", parsePort, process.env.PORT ? parsePort(process.env.PORT) : 8080)
-        .action(async (options: { dataDir: string; port: number }) => {
+        .option("--port <n>", "the endpoint's port (default: env PORT, else 8080)", parsePort)
+        .action(async (options: { dataDir: string; port?: number }) => {
+            const port = options.port ?? (process.env.PORT ? parsePort(process.env.PORT) : 8080);
+            const dataDirArgs = options.dataDir === DEFAULT_DATA_DIR ? [] : ["--data-dir", options.dataDir];
+            const npmRun = (script: string, ...args: string[]) => [`npm run ${script}`, ...(args.length + dataDirArgs.length > 0 ? ["--", ...args, ...dataDirArgs] : [])].join(" ");
             const stack = await startLocalStack({
                 dataDir: options.dataDir,
-                port: options.port,
+                port,
                 token: process.env[TOKEN_ENV] || undefined,
                 previousToken: process.env[PREVIOUS_TOKEN_ENV] || undefined,
             });
@@ -25,10 +28,11 @@ export function startCommand(): Command {
                     `  data       ${options.dataDir} (outputs.json for the other commands)`,
                     "",
                     "Send a test alert and read it back, from another terminal:",
-                    "  npm run send -- --subaccounts 5",
-                    "  npm run latest",
+                    `  ${npmRun("send", "--subaccounts", "5")}`,
+                    `  ${npmRun("latest")}`,
+                    `  ${npmRun("query", "--named", "latest")}`,
                     "or with curl:",
-                    `  curl -X POST -H 'content-type: application/json' --data @local/samples/documented-delivery.json '${outputs.endpointUrl}'`,
+                    `  curl -X POST -H 'content-type: application/json' --data-binary @local/samples/documented-delivery.json '${outputs.endpointUrl}'`,
                     "",
                     "Ctrl-C stops it; the data stays in the data dir.",
                     "",
@@ -46,6 +50,6 @@ export function startCommand(): Command {
 
 function parsePort(value: string): number {
     const port = Number(value);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`not a port number: ${value}`);
+    if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`not a port number: ${value}`);
     return port;
 }

@@ -63,6 +63,9 @@ describe("handlers/alert", () => {
             "1559400480000",
             "June 1, 2019 14:48 UTC",
             "",
+            // Real dates whose UTC form leaves the four-digit years: +010000-... and -000001-... break the dt= key.
+            "9999-12-31T23:00:00-05:00",
+            "0000-01-01T00:00:00+01:00",
         ];
         for (const text of refused) {
             it(`refuses ${JSON.stringify(text)}`, () => assert.strictEqual(isRealTimestamp(text), false));

@@ -46,7 +46,7 @@ function objectOf(entries: Array<[string, unknown]>): Record<string, unknown> {
 const unsafeJson = fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
         { depthSize: "small", withCrossShrink: true },
-        fc.constantFrom(0, 1.5, -2, 9007199254740991, 9007199254740992, -9007199254740993, 1e300, Infinity, -Infinity, "1e400", null),
+        fc.constantFrom(0, 1.5, -2, 1e-131, -5e-324, 9007199254740991, 9007199254740992, -9007199254740993, 1e300, Infinity, -Infinity, "1e400", null),
         fc.double({ noNaN: true }),
         fc.array(tie("value"), { maxLength: 3 }),
         fc.uniqueArray(fc.tuple(fc.constantFrom("a", "b", "x.y", "__proto__", "constructor", "prototype"), tie("value")), {
@@ -60,7 +60,9 @@ const FORBIDDEN = ["__proto__", "constructor", "prototype"];
 
 function referenceUnsafePaths(value: unknown, path: string): string[] {
     if (typeof value === "number") {
-        return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)) ? [path] : [];
+        const unstorable = !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)) ||
+            (value !== 0 && Math.abs(value) < 1e-130);
+        return unstorable ? [path] : [];
     }
     if (Array.isArray(value)) return value.flatMap((item, i) => referenceUnsafePaths(item, `${path}[${i}]`));
     if (value !== null && typeof value === "object") {
@@ -234,8 +236,12 @@ describe("handlers/body", () => {
             assert.match(findUnsafeValues(value)[0].message, /outside the safe range/);
         });
 
-        it("accepts the largest safe integer and any fraction", () => {
-            assert.deepStrictEqual(findUnsafeValues(JSON.parse("[9007199254740991,-9007199254740991,1.5,1e-300]")), []);
+        it("accepts the largest safe integer, zero, and fractions down to DynamoDB's smallest magnitude", () => {
+            assert.deepStrictEqual(findUnsafeValues(JSON.parse("[9007199254740991,-9007199254740991,1.5,0,-0,1e-130,-1e-130]")), []);
+        });
+
+        it("finds numbers too close to zero for DynamoDB, which would fail a whole batch", () => {
+            assert.deepStrictEqual(findUnsafeValues(JSON.parse('{"a":1e-131,"b":[-5e-324]}')).map((f) => f.path).sort(), ["a", "b[0]"]);
         });
 
         it("finds prototype keys at any depth, named in the path, without walking into them", () => {

@@ -100,14 +100,16 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.deepEqual(await reader().record(history[0].record_id), history[0]);
         });
 
-        it("stores nothing new when the same delivery is posted again", async () => {
+        it("stores nothing new when the same delivery is posted again, the same day or days later", async () => {
             await receive(hookRequest(fixture("real-delivery.json")));
             const before = await stored();
             const again = await receive(hookRequest(fixture("real-delivery.json")));
             assert.equal(again.statusCode, 200);
+            const daysLater = await receiverWith(env.storage, new Date("2026-12-02T08:00:00.000Z"))(hookRequest(fixture("real-delivery.json")));
+            assert.equal(daysLater.statusCode, 200);
             const after = await stored();
             assert.deepEqual(after.keys, before.keys);
-            assert.deepEqual(after.itemKeys, before.itemKeys);
+            assert.deepEqual(after.items, before.items, "items unchanged, received_at included");
         });
 
         it("keeps incident_id, the threshold and the filters of a documented-shape delivery", async () => {
@@ -205,9 +207,45 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             const summary = body(response);
             assert.equal(summary.accepted, 1);
             assert.deepEqual(summary.errors.map((e: { path: string }) => e.path), ["[1].alert_id", "[2].triggered_value", "[3].filters.__proto__", "[4].filters.constructor"]);
-            assert.equal(({} as Record<string, unknown>).polluted, undefined);
             const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
             assert.ok(items.every((item) => !JSON.stringify(item).includes("polluted")));
+            const lakeKeys = (await listKeys(env.emulators.s3, TEST_BUCKET, "alerts/")).filter((key) => key.includes(summary.delivery_id));
+            const quarantine = await getText(env.emulators.s3, TEST_BUCKET, `rejected/dt=2026-11-28/${summary.delivery_id}.json`);
+            for (const text of [quarantine, ...(await Promise.all(lakeKeys.map((key) => getText(env.emulators.s3, TEST_BUCKET, key))))]) {
+                assert.ok(!/"__proto__"\s*:/.test(text) && !text.includes("polluted") && !text.includes("9007199254740992"), text);
+            }
+            assert.deepEqual(JSON.parse(quarantine).rejected.map((r: { index: number; element?: unknown }) => [r.index, "element" in r]), [[1, false], [2, false], [3, false], [4, false]]);
+        });
+    });
+
+    describe("elements too large or too small to store", () => {
+        it("rejects an oversized element and a number DynamoDB cannot hold, alone, and answers in bounded size", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const delivery = [
+                { ...good, filters: { subaccount_id: 908 } },
+                { ...good, filters: { subaccount_id: 909, ip_pool: "p".repeat(400_000) } },
+                { ...good, filters: { subaccount_id: 910, ip_pool: 1e-200 } },
+                { ...good, metric: "M".repeat(500_000), filters: { subaccount_id: 911 } },
+            ];
+            const response = await receive(hookRequest(delivery));
+            assert.equal(response.statusCode, 200);
+            assert.ok(response.body.length < 5_000, `response is ${response.body.length} characters`);
+            const summary = body(response);
+            assert.equal(summary.accepted, 1);
+            assert.deepEqual(summary.errors.map((e: { path: string }) => e.path), ["[1]", "[2].filters.ip_pool", "[3]"]);
+            assert.match(summary.errors[0].message, /^alert is \d+ bytes; the limit is 16384$/);
+            assert.match(summary.errors[1].message, /too close to zero/);
+            const subaccounts = (await reader().latest("health_score")).map((r) => r.subaccount_id);
+            assert.ok(subaccounts.includes(908) && !subaccounts.includes(909) && !subaccounts.includes(910));
+        });
+
+        it("cuts long messages that echo the value", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const response = await receive(hookRequest([{ ...good, metric: "Not a metric ".repeat(1000), filters: { subaccount_id: 912 } }]));
+            assert.equal(response.statusCode, 422);
+            const [error] = body(response).errors;
+            assert.equal(error.path, "[0].metric");
+            assert.ok(error.message.length <= 200 && error.message.endsWith("…"), error.message);
         });
     });
 
@@ -281,7 +319,10 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             ["an HTTP API payload 2.0 event", () => {
                 const event = fixtureJson("events/http-api.json");
                 return { ...event, rawPath: HOOK_PATH, requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: HOOK_PATH } }, body: delivery().toString("base64"), isBase64Encoded: true };
-            }, (result) => assert.equal(result.statusDescription, undefined)],
+            }, (result) => assert.deepEqual(
+                [result.statusDescription, result.multiValueHeaders, result.isBase64Encoded, result.headers["content-type"]],
+                [undefined, undefined, false, "application/json; charset=utf-8"],
+            )],
             ["a Function URL event", () => {
                 const event = fixtureJson("events/function-url.json");
                 return { ...event, rawPath: HOOK_PATH, requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: HOOK_PATH } }, body: delivery().toString("utf8"), isBase64Encoded: false };
@@ -335,8 +376,10 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             const response = await receiverWith(missingTable)(hookRequest([{ ...good, filters: { subaccount_id: 907 } }]));
             assert.equal(response.statusCode, 200);
             const summary = body(response);
-            assert.equal(summary.warnings.length, 1);
+            assert.equal(summary.warnings.length, 2);
             assert.match(summary.warnings[0], /^table not written; the delivery is archived at raw\/dt=2026-11-28\/.*\.json for replay$/);
+            assert.match(summary.warnings[1], /^delivery item not written/);
+            assert.ok(logs.some((line) => line.level === "warn" && line.message.startsWith("could not look the delivery up")));
             assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/dt=2026-11-28/${summary.delivery_id}.json`));
         });
     });

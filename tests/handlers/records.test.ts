@@ -203,7 +203,7 @@ describe("handlers/records", () => {
             ["the evaluator", (e) => {
                 const key = "evaluator" in e ? "evaluator" : "threshold_evaluator";
                 const ev = e[key];
-                return { ...e, [key]: "value" in ev ? { ...ev, value: ev.value + 1 } : { operator: "gt", source: "raw", value: 0 } };
+                return { ...e, [key]: "value" in ev ? { ...ev, value: ev.value + 1 } : { operator: "gt", source: "day_over_day", value: 0 } };
             }],
         ];
         for (const [field, change] of changes) {

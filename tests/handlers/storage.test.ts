@@ -57,9 +57,28 @@ describe("storage adapter (against dynalite)", function () {
         const records = Array.from({ length: 5 }, (_, i) => record(200 + i));
         await assert.rejects(storageWith(client, 3).writeRecords(records), (err: Error) => {
             assert.ok(err instanceof StorageError);
-            assert.match(err.message, /^2 items still unprocessed by DynamoDB after 3 attempts$/);
+            assert.match(err.message, /^1 of the writes of 5 records to table healthscore-test failed; the first: 2 items still unprocessed by DynamoDB after 3 attempts$/);
             return true;
         });
+    });
+
+    it("writes every other batch, and their latest entries, when one batch fails", async () => {
+        let batchCalls = 0;
+        const real = env.emulators.dynamodb;
+        const client = Object.create(real) as DynamoDBClient;
+        client.send = (async (command: unknown) => {
+            if (command instanceof BatchWriteItemCommand && ++batchCalls === 1) {
+                throw Object.assign(new Error("Item size has exceeded the maximum allowed size"), { name: "ValidationException" });
+            }
+            return real.send(command as never);
+        }) as DynamoDBClient["send"];
+        const records = Array.from({ length: 60 }, (_, i) => record(400 + i));
+        await assert.rejects(storageWith(client).writeRecords(records), /^StorageError: 1 of the writes of 60 records .* failed; the first: Item size has exceeded/);
+        const items = await scanItems(real, TEST_TABLE);
+        const history = items.filter((item) => item.kind === "history" && (item.subaccount_id as number) >= 400 && (item.subaccount_id as number) < 460);
+        const latest = items.filter((item) => item.kind === "latest" && (item.subaccount_id as number) >= 400 && (item.subaccount_id as number) < 460);
+        assert.equal(history.length, 35, "the two batches that did not fail");
+        assert.deepEqual(latest.map((item) => item.record_id).sort(), history.map((item) => item.record_id).sort(), "latest only where history was written");
     });
 
     it("keeps the newer of two alerts of one series in one delivery as latest", async () => {
@@ -68,6 +87,14 @@ describe("storage adapter (against dynalite)", function () {
         await storageWith(env.emulators.dynamodb).writeRecords([newer, older]);
         const latest = (await scanItems(env.emulators.dynamodb, TEST_TABLE)).filter((item) => item.kind === "latest" && item.subaccount_id === 300);
         assert.deepEqual(latest.map((item) => item.triggered_at), ["2026-11-27T09:00:00.000Z"]);
+    });
+
+    it("remembers a delivery's first arrival, once", async () => {
+        const storage = storageWith(env.emulators.dynamodb);
+        assert.equal(await storage.firstReceivedAt("delivery-1"), undefined);
+        await storage.rememberDelivery("delivery-1", new Date("2026-11-28T10:00:00.000Z"), "raw/dt=2026-11-28/delivery-1.json");
+        await storage.rememberDelivery("delivery-1", new Date("2026-11-29T10:00:00.000Z"), "raw/dt=2026-11-29/delivery-1.json");
+        assert.deepEqual(await storage.firstReceivedAt("delivery-1"), new Date("2026-11-28T10:00:00.000Z"));
     });
 
     it("leaves an existing object as it was (a redelivery writes nothing new)", async () => {

@@ -38,10 +38,11 @@ export interface GeneratedAlert {
     };
 }
 
-/** Finite numbers that survive JSON and the safety checks: no -0, no integer beyond ±2^53. */
+/** Finite numbers that survive JSON and the safety checks: no -0, no integer beyond ±2^53, none below 1e-130. */
 const jsonNumber = (min: number, max: number) =>
     fc.oneof(fc.integer({ min: Math.ceil(min), max: Math.floor(max) }), fc.double({ min, max, noNaN: true }))
-        .map((n) => n + 0);
+        .map((n) => n + 0)
+        .filter((n) => n === 0 || Math.abs(n) >= 1e-130);
 
 const evaluatorArb = fc.oneof(
     { weight: 4, arbitrary: fc.record({

@@ -31,6 +31,11 @@ describe("local ALB stand-in", () => {
                 isBase64Encoded: false,
             });
         });
+        it("passes the path and query parameters as received, neither normalised nor decoded", () => {
+            const event = toAlbEvent({ method: "POST", url: "/hooks/../hooks/t?a=b%20c&flag&__proto__=x", headers: {}, body });
+            assert.equal(event.path, "/hooks/../hooks/t");
+            assert.deepEqual(Object.entries(event.queryStringParameters), [["a", "b%20c"], ["flag", ""], ["__proto__", "x"]]);
+        });
         it("base64-encodes bodies of non-text types, encoded bodies, and bytes that are not UTF-8", () => {
             const binary = toAlbEvent({ method: "POST", url: "/", headers: { "content-type": "application/octet-stream" }, body });
             assert.equal(binary.isBase64Encoded, true);

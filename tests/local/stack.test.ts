@@ -169,12 +169,40 @@ describe("local stack (npm start), end to end", function () {
         dynamodb.destroy();
     });
 
+    it("stops cleanly on Ctrl-C (SIGINT)", async () => {
+        const exited = new Promise<number | null>((resolve) => stack.child.once("exit", (code) => resolve(code)));
+        stack.child.kill("SIGINT");
+        assert.equal(await exited, 0);
+        stack = await startStack(dataDir);
+    });
+
+    it("exits with the reason, instead of hanging, when it cannot start", async () => {
+        const busyPort = String(new URL(stack.outputs.endpointUrl).port);
+        const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-e2e-busy-"));
+        try {
+            await assert.rejects(
+                run(process.execPath, [...CLI, "start", "--data-dir", otherDir, "--port", busyPort], { cwd: ROOT, timeout: 30_000 }),
+                (err: { code?: number; stderr?: string; killed?: boolean }) => {
+                    assert.equal(err.killed, false, "exited by itself");
+                    assert.equal(err.code, 1);
+                    assert.match(err.stderr ?? "", /EADDRINUSE/);
+                    return true;
+                },
+            );
+        } finally {
+            fs.rmSync(otherDir, { recursive: true, force: true });
+        }
+    });
+
     it("takes the token from HEALTHSCORE_WEBHOOK_TOKEN when set", async () => {
         await stop(stack.child);
         const token = "from-the-environment-0123456789";
         stack = await startStack(dataDir, { HEALTHSCORE_WEBHOOK_TOKEN: token });
         assert.equal(new URL(stack.outputs.endpointUrl).pathname, `/hooks/${token}`);
         assert.equal((await post(stack.outputs.endpointUrl, fixture("real-delivery.json"))).status, 200);
+        assert.equal((await post(`${stack.outputs.endpointUrl}x`, "[]")).status, 404);
+        assert.equal((await post(stack.outputs.endpointUrl, "[1]")).status, 400);
+        assert.ok(stack.stdout().includes("/hooks/[redacted]"), "requests are logged");
         assert.ok(!stack.stdout().includes(token), "the token is not in the request log");
     });
 });
