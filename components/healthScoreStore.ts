@@ -1,0 +1,105 @@
+/**
+ * Where deliveries are kept: the bucket (raw bodies, lake objects, rejects) and the DynamoDB table (history and
+ * the latest score per subaccount). Both are built from handlers/layout.ts, the definitions the receiver writes by.
+ *
+ * The data lake (Lake Formation, Glue, Athena over alerts/) belongs here too and joins as one more child that is
+ * given `bucketName`/`bucketArn`/`bucket` and `table`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { bucketPrefixes, tableSchema } from "../handlers/layout";
+import { ExpirationRule, PrivateBucket } from "./privateBucket";
+
+export interface HealthScoreStoreArgs {
+    /**
+     * Days after which raw/ (request bodies) and rejected/ objects expire.
+     * @default 90
+     */
+    rawRetentionDays?: number;
+    /**
+     * Days after which alerts/ objects (the data lake's rows) expire. The lake queries history from them, so the
+     * default keeps them; DynamoDB's own history expires by TTL (see the receiver's retention).
+     * @default kept
+     */
+    alertsRetentionDays?: number;
+    /**
+     * A customer managed KMS key for the bucket and the table. The receiver's role is granted its use.
+     * @default S3-managed keys for the bucket, the AWS managed key (aws/dynamodb) for the table
+     */
+    kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Protect the table from deletion (DynamoDB.6). Turn off and `pulumi up` before `pulumi destroy`.
+     * @default true
+     */
+    deletionProtection?: boolean;
+}
+
+export class HealthScoreStore extends pulumi.ComponentResource {
+    public readonly bucket: aws.s3.Bucket;
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketArn: pulumi.Output<string>;
+    /** The bucket's id (the same as its name), for resources that ask for `bucket: id`. */
+    public readonly bucketId: pulumi.Output<string>;
+    public readonly table: aws.dynamodb.Table;
+    public readonly tableName: pulumi.Output<string>;
+    public readonly tableArn: pulumi.Output<string>;
+    /** The key of the bucket and the table, when one was given. */
+    public readonly kmsKeyArn?: pulumi.Input<string>;
+
+    constructor(name: string, args: HealthScoreStoreArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        validate(args);
+        super("healthscore:index:HealthScoreStore", name, {}, opts);
+        this.kmsKeyArn = args.kmsKeyArn;
+
+        const store = this.createBucket(name, args);
+        this.bucket = store.bucket;
+        this.bucketName = store.bucketName;
+        this.bucketArn = store.bucketArn;
+        this.bucketId = store.bucket.id;
+        this.table = this.createTable(name, args);
+        this.tableName = this.table.name;
+        this.tableArn = this.table.arn;
+
+        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, tableName: this.tableName, tableArn: this.tableArn });
+    }
+
+    private createBucket(name: string, args: HealthScoreStoreArgs): PrivateBucket {
+        const rawDays = args.rawRetentionDays ?? 90;
+        const expirations: ExpirationRule[] = [
+            { id: "expire-raw", prefix: bucketPrefixes.raw, days: rawDays },
+            { id: "expire-rejected", prefix: bucketPrefixes.rejected, days: rawDays },
+        ];
+        if (args.alertsRetentionDays !== undefined) {
+            expirations.push({ id: "expire-alerts", prefix: bucketPrefixes.alerts, days: args.alertsRetentionDays });
+        }
+        return new PrivateBucket(`${name}-data`, { kmsKeyArn: args.kmsKeyArn, expirations }, { parent: this });
+    }
+
+    private createTable(name: string, args: HealthScoreStoreArgs): aws.dynamodb.Table {
+        return new aws.dynamodb.Table(`${name}-table`, {
+            // One delivery a day: on-demand costs cents where provisioned capacity would cost dollars.
+            billingMode: "PAY_PER_REQUEST",
+            hashKey: tableSchema.hashKey,
+            rangeKey: tableSchema.rangeKey,
+            attributes: tableSchema.attributes.map((attribute) => ({ name: attribute.name, type: attribute.type })),
+            globalSecondaryIndexes: tableSchema.globalSecondaryIndexes.map((index) => ({
+                name: index.name,
+                keySchemas: [{ attributeName: index.hashKey, keyType: "HASH" }],
+                projectionType: index.projectionType,
+            })),
+            ttl: { attributeName: tableSchema.ttlAttribute, enabled: true },
+            pointInTimeRecovery: { enabled: true },
+            serverSideEncryption: args.kmsKeyArn === undefined ? { enabled: true } : { enabled: true, kmsKeyArn: args.kmsKeyArn },
+            deletionProtectionEnabled: args.deletionProtection ?? true,
+        }, { parent: this });
+    }
+}
+
+function validate(args: HealthScoreStoreArgs): void {
+    for (const key of ["rawRetentionDays", "alertsRetentionDays"] as const) {
+        const days = args[key];
+        if (days !== undefined && (!Number.isInteger(days) || days < 1)) {
+            throw new Error(`HealthScoreStore: ${key} must be a whole number of days from 1, got ${days}`);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/**
+ * The whole stack for one validated configuration: the token, the store, the ingest, and the stack outputs.
+ * index.ts calls this with the stack's config; the mocks tests call it once per configuration variant.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { StackSettings } from "./config";
+import { HealthScoreIngest } from "./healthScoreIngest";
+import { HealthScoreStore } from "./healthScoreStore";
+
+export interface StackOutputs {
+    /** The URL for the SparkPost alert. Secret: it holds the token. */
+    endpointUrl: pulumi.Output<string>;
+    bucketName: pulumi.Output<string>;
+    tableName: pulumi.Output<string>;
+    functionName: pulumi.Output<string>;
+}
+
+/** Length of a generated token: 43 characters of [A-Za-z0-9] is about 256 bits. */
+export const GENERATED_TOKEN_LENGTH = 43;
+
+export function createProgram(settings: StackSettings, name = "healthscore"): StackOutputs {
+    const webhookToken = settings.webhookToken !== undefined ? pulumi.secret(settings.webhookToken) : generateToken(name);
+    const previousWebhookToken = settings.previousWebhookToken !== undefined ? pulumi.secret(settings.previousWebhookToken) : undefined;
+    const alb = settings.ingress === "alb";
+
+    const store = new HealthScoreStore(name, {
+        rawRetentionDays: settings.rawRetentionDays,
+        alertsRetentionDays: settings.alertsRetentionDays,
+        kmsKeyArn: settings.kmsKeyArn,
+        deletionProtection: settings.deletionProtection,
+    });
+    const ingest = new HealthScoreIngest(`${name}-ingest`, {
+        store,
+        webhookToken,
+        previousWebhookToken,
+        retentionDays: settings.retentionDays,
+        ingress: settings.ingress,
+        lambdaMemoryMb: settings.lambdaMemoryMb,
+        lambdaTimeoutSeconds: settings.lambdaTimeoutSeconds,
+        reservedConcurrency: settings.reservedConcurrency,
+        logRetentionDays: settings.logRetentionDays,
+        deletionProtection: settings.deletionProtection,
+        ...(alb ? {
+            domain: settings.domain,
+            allowedCidrs: settings.allowedCidrs,
+            subnetIds: settings.subnetIds,
+            accessLogs: settings.accessLogs,
+            accessLogRetentionDays: settings.accessLogRetentionDays,
+        } : {}),
+    });
+
+    return {
+        endpointUrl: ingest.endpointUrl,
+        bucketName: store.bucketName,
+        tableName: store.tableName,
+        functionName: ingest.functionName,
+    };
+}
+
+/**
+ * A token made once and kept in the state: letters and digits only (special false), so it is URL-safe and
+ * matches the handler's token format.
+ */
+function generateToken(name: string): pulumi.Output<string> {
+    return new random.RandomPassword(`${name}-webhook-token`, { length: GENERATED_TOKEN_LENGTH, special: false }).result;
+}

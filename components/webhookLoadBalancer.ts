@@ -1,0 +1,279 @@
+/**
+ * The public entrance for SparkPost: an Application Load Balancer that forwards `POST /hooks/<token>` to the
+ * receiver Lambda and answers everything else with a fixed 404 itself.
+ *
+ * Built from plain `aws.lb` resources rather than awsx's ApplicationLoadBalancer: that is a remote component,
+ * whose children do not exist under unit-test mocks (nothing of it could be asserted), and its default security
+ * group allows all traffic.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { HOOK_PATH_PREFIX } from "../handlers/token";
+import { albLogDeliveryStatement } from "./policies";
+import { PrivateBucket } from "./privateBucket";
+
+/**
+ * AWS limits load balancer and target group names to 32 characters, and Pulumi's autonaming appends a dash and
+ * 7 random characters to the logical name (`<name>` and `<name>-tg`).
+ */
+export const MAX_LOAD_BALANCER_NAME_LENGTH = 32 - 8 - "-tg".length;
+
+/** TLS 1.3 and 1.2 only, AWS's recommended policy for HTTPS listeners (ELB.17). */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const ACCESS_LOG_PREFIX = "alb";
+
+export interface WebhookDomain {
+    /** The name SparkPost posts to, e.g. alerts.example.com. */
+    domainName: string;
+    /** The Route 53 hosted zone of `domainName`: it receives the alias record (and the validation record). */
+    hostedZoneId: string;
+    /** An ACM certificate for `domainName` in the ALB's Region. @default one is requested and validated through DNS */
+    certificateArn?: pulumi.Input<string>;
+}
+
+export interface WebhookLoadBalancerArgs {
+    /** The receiver: the target group's only target. */
+    function: aws.lambda.Function;
+    /** The token in `/hooks/<token>`; the listener rule forwards only this path (and the previous token's). */
+    webhookToken: pulumi.Input<string>;
+    /** @default none */
+    previousWebhookToken?: pulumi.Input<string>;
+    /**
+     * HTTPS on this domain. Without it the ALB serves plain HTTP on its own DNS name: for development only, since
+     * the token then crosses the network in clear text.
+     * @default none (HTTP, development only)
+     */
+    domain?: WebhookDomain;
+    /**
+     * IPv4 ranges allowed to connect. SparkPost publishes no egress addresses for alert webhooks, so the default
+     * is everyone; the token is what keeps others out.
+     * @default ["0.0.0.0/0"]
+     */
+    allowedCidrs?: string[];
+    /** At least two subnets in different Availability Zones. @default the default VPC's default subnets */
+    subnetIds?: string[];
+    /** ALB deletion protection (ELB.6). @default true */
+    deletionProtection?: boolean;
+    /** Access logs to their own bucket (ELB.5). @default true */
+    accessLogs?: boolean;
+    /** Days access logs are kept; their request lines hold the token. @default 7 */
+    accessLogRetentionDays?: number;
+}
+
+export class WebhookLoadBalancer extends pulumi.ComponentResource {
+    public readonly loadBalancer: aws.lb.LoadBalancer;
+    public readonly dnsName: pulumi.Output<string>;
+    /** `https://<domain>/hooks/<token>`, or `http://<alb dns>/hooks/<token>` without a domain. Secret. */
+    public readonly endpointUrl: pulumi.Output<string>;
+    public readonly accessLogBucket?: PrivateBucket;
+
+    constructor(name: string, args: WebhookLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateLoadBalancerArgs(name, args);
+        super("healthscore:index:WebhookLoadBalancer", name, {}, opts);
+        const https = args.domain !== undefined;
+        if (!https) {
+            pulumi.log.warn(`${name}: no domainName configured, so the webhook is served over plain HTTP on the load balancer's own name. ` +
+                "This is for development only: the token crosses the network in clear text. Set healthscore:domainName and healthscore:hostedZoneId.", this);
+        }
+
+        const network = this.findNetwork(args.subnetIds);
+        const securityGroup = this.createSecurityGroup(name, network.vpcId, https ? 443 : 80, args.allowedCidrs ?? ["0.0.0.0/0"]);
+        this.accessLogBucket = (args.accessLogs ?? true) ? this.createAccessLogBucket(name, args.accessLogRetentionDays ?? 7) : undefined;
+        this.loadBalancer = this.createLoadBalancer(name, args, network.subnetIds, securityGroup);
+        this.dnsName = this.loadBalancer.dnsName;
+
+        const listener = https ? this.createHttpsListener(name, args.domain!) : this.createHttpListener(name);
+        const targetGroup = this.attachFunction(name, args.function);
+        this.forwardHookPath(name, listener, targetGroup, args);
+        if (https) this.createAliasRecord(name, args.domain!);
+
+        const origin = https ? pulumi.output(`https://${args.domain!.domainName}`) : pulumi.interpolate`http://${this.dnsName}`;
+        this.endpointUrl = pulumi.secret(pulumi.interpolate`${origin}${HOOK_PATH_PREFIX}${args.webhookToken}`);
+        this.registerOutputs({ dnsName: this.dnsName, endpointUrl: this.endpointUrl });
+    }
+
+    /**
+     * The given subnets and their VPC, or the default VPC's default subnets (one per Availability Zone). Looked up
+     * with plain invokes rather than awsx.ec2.DefaultVpc, which is a remote component (its outputs do not exist
+     * under mocks) and would pull @pulumi/docker into the install.
+     */
+    private findNetwork(subnetIds: string[] | undefined): { vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
+        if (subnetIds !== undefined) {
+            const first = aws.ec2.getSubnetOutput({ id: subnetIds[0] }, { parent: this });
+            return { vpcId: first.vpcId, subnetIds: pulumi.output(subnetIds) };
+        }
+        const vpc = aws.ec2.getVpcOutput({ default: true }, { parent: this });
+        const subnets = aws.ec2.getSubnetsOutput({
+            filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }],
+        }, { parent: this });
+        return { vpcId: vpc.id, subnetIds: subnets.ids };
+    }
+
+    /** Inbound on the listener's port only. No egress rules: the ALB invokes a Lambda target through the Lambda service, not the VPC. */
+    private createSecurityGroup(name: string, vpcId: pulumi.Input<string>, port: number, cidrs: string[]): aws.ec2.SecurityGroup {
+        return new aws.ec2.SecurityGroup(`${name}-sg`, {
+            description: "SparkPost Health Score webhook load balancer",
+            vpcId,
+            ingress: [{ description: "Webhook deliveries", protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: cidrs }],
+            egress: [],
+        }, { parent: this });
+    }
+
+    /**
+     * ALB log delivery accepts only S3-managed encryption (SSE-S3), so this bucket never uses the store's KMS key.
+     * The logs' request lines hold the token: they expire after a few days.
+     */
+    private createAccessLogBucket(name: string, retentionDays: number): PrivateBucket {
+        const account = aws.getCallerIdentityOutput({}, { parent: this });
+        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+        return new PrivateBucket(`${name}-access-logs`, {
+            expirations: [{ id: "expire-access-logs", days: retentionDays }],
+            noncurrentVersionDays: 1,
+            // Nothing in it is worth keeping once the stack is gone.
+            forceDestroy: true,
+            policyStatements: (bucketArn) => pulumi.all([account.accountId, elbAccount.arn]).apply(([accountId, elbAccountArn]) =>
+                [albLogDeliveryStatement({ bucketArn, prefix: ACCESS_LOG_PREFIX, accountId, elbAccountArn })]),
+        }, { parent: this });
+    }
+
+    private createLoadBalancer(name: string, args: WebhookLoadBalancerArgs, subnets: pulumi.Input<string[]>, securityGroup: aws.ec2.SecurityGroup): aws.lb.LoadBalancer {
+        // Named like the component itself: AWS allows 32 characters, and Pulumi appends 8 (see validateLoadBalancerArgs).
+        return new aws.lb.LoadBalancer(name, {
+            loadBalancerType: "application",
+            internal: false,
+            ipAddressType: "ipv4",
+            subnets,
+            securityGroups: [securityGroup.id],
+            // Headers that are not valid HTTP never reach the function (ELB.4).
+            dropInvalidHeaderFields: true,
+            // Requests that could be read two ways are refused (ELB.12/ELB.14): SparkPost sends plain HTTP/1.1.
+            desyncMitigationMode: "strictest",
+            enableDeletionProtection: args.deletionProtection ?? true,
+            accessLogs: this.accessLogBucket && { bucket: this.accessLogBucket.bucketName, prefix: ACCESS_LOG_PREFIX, enabled: true },
+        }, { parent: this, dependsOn: this.accessLogBucket ? [this.accessLogBucket.policy] : [] });
+    }
+
+    /** HTTPS only (ELB.18: no plain-HTTP listener at all; a redirect is no use to a webhook POST). */
+    private createHttpsListener(name: string, domain: WebhookDomain): aws.lb.Listener {
+        const certificateArn = domain.certificateArn ?? this.requestCertificate(name, domain);
+        return new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: TLS_POLICY,
+            certificateArn,
+            defaultActions: [notFound()],
+        }, { parent: this });
+    }
+
+    /** Development only (see the warning): the ALB's own DNS name has no certificate. */
+    private createHttpListener(name: string): aws.lb.Listener {
+        return new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [notFound()],
+        }, { parent: this });
+    }
+
+    /** An ACM certificate validated through a record in the hosted zone; the listener waits for the validation. */
+    private requestCertificate(name: string, domain: WebhookDomain): pulumi.Output<string> {
+        const certificate = new aws.acm.Certificate(`${name}-certificate`, {
+            domainName: domain.domainName,
+            validationMethod: "DNS",
+        }, { parent: this });
+        const option = certificate.domainValidationOptions.apply((options) => options[0]);
+        const record = new aws.route53.Record(`${name}-certificate-validation-record`, {
+            zoneId: domain.hostedZoneId,
+            name: option.resourceRecordName,
+            type: option.resourceRecordType,
+            records: [option.resourceRecordValue],
+            ttl: 300,
+            allowOverwrite: true,
+        }, { parent: this });
+        const validation = new aws.acm.CertificateValidation(`${name}-certificate-validation`, {
+            certificateArn: certificate.arn,
+            validationRecordFqdns: [record.fqdn],
+        }, { parent: this });
+        return validation.certificateArn;
+    }
+
+    /**
+     * The Lambda target group, the permission for Elastic Load Balancing to invoke the function from this target
+     * group only, and then the attachment: registering a target needs the permission to exist already.
+     */
+    private attachFunction(name: string, fn: aws.lambda.Function): aws.lb.TargetGroup {
+        const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+            targetType: "lambda",
+            lambdaMultiValueHeadersEnabled: false,
+        }, { parent: this });
+        const permission = new aws.lambda.Permission(`${name}-invoke-permission`, {
+            action: "lambda:InvokeFunction",
+            function: fn.name,
+            principal: "elasticloadbalancing.amazonaws.com",
+            sourceArn: targetGroup.arn,
+        }, { parent: this });
+        new aws.lb.TargetGroupAttachment(`${name}-tg-attachment`, {
+            targetGroupArn: targetGroup.arn,
+            targetId: fn.arn,
+        }, { parent: this, dependsOn: [permission] });
+        return targetGroup;
+    }
+
+    /**
+     * `POST /hooks/<token>` (and the previous token during a rotation) goes to the function. Path patterns are
+     * case-sensitive, so only the exact token matches; tokens hold no `*` or `?`, so they match literally.
+     */
+    private forwardHookPath(name: string, listener: aws.lb.Listener, targetGroup: aws.lb.TargetGroup, args: WebhookLoadBalancerArgs): void {
+        const paths = pulumi.all([args.webhookToken, args.previousWebhookToken]).apply(([token, previous]) =>
+            [token, previous].filter((t): t is string => !!t).map((t) => `${HOOK_PATH_PREFIX}${t}`));
+        new aws.lb.ListenerRule(`${name}-hook-rule`, {
+            listenerArn: listener.arn,
+            priority: 10,
+            conditions: [
+                { httpRequestMethod: { values: ["POST"] } },
+                { pathPattern: { values: pulumi.secret(paths) } },
+            ],
+            actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        }, { parent: this });
+    }
+
+    private createAliasRecord(name: string, domain: WebhookDomain): void {
+        new aws.route53.Record(`${name}-alias`, {
+            zoneId: domain.hostedZoneId,
+            name: domain.domainName,
+            type: "A",
+            // Lambda target groups have no health checks to evaluate.
+            aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: false }],
+        }, { parent: this });
+    }
+}
+
+/** Anything but the hook path: a 404 from the ALB itself, which never invokes the function. */
+function notFound(): aws.types.input.lb.ListenerDefaultAction {
+    return {
+        type: "fixed-response",
+        fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: JSON.stringify({ error: "not found" }) },
+    };
+}
+
+/** Throws for arguments AWS would reject; exported so that HealthScoreIngest checks before it creates anything. */
+export function validateLoadBalancerArgs(name: string, args: Omit<WebhookLoadBalancerArgs, "function">): void {
+    if (name.length > MAX_LOAD_BALANCER_NAME_LENGTH) {
+        throw new Error(`WebhookLoadBalancer: name ${JSON.stringify(name)} is longer than ${MAX_LOAD_BALANCER_NAME_LENGTH} characters; ` +
+            "AWS limits load balancer and target group names to 32, and Pulumi appends 8");
+    }
+    if (args.subnetIds !== undefined && new Set(args.subnetIds).size < 2) {
+        throw new Error("WebhookLoadBalancer: subnetIds needs at least two different subnets, in different Availability Zones");
+    }
+    if (args.allowedCidrs !== undefined && args.allowedCidrs.length === 0) {
+        throw new Error("WebhookLoadBalancer: allowedCidrs is empty, so nobody could deliver a webhook");
+    }
+    const days = args.accessLogRetentionDays;
+    if (days !== undefined && (!Number.isInteger(days) || days < 1)) {
+        throw new Error(`WebhookLoadBalancer: accessLogRetentionDays must be a whole number of days from 1, got ${days}`);
+    }
+    if (args.domain !== undefined && !args.domain.hostedZoneId) {
+        throw new Error("WebhookLoadBalancer: domain.hostedZoneId is required with domain.domainName");
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * Health Score Ingest: `pulumi up` deploys it; `pulumi stack output endpointUrl --show-secrets` gives the URL for
+ * the SparkPost alert. Everything is in components/: this file reads the config and exports the outputs.
+ */
+import { parseConfig } from "./components/config";
+import { readStackConfig } from "./components/stackConfig";
+import { createProgram } from "./components/program";
+
+const outputs = createProgram(parseConfig(readStackConfig()));
+
+export const endpointUrl = outputs.endpointUrl;
+export const bucketName = outputs.bucketName;
+export const tableName = outputs.tableName;
+export const functionName = outputs.functionName;

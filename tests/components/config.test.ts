@@ -1,0 +1,143 @@
+/** parseConfig: defaults, and an error that names the key for every mistake. Pure: no Pulumi. */
+import * as assert from "assert";
+import { ConfigError, DEFAULTS, MAX_ALB_TOKEN_LENGTH, parseConfig, RawConfig } from "../../components/config";
+
+const TOKEN = "abcdefghijklmnopqrstuvwxyz012345";
+const DOMAIN = { domainName: "alerts.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
+
+function rejects(raw: RawConfig, key: string, pattern: RegExp): void {
+    assert.throws(() => parseConfig(raw), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.strictEqual(err.key, key);
+        assert.ok(err.message.startsWith(`healthscore:${key} `), err.message);
+        assert.match(err.message, pattern);
+        return true;
+    });
+}
+
+describe("parseConfig", () => {
+    it("gives the documented defaults for an empty config", () => {
+        assert.deepStrictEqual(parseConfig({}), {
+            ingress: "alb",
+            domain: undefined,
+            webhookToken: undefined,
+            previousWebhookToken: undefined,
+            retentionDays: 30,
+            rawRetentionDays: 90,
+            alertsRetentionDays: undefined,
+            allowedCidrs: ["0.0.0.0/0"],
+            subnetIds: undefined,
+            lambdaMemoryMb: 256,
+            lambdaTimeoutSeconds: 10,
+            reservedConcurrency: 10,
+            logRetentionDays: 30,
+            kmsKeyArn: undefined,
+            deletionProtection: true,
+            accessLogs: true,
+            accessLogRetentionDays: 7,
+        });
+        assert.strictEqual(DEFAULTS.lambdaTimeoutSeconds, 10);
+    });
+
+    it("reads every setting", () => {
+        const settings = parseConfig({
+            ...DOMAIN,
+            certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+            webhookToken: TOKEN,
+            previousWebhookToken: `${TOKEN}-old`,
+            retentionDays: "60", rawRetentionDays: "14", alertsRetentionDays: "365",
+            allowedCidrs: '["203.0.113.0/24", "198.51.100.7/32"]',
+            subnetIds: "subnet-0123456789abcdef0, subnet-0fedcba9876543210",
+            lambdaMemoryMb: "512", lambdaTimeoutSeconds: "30", reservedConcurrency: "3", logRetentionDays: "365",
+            kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+            deletionProtection: "false", accessLogs: "false", accessLogRetentionDays: "3",
+        });
+        assert.deepStrictEqual(settings.domain, { ...DOMAIN, certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" });
+        assert.deepStrictEqual(settings.allowedCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
+        assert.deepStrictEqual(settings.subnetIds, ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
+        assert.deepStrictEqual(
+            [settings.retentionDays, settings.rawRetentionDays, settings.alertsRetentionDays, settings.lambdaMemoryMb, settings.lambdaTimeoutSeconds,
+                settings.reservedConcurrency, settings.logRetentionDays, settings.deletionProtection, settings.accessLogs, settings.accessLogRetentionDays],
+            [60, 14, 365, 512, 30, 3, 365, false, false, 3]);
+        assert.strictEqual(settings.previousWebhookToken, `${TOKEN}-old`);
+    });
+
+    it("takes function-url ingress", () => {
+        assert.strictEqual(parseConfig({ ingress: "function-url" }).ingress, "function-url");
+    });
+
+    it("rejects an unknown key (a typo would otherwise be ignored)", () => {
+        rejects({ domainname: "alerts.example.com" }, "domainname", /not a setting of this program/);
+    });
+
+    it("rejects an unknown ingress", () => rejects({ ingress: "api-gateway" }, "ingress", /"alb" or "function-url"/));
+
+    it("rejects domainName without hostedZoneId, and hostedZoneId or certificateArn without domainName", () => {
+        rejects({ domainName: "alerts.example.com" }, "domainName", /needs hostedZoneId/);
+        rejects({ hostedZoneId: "Z0123456789ABCDEFGHIJ" }, "hostedZoneId", /domainName is not/);
+        rejects({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" }, "certificateArn", /domainName is not/);
+    });
+
+    it("rejects a malformed domain, zone id or certificate ARN", () => {
+        rejects({ ...DOMAIN, domainName: "https://alerts.example.com" }, "domainName", /DNS name/);
+        rejects({ ...DOMAIN, hostedZoneId: "example.com" }, "hostedZoneId", /hosted zone id/);
+        rejects({ ...DOMAIN, certificateArn: "arn:aws:iam::123456789012:server-certificate/x" }, "certificateArn", /ACM certificate ARN/);
+    });
+
+    it("rejects settings that only shape the ALB with function-url ingress", () => {
+        rejects({ ingress: "function-url", ...DOMAIN }, "domainName", /ingress alb only/);
+        rejects({ ingress: "function-url", allowedCidrs: "10.0.0.0/8" }, "allowedCidrs", /ingress alb only/);
+        rejects({ ingress: "function-url", accessLogs: "true" }, "accessLogs", /ingress alb only/);
+    });
+
+    it("rejects a token that could not stand in a URL path, without echoing it", () => {
+        const secret = "has spaces and / slashes, 32 chars";
+        assert.throws(() => parseConfig({ webhookToken: secret }), (err: Error) => !err.message.includes(secret) && /webhookToken must be 16 to 128/.test(err.message));
+        rejects({ webhookToken: "short" }, "webhookToken", /16 to 128/);
+        rejects({ previousWebhookToken: "a".repeat(129) }, "previousWebhookToken", /16 to 128/);
+    });
+
+    it("rejects a token longer than an ALB path pattern holds, but not with a Function URL", () => {
+        const long = "a".repeat(MAX_ALB_TOKEN_LENGTH + 1);
+        rejects({ webhookToken: long }, "webhookToken", /at most 121 characters with ingress alb/);
+        assert.strictEqual(parseConfig({ ingress: "function-url", webhookToken: long }).webhookToken, long);
+        assert.strictEqual(parseConfig({ webhookToken: "a".repeat(MAX_ALB_TOKEN_LENGTH) }).webhookToken?.length, 121);
+    });
+
+    it("rejects a previous token equal to the current one", () => {
+        rejects({ webhookToken: TOKEN, previousWebhookToken: TOKEN }, "previousWebhookToken", /must differ/);
+    });
+
+    it("rejects numbers out of range or not whole", () => {
+        rejects({ retentionDays: "0" }, "retentionDays", /whole number from 1/);
+        rejects({ lambdaTimeoutSeconds: "901" }, "lambdaTimeoutSeconds", /from 1 to 900/);
+        rejects({ lambdaMemoryMb: "64" }, "lambdaMemoryMb", /from 128 to 10240/);
+        rejects({ reservedConcurrency: "0" }, "reservedConcurrency", /from 1/);
+        rejects({ rawRetentionDays: "7.5" }, "rawRetentionDays", /whole number/);
+        rejects({ logRetentionDays: "10" }, "logRetentionDays", /CloudWatch Logs' periods/);
+    });
+
+    it("rejects booleans that are not true or false", () => rejects({ deletionProtection: "yes" }, "deletionProtection", /true or false/));
+
+    it("rejects allowed CIDRs that are not IPv4 ranges, or none", () => {
+        rejects({ allowedCidrs: "::/0" }, "allowedCidrs", /IPv4 CIDRs/);
+        rejects({ allowedCidrs: "10.0.0.0/33" }, "allowedCidrs", /IPv4 CIDRs/);
+        rejects({ allowedCidrs: "[]" }, "allowedCidrs", /empty/);
+        rejects({ allowedCidrs: "[1, 2]" }, "allowedCidrs", /list of strings/);
+        rejects({ allowedCidrs: "[oops" }, "allowedCidrs", /not valid JSON/);
+    });
+
+    it("rejects fewer than two distinct subnets, or things that are not subnet ids", () => {
+        rejects({ subnetIds: "subnet-0123456789abcdef0" }, "subnetIds", /at least two/);
+        rejects({ subnetIds: "subnet-0123456789abcdef0,subnet-0123456789abcdef0" }, "subnetIds", /at least two/);
+        rejects({ subnetIds: "subnet-0123456789abcdef0,vpc-0123456789abcdef0" }, "subnetIds", /subnet ids/);
+    });
+
+    it("rejects a KMS alias where a key ARN is needed", () => {
+        rejects({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/healthscore" }, "kmsKeyArn", /not an alias/);
+    });
+
+    it("treats blank values as unset", () => {
+        assert.strictEqual(parseConfig({ domainName: " ", hostedZoneId: "" }).domain, undefined);
+    });
+});

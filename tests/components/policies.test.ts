@@ -1,0 +1,109 @@
+/** The pure policy builders and the receiver's package list. */
+import * as assert from "assert";
+import {
+    albLogDeliveryStatement, bucketPolicy, ELB_LOG_DELIVERY_SERVICE, lambdaAssumeRolePolicy, receiverPolicy, RECEIVER_DYNAMODB_ACTIONS,
+} from "../../components/policies";
+import { BUNDLED_PACKAGES, receiverCodePathOptions } from "../../components/lambdaPackage";
+import * as fs from "fs";
+import * as path from "path";
+
+const ARNS = {
+    bucketArn: "arn:aws:s3:::data",
+    tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+    logGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:g",
+    region: "eu-west-1",
+};
+
+function actionsOf(statement: { Action: string | string[] }): string[] {
+    return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+describe("policies", () => {
+    describe("receiverPolicy", () => {
+        it("grants s3:PutObject on raw/, alerts/ and rejected/ only", () => {
+            const [objects] = receiverPolicy(ARNS).Statement;
+            assert.deepStrictEqual([objects.Action, objects.Resource], ["s3:PutObject", ["arn:aws:s3:::data/raw/*", "arn:aws:s3:::data/alerts/*", "arn:aws:s3:::data/rejected/*"]]);
+        });
+
+        it("grants the DynamoDB calls storage.ts makes, on the table and its index", () => {
+            const table = receiverPolicy(ARNS).Statement[1];
+            assert.deepStrictEqual(table.Action, ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"]);
+            assert.deepStrictEqual(table.Resource, [ARNS.tableArn, `${ARNS.tableArn}/index/record_id-index`]);
+        });
+
+        it("lists exactly the commands handlers/storage.ts sends, S3 and DynamoDB", () => {
+            const source = fs.readFileSync(path.join(__dirname, "..", "..", "handlers", "storage.ts"), "utf8");
+            const importedFrom = (client: string) => {
+                const block = new RegExp(`import\\s*{([^}]*)}\\s*from\\s*"@aws-sdk/${client}"`).exec(source)?.[1] ?? "";
+                return block.split(",").map((name) => name.trim()).filter((name) => name.endsWith("Command")).map((name) => name.slice(0, -"Command".length));
+            };
+            const sent = new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]));
+            const s3 = importedFrom("client-s3").filter((c) => sent.has(c));
+            const dynamodb = importedFrom("client-dynamodb").filter((c) => sent.has(c));
+            assert.strictEqual(s3.length + dynamodb.length, sent.size, `commands from elsewhere: ${[...sent]}`);
+            assert.deepStrictEqual(s3, ["PutObject"]);
+            assert.deepStrictEqual(dynamodb.map((c) => `dynamodb:${c}`).sort(), [...RECEIVER_DYNAMODB_ACTIONS].sort());
+        });
+
+        it("grants log writes on the log group's streams only", () => {
+            const logs = receiverPolicy(ARNS).Statement[2];
+            assert.deepStrictEqual([logs.Action, logs.Resource], [["logs:CreateLogStream", "logs:PutLogEvents"], `${ARNS.logGroupArn}:log-stream:*`]);
+        });
+
+        it("has no wildcard action and no `*` resource, with or without a key", () => {
+            for (const policy of [receiverPolicy(ARNS), receiverPolicy({ ...ARNS, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" })]) {
+                for (const statement of policy.Statement) {
+                    assert.ok(actionsOf(statement).every((a) => !a.includes("*")), JSON.stringify(statement));
+                    assert.notStrictEqual(statement.Resource, "*");
+                    assert.strictEqual(statement.Effect, "Allow");
+                }
+            }
+        });
+
+        it("adds the KMS key only when given, and only via S3 and DynamoDB in the Region", () => {
+            assert.strictEqual(receiverPolicy(ARNS).Statement.length, 3);
+            const kms = receiverPolicy({ ...ARNS, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" }).Statement[3];
+            assert.deepStrictEqual(kms.Condition, { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } });
+            assert.strictEqual(kms.Resource, "arn:aws:kms:eu-west-1:123456789012:key/k");
+        });
+    });
+
+    it("lambdaAssumeRolePolicy trusts Lambda for one account", () => {
+        const [statement] = lambdaAssumeRolePolicy("123456789012").Statement;
+        assert.deepStrictEqual(statement.Principal, { Service: "lambda.amazonaws.com" });
+        assert.deepStrictEqual(statement.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+    });
+
+    it("bucketPolicy denies non-TLS and pre-1.2 requests first, then adds the given statements", () => {
+        const extra = albLogDeliveryStatement({ bucketArn: "arn:aws:s3:::logs", prefix: "alb", accountId: "123456789012", elbAccountArn: "arn:aws:iam::127311923021:root" });
+        const policy = bucketPolicy("arn:aws:s3:::logs", [extra]);
+        assert.deepStrictEqual(policy.Statement.map((s) => [s.Effect, s.Condition]), [
+            ["Deny", { Bool: { "aws:SecureTransport": "false" } }],
+            ["Deny", { NumericLessThan: { "s3:TlsVersion": 1.2 } }],
+            ["Allow", undefined],
+        ]);
+        assert.deepStrictEqual(policy.Statement[0].Resource, ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"]);
+    });
+
+    it("albLogDeliveryStatement allows both ELB delivery principals under prefix/AWSLogs/<account>/", () => {
+        const statement = albLogDeliveryStatement({ bucketArn: "arn:aws:s3:::logs", prefix: "alb", accountId: "123456789012", elbAccountArn: "arn:aws:iam::127311923021:root" });
+        assert.deepStrictEqual(statement.Principal, { AWS: "arn:aws:iam::127311923021:root", Service: ELB_LOG_DELIVERY_SERVICE });
+        assert.strictEqual(statement.Resource, "arn:aws:s3:::logs/alb/AWSLogs/123456789012/*");
+        assert.strictEqual(statement.Action, "s3:PutObject");
+    });
+});
+
+describe("receiverCodePathOptions", () => {
+    it("excludes every dependency but the bundled ones, @aws-sdk/* included", () => {
+        const options = receiverCodePathOptions({
+            dependencies: { "@aws-sdk/client-s3": "1", "@duckdb/node-api": "1", superstruct: "2", s3rver: "3" },
+            devDependencies: { mocha: "1" },
+        });
+        assert.deepStrictEqual(options.extraExcludePackages, ["@aws-sdk/client-s3", "@duckdb/node-api", "s3rver"]);
+        assert.deepStrictEqual(BUNDLED_PACKAGES, ["superstruct"]);
+    });
+
+    it("fails when a bundled package is missing from dependencies", () => {
+        assert.throws(() => receiverCodePathOptions({ dependencies: {} }), /bundles superstruct/);
+    });
+});

@@ -1,0 +1,154 @@
+/**
+ * The program as a whole under mocks: that it registered something at all (else every other assertion would
+ * pass vacuously), parentage, names, outputs, the generated token, and index.ts reading the stack config.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { deploy, Deployment, physicalName, RecordedResource } from "../support/mocks";
+import { isValidToken } from "../../handlers/token";
+import { T } from "./types";
+import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
+
+const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
+
+/** The component a resource belongs to: the outermost ancestor, walking parent URNs. */
+function rootOf(deployment: Deployment, resource: RecordedResource): RecordedResource {
+    let current = resource;
+    for (let depth = 0; current.parent; depth++) {
+        if (depth > 10) throw new Error(`parent chain of ${resource.name} too deep`);
+        current = deployment.byUrn(current.parent);
+    }
+    return current;
+}
+
+describe("program (mocks)", () => {
+    const deployments = {} as Record<VariantName, Deployment>;
+
+    before(async function () {
+        this.timeout(60_000);
+        for (const variant of VARIANT_NAMES) deployments[variant] = await deployed(variant);
+    });
+
+    it("registers the resources of each variant, with no errors logged and no unknown invoke", () => {
+        for (const variant of VARIANT_NAMES) {
+            const deployment = deployments[variant];
+            assert.ok(deployment.resources.filter((r) => r.custom).length >= 15, `${variant}: ${deployment.resources.length} resources`);
+            for (const type of [T.store, T.ingest, T.bucket, T.table, T.function, T.role, T.rolePolicy]) {
+                assert.ok(deployment.all(type).length > 0, `${variant}: no ${type}`);
+            }
+            assert.deepStrictEqual(deployment.errors, [], variant);
+            assert.ok(deployment.resources.every((r) => r.urn.startsWith("urn:pulumi:test::healthscore::")), `${variant}: every registration answered`);
+        }
+    });
+
+    it("parents every resource under HealthScoreStore or HealthScoreIngest (the generated token aside, which both use)", () => {
+        for (const variant of VARIANT_NAMES) {
+            const deployment = deployments[variant];
+            for (const resource of deployment.resources) {
+                if (resource.type === T.store || resource.type === T.ingest || resource.type === T.randomPassword) {
+                    assert.strictEqual(resource.parent, "", `${variant}: ${resource.name} is top-level`);
+                    continue;
+                }
+                const root = rootOf(deployment, resource);
+                assert.ok(root.type === T.store || root.type === T.ingest, `${variant}: ${resource.type} ${resource.name} is under ${root.type}`);
+            }
+        }
+    });
+
+    it("puts storage under the store and the function, load balancer and URL under the ingest", () => {
+        const https = deployments.https;
+        const owner = (type: string) => https.all(type).map((r) => rootOf(https, r).type);
+        assert.deepStrictEqual(owner(T.table), [T.store]);
+        assert.deepStrictEqual(owner(T.bucket).sort(), [T.store, T.ingest].sort());
+        assert.deepStrictEqual(https.all(T.bucket).filter((b) => rootOf(https, b).type === T.store).map((b) => b.name), ["healthscore-data-bucket"]);
+        for (const type of [T.function, T.role, T.rolePolicy, T.logGroup, T.loadBalancer, T.listener, T.listenerRule, T.permission]) {
+            assert.deepStrictEqual(owner(type), [T.ingest], type);
+        }
+        assert.deepStrictEqual(deployments.functionUrl.all(T.functionUrl).map((r) => rootOf(deployments.functionUrl, r).type), [T.ingest]);
+    });
+
+    it("names every resource uniquely, from its component's name", () => {
+        for (const variant of VARIANT_NAMES) {
+            const deployment = deployments[variant];
+            const keys = deployment.resources.map((r) => `${r.type}::${r.name}`);
+            assert.strictEqual(new Set(keys).size, keys.length, `${variant}: duplicate ${keys.filter((k, i) => keys.indexOf(k) !== i)}`);
+            assert.strictEqual(new Set(deployment.resources.map((r) => r.urn)).size, keys.length, `${variant}: duplicate URN`);
+            for (const resource of deployment.resources) {
+                assert.ok(resource.name === "healthscore" || resource.name.startsWith("healthscore-"), resource.name);
+                if (resource.parent) {
+                    const parent = deployment.byUrn(resource.parent);
+                    // The component's main resource may take the component's own name (the ALB does, for AWS's 32 characters).
+                    assert.ok(resource.name === parent.name || resource.name.startsWith(`${parent.name}-`), `${resource.name} is not named from ${parent.name}`);
+                }
+            }
+        }
+    });
+
+    it("exports endpointUrl (secret), bucketName, tableName and functionName of the resources it made", () => {
+        for (const variant of VARIANT_NAMES) {
+            const { outputs, secretOutputs } = deployments[variant];
+            assert.deepStrictEqual(Object.keys(outputs).sort(), ["bucketName", "endpointUrl", "functionName", "tableName"]);
+            assert.deepStrictEqual(secretOutputs, { endpointUrl: true, bucketName: false, tableName: false, functionName: false }, variant);
+            assert.strictEqual(outputs.bucketName, physicalName("healthscore-data-bucket"));
+            assert.strictEqual(outputs.tableName, physicalName("healthscore-table"));
+            assert.strictEqual(outputs.functionName, physicalName("healthscore-ingest-receiver-function"));
+        }
+    });
+
+    it("generates a URL-safe token of at least 32 characters with RandomPassword (special false) when none is configured", () => {
+        const password = deployments.https.only(T.randomPassword).inputs;
+        assert.strictEqual(password.special, false);
+        assert.ok(password.length >= 32);
+        const token = new URL(deployments.https.outputs.endpointUrl as string).pathname.split("/").pop()!;
+        assert.ok(isValidToken(token) && token.length === password.length, token);
+    });
+
+    it("generates no token when one is configured, and uses the configured one", () => {
+        assert.deepStrictEqual(deployments.functionUrl.all(T.randomPassword), []);
+        assert.ok((deployments.functionUrl.outputs.endpointUrl as string).endsWith(`/hooks/${TOKEN}`));
+    });
+
+    describe("index.ts", () => {
+        let fromIndex: Deployment;
+
+        before(async function () {
+            this.timeout(60_000);
+            pulumi.runtime.setAllConfig({
+                "aws:region": "us-east-1",
+                "healthscore:ingress": "function-url",
+                "healthscore:webhookToken": TOKEN,
+                "healthscore:lambdaMemoryMb": "384",
+            }, ["healthscore:webhookToken"]);
+            fromIndex = await deploy(async () => ({ ...(await import("../../index")) }));
+        });
+
+        it("reads the healthscore namespace of the stack config and exports the four outputs", () => {
+            assert.strictEqual(fromIndex.only(T.function).inputs.memorySize, 384);
+            assert.strictEqual(fromIndex.all(T.functionUrl).length, 1);
+            assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), ["bucketName", "endpointUrl", "functionName", "tableName"]);
+            assert.ok((fromIndex.outputs.endpointUrl as string).endsWith(`/hooks/${TOKEN}`));
+            assert.strictEqual(fromIndex.secretOutputs.endpointUrl, true);
+        });
+    });
+
+    describe("Pulumi.dev.yaml", () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const yaml = require("js-yaml");
+        const stack = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8"));
+
+        it("sets a Region and holds no secrets", () => {
+            assert.strictEqual(stack.config["aws:region"], "us-east-1");
+            assert.ok(!JSON.stringify(stack).includes("secure"));
+        });
+
+        it("is a valid configuration", async () => {
+            const { parseConfig } = await import("../../components/config");
+            const raw = Object.fromEntries(Object.entries(stack.config).filter(([key]) => key.startsWith("healthscore:"))
+                .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
+            assert.ok(Object.keys(raw).length > 0);
+            assert.doesNotThrow(() => parseConfig(raw));
+        });
+    });
+});
