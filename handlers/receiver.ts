@@ -5,7 +5,7 @@
  * storage's clients differ.
  */
 import { createAlertStruct } from "./alert";
-import { checkSize, parseBody } from "./body";
+import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES, checkSize, parseBody } from "./body";
 import { mapWithConcurrency } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
@@ -62,7 +62,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
         const contentTypeProblem = checkContentType(request.headers["content-type"]);
         if (contentTypeProblem) return jsonResponse(415, { message: contentTypeProblem });
-        const sizeProblem = checkSize(request.body);
+        const sizeProblem = checkSize(request.body, request.source === "http-api" ? MAX_INVOCATION_BODY_BYTES : MAX_BODY_BYTES);
         if (sizeProblem) return jsonResponse(sizeProblem.status, { message: sizeProblem.message });
 
         const deliveryId = deliveryIdOf(request.body);

@@ -7,7 +7,7 @@ import { createReceiver, Receiver, toLambdaHandler } from "../../handlers/receiv
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
 import { Logger } from "../../handlers/logger";
-import { MAX_BODY_BYTES } from "../../handlers/body";
+import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES } from "../../handlers/body";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { HOOK_PATH, PREVIOUS_TOKEN, TOKEN, fixture, fixtureJson, hookRequest } from "../support/requests";
 import { getBytes, getText, listKeys, scanItems, snapshot } from "../support/store";
@@ -281,6 +281,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             ["another charset: 415", () => hookRequest(fixture("real-delivery.json"), { headers: { "content-type": "application/json; charset=iso-8859-1" } }), 415],
             ["no content type: 415", () => hookRequest(fixture("real-delivery.json"), { headers: {} }), 415],
             ["a body over 1 MB, counted in bytes: 413", () => hookRequest(Buffer.from(`["${"é".repeat(MAX_BODY_BYTES / 2)}"]`)), 413],
+            ["through a Function URL or HTTP API, a body over 6 MB: 413", () => hookRequest(Buffer.alloc(MAX_INVOCATION_BODY_BYTES + 1, 0x20), { source: "http-api" }), 413],
         ];
         for (const [name, request, status] of cases) {
             it(name, async () => {
@@ -301,6 +302,20 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 receive(hookRequest("[]", { path: "/" })),
             ]);
             assert.deepEqual(new Set(answers.map((a) => a.body)).size, 1);
+        });
+
+        it("takes up to 6 MB through a Function URL or HTTP API, where the ALB stops at 1 MB", async () => {
+            const [element] = fixtureJson("real-delivery.json");
+            // 110 alerts of 10 KB (a long unknown filter) pass 1 MB without thousands of table writes.
+            const delivery = Array.from({ length: 110 }, (_, i) => ({ ...element, filters: { subaccount_id: 20_000 + i, note: "n".repeat(10_000) } }));
+            const bytes = Buffer.from(JSON.stringify(delivery));
+            assert.ok(bytes.byteLength > MAX_BODY_BYTES);
+            assert.equal((await receive(hookRequest(bytes))).statusCode, 413);
+            const response = await receive(hookRequest(bytes, { source: "http-api" }));
+            assert.equal(response.statusCode, 200);
+            assert.equal(body(response).accepted, 110);
+            const latest = (await reader().latest("health_score")).filter((r) => r.subaccount_id >= 20_000);
+            assert.equal(latest.length, 110, "long facets fit the latest entry's sort key");
         });
 
         it("accepts the previous token during a rotation", async () => {
