@@ -12,3 +12,6 @@ export const endpointUrl = outputs.endpointUrl;
 export const bucketName = outputs.bucketName;
 export const tableName = outputs.tableName;
 export const functionName = outputs.functionName;
+export const glueDatabaseName = outputs.glueDatabaseName;
+export const crawlerName = outputs.crawlerName;
+export const athenaWorkgroupName = outputs.athenaWorkgroupName;

@@ -49,6 +49,19 @@ export interface StackSettings {
     /** ALB access logs to their own bucket. */
     accessLogs: boolean;
     accessLogRetentionDays: number;
+    /** The data lake's settings; HealthScoreLake applies the defaults and checks them (ARNs, cron, bounds). */
+    lake: LakeSettings;
+}
+
+/** The stack config's part of the data lake's arguments (see HealthScoreLakeArgs for meaning and defaults). */
+export interface LakeSettings {
+    lakeReaders?: string[];
+    lakeAdmins?: string[];
+    manageLakeAdmins?: boolean;
+    crawlerSchedule?: string;
+    lakePartitionProjection?: boolean;
+    athenaBytesScannedCutoff?: number;
+    athenaResultsRetentionDays?: number;
 }
 
 export const DEFAULTS = {
@@ -73,6 +86,8 @@ export const CONFIG_KEYS = [
     "retentionDays", "rawRetentionDays", "alertsRetentionDays", "allowedCidrs", "subnetIds",
     "lambdaMemoryMb", "lambdaTimeoutSeconds", "reservedConcurrency", "logRetentionDays", "kmsKeyArn",
     "deletionProtection", "accessLogs", "accessLogRetentionDays",
+    "lakeReaders", "lakeAdmins", "manageLakeAdmins", "crawlerSchedule", "lakePartitionProjection",
+    "athenaBytesScannedCutoff", "athenaResultsRetentionDays",
 ] as const;
 
 export type ConfigKey = typeof CONFIG_KEYS[number];
@@ -127,10 +142,57 @@ export function parseConfig(raw: RawConfig): StackSettings {
         deletionProtection: parseBoolean("deletionProtection", read("deletionProtection"), DEFAULTS.deletionProtection),
         accessLogs: parseBoolean("accessLogs", read("accessLogs"), DEFAULTS.accessLogs),
         accessLogRetentionDays: parseWholeNumber("accessLogRetentionDays", read("accessLogRetentionDays"), DEFAULTS.accessLogRetentionDays, 1, 3_650),
+        lake: parseLake(read),
     };
     rejectAlbSettingsWithFunctionUrl(raw, settings);
     return settings;
 }
+
+/**
+ * The lake's keys. HealthScoreLake checks the same rules again (validateLakeArgs in components/dataLake.ts) for
+ * callers that skip this parser; checking them here too makes a mistake fail before any resource is registered,
+ * with the key named. tests/infra/validation.test.ts keeps the two in agreement.
+ */
+function parseLake(read: (key: ConfigKey) => string | undefined): LakeSettings {
+    const principals = (key: ConfigKey) => {
+        const value = read(key);
+        if (value === undefined) return undefined;
+        const arns = parseList(key, value);
+        const bad = arns.find((arn) => !IAM_PRINCIPAL_ARN.test(arn));
+        if (bad !== undefined) {
+            throw new ConfigError(key, `must hold IAM role or user ARNs such as arn:aws:iam::123456789012:role/analysts, got ${JSON.stringify(bad)}`);
+        }
+        return arns;
+    };
+    const flag = (key: ConfigKey) => {
+        const value = read(key);
+        return value === undefined ? undefined : parseBoolean(key, value, false);
+    };
+    const lake: LakeSettings = {
+        lakeReaders: principals("lakeReaders"),
+        lakeAdmins: principals("lakeAdmins"),
+        manageLakeAdmins: flag("manageLakeAdmins"),
+        crawlerSchedule: read("crawlerSchedule"),
+        lakePartitionProjection: flag("lakePartitionProjection"),
+        // Athena's minimum cutoff is 10 MiB.
+        athenaBytesScannedCutoff: parseOptionalWholeNumber("athenaBytesScannedCutoff", read("athenaBytesScannedCutoff"), 10 * 1024 * 1024, Number.MAX_SAFE_INTEGER),
+        athenaResultsRetentionDays: parseOptionalWholeNumber("athenaResultsRetentionDays", read("athenaResultsRetentionDays"), 1, 36_500),
+    };
+    if (lake.crawlerSchedule !== undefined && !/^cron\(.+\)$/.test(lake.crawlerSchedule)) {
+        throw new ConfigError("crawlerSchedule", `must be a Glue cron expression such as "cron(0 10 * * ? *)", got ${JSON.stringify(lake.crawlerSchedule)}`);
+    }
+    // DataLakeSettings replaces the account's Lake Formation admins: only on purpose, and never with nobody.
+    if (lake.manageLakeAdmins === true && (lake.lakeAdmins ?? []).length === 0) {
+        throw new ConfigError("manageLakeAdmins", "is true but lakeAdmins is empty: that would remove every Lake Formation admin of the account");
+    }
+    if (lake.manageLakeAdmins !== true && (lake.lakeAdmins ?? []).length > 0) {
+        throw new ConfigError("lakeAdmins", "is set but manageLakeAdmins is not: set manageLakeAdmins to true to replace the account's Lake Formation admins");
+    }
+    return lake;
+}
+
+/** An IAM role or user ARN, the principals Lake Formation grants to. */
+const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::\d{12}:(role|user)\/.+$/;
 
 function rejectUnknownKeys(raw: RawConfig): void {
     const known = new Set<string>(CONFIG_KEYS);

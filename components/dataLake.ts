@@ -7,7 +7,8 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NAMED_QUERIES } from "./lakeQueries";
-import { crawlerAccessPolicy, crawlerAssumeRolePolicy, glueServiceRolePolicyArn, arnPartition, tlsOnlyBucketPolicy } from "./lakePolicies";
+import { crawlerAccessPolicy, crawlerAssumeRolePolicy, glueServiceRolePolicyArn, arnPartition } from "./lakePolicies";
+import { PrivateBucket } from "./privateBucket";
 import {
     ALERTS_TABLE,
     LAKE_COLUMNS,
@@ -25,6 +26,8 @@ export const DEFAULT_BYTES_SCANNED_CUTOFF = 1024 ** 3;
 /** Athena's own minimum for `bytesScannedCutoffPerQuery`. */
 export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
 export const DEFAULT_RESULTS_RETENTION_DAYS = 30;
+/** Days an expired (or overwritten) query result is kept as a noncurrent version of the results bucket. */
+export const RESULTS_NONCURRENT_VERSION_DAYS = 1;
 
 export interface HealthScoreLakeArgs {
     /** The store's bucket, whose `alerts/` prefix the lake reads. */
@@ -141,7 +144,7 @@ export class HealthScoreLake extends pulumi.ComponentResource {
         this.glueDatabaseName = database.name;
         this.crawlerName = crawler ? crawler.name : pulumi.output<string | undefined>(undefined);
         this.athenaWorkgroupName = workgroup.workgroup.name;
-        this.athenaResultsBucketName = workgroup.bucket.bucket;
+        this.athenaResultsBucketName = workgroup.results.bucketName;
         this.registerOutputs({
             glueDatabaseName: this.glueDatabaseName,
             crawlerName: this.crawlerName,
@@ -314,43 +317,18 @@ function createWorkgroup(
     args: HealthScoreLakeArgs,
     settings: LakeSettings,
     opts: pulumi.CustomResourceOptions,
-): { workgroup: aws.athena.Workgroup; bucket: aws.s3.Bucket } {
-    // Results hold query output (the lake's data): their own bucket, private, encrypted, expiring.
-    const bucket = new aws.s3.Bucket(`${name}-athena-results`, { forceDestroy: true }, opts);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-athena-results`, {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-    }, opts);
-    new aws.s3.BucketOwnershipControls(`${name}-athena-results`, {
-        bucket: bucket.id,
-        rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, opts);
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-athena-results`, {
-        bucket: bucket.id,
-        rules: [{
-            applyServerSideEncryptionByDefault: args.athenaResultsKmsKeyArn
-                ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.athenaResultsKmsKeyArn }
-                : { sseAlgorithm: "AES256" },
-            bucketKeyEnabled: args.athenaResultsKmsKeyArn ? true : undefined,
-        }],
-    }, opts);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-athena-results`, {
-        bucket: bucket.id,
-        rules: [{
-            id: "expire-query-results",
-            status: "Enabled",
-            filter: { prefix: "" },
-            expiration: { days: settings.athenaResultsRetentionDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-        }],
-    }, opts);
-    new aws.s3.BucketPolicy(`${name}-athena-results`, {
-        bucket: bucket.id,
-        policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
-    }, { ...opts, dependsOn: [publicAccess] });
+): { workgroup: aws.athena.Workgroup; results: PrivateBucket } {
+    // Results hold query output (the lake's data): their own bucket, with the settings of every bucket of the
+    // program (public access blocked, ACLs off, encrypted, versioned, TLS-only), expiring after the retention.
+    const results = new PrivateBucket(`${name}-athena-results`, {
+        kmsKeyArn: args.athenaResultsKmsKeyArn,
+        expirations: [{ id: "expire-query-results", days: settings.athenaResultsRetentionDays }],
+        // An expired result becomes a noncurrent version: gone a day later, so results do not outlive the
+        // retention by PrivateBucket's 30-day undo window (they are re-run, never restored).
+        noncurrentVersionDays: RESULTS_NONCURRENT_VERSION_DAYS,
+        // Disposable: `pulumi destroy` may delete the bucket with the results in it.
+        forceDestroy: true,
+    }, { parent: opts.parent });
 
     const workgroup = new aws.athena.Workgroup(`${name}-athena`, {
         name: lakeName,
@@ -364,14 +342,14 @@ function createWorkgroup(
             bytesScannedCutoffPerQuery: settings.athenaBytesScannedCutoff,
             engineVersion: { selectedEngineVersion: "Athena engine version 3" },
             resultConfiguration: {
-                outputLocation: pulumi.interpolate`s3://${bucket.bucket}/results/`,
+                outputLocation: pulumi.interpolate`s3://${results.bucketName}/results/`,
                 encryptionConfiguration: args.athenaResultsKmsKeyArn
                     ? { encryptionOption: "SSE_KMS", kmsKeyArn: args.athenaResultsKmsKeyArn }
                     : { encryptionOption: "SSE_S3" },
             },
         },
-    }, opts);
-    return { workgroup, bucket };
+    }, { ...opts, dependsOn: [results.policy] });
+    return { workgroup, results };
 }
 
 function createNamedQueries(

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOOK_PATH_PREFIX, isValidToken } from "../handlers/token";
 import { ReceiverFunction, ReceiverFunctionArgs, validateReceiverArgs } from "./receiverFunction";
-import { validateLoadBalancerArgs, WebhookDomain, WebhookLoadBalancer, WebhookLoadBalancerArgs } from "./webhookLoadBalancer";
+import { validateLoadBalancerArgs, WebhookLoadBalancer, WebhookLoadBalancerArgs } from "./webhookLoadBalancer";
 
 export type IngressKind = "alb" | "function-url";
 
@@ -19,7 +19,11 @@ export interface StoreReference {
     kmsKeyArn?: pulumi.Input<string>;
 }
 
-export interface HealthScoreIngestArgs {
+/** The load balancer's settings, for `ingress: alb` only; documented on WebhookLoadBalancerArgs. */
+export type AlbSettings = Pick<WebhookLoadBalancerArgs,
+    "domain" | "allowedCidrs" | "subnetIds" | "deletionProtection" | "accessLogs" | "accessLogRetentionDays">;
+
+export interface HealthScoreIngestArgs extends AlbSettings {
     /** Where the receiver writes. */
     store: StoreReference;
     /**
@@ -37,18 +41,6 @@ export interface HealthScoreIngestArgs {
      * @default "alb"
      */
     ingress?: IngressKind;
-    /** ALB only: HTTPS on this domain. Without it, plain HTTP on the ALB's name, for development. @default none */
-    domain?: WebhookDomain;
-    /** ALB only. @default ["0.0.0.0/0"] */
-    allowedCidrs?: string[];
-    /** ALB only. @default the default VPC's default subnets */
-    subnetIds?: string[];
-    /** ALB only: deletion protection. @default true */
-    deletionProtection?: boolean;
-    /** ALB only. @default true */
-    accessLogs?: boolean;
-    /** ALB only. @default 7 */
-    accessLogRetentionDays?: number;
     /** @default 256 */
     lambdaMemoryMb?: number;
     /** @default 10 */

@@ -2,12 +2,12 @@
  * Where deliveries are kept: the bucket (raw bodies, lake objects, rejects) and the DynamoDB table (history and
  * the latest score per subaccount). Both are built from handlers/layout.ts, the definitions the receiver writes by.
  *
- * The data lake (Lake Formation, Glue, Athena over alerts/) belongs here too and joins as one more child that is
- * given `bucketName`/`bucketArn`/`bucket` and `table`.
+ * The data lake over alerts/ (Lake Formation, a Glue crawler, Athena) is a child component, HealthScoreLake.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { bucketPrefixes, tableSchema } from "../handlers/layout";
+import { HealthScoreLake, HealthScoreLakeArgs, validateLakeArgs } from "./dataLake";
 import { ExpirationRule, PrivateBucket } from "./privateBucket";
 
 export interface HealthScoreStoreArgs {
@@ -32,6 +32,11 @@ export interface HealthScoreStoreArgs {
      * @default true
      */
     deletionProtection?: boolean;
+    /**
+     * The data lake over alerts/: readers, crawler schedule, partition projection, Athena limits.
+     * @default see HealthScoreLakeArgs
+     */
+    lake?: Omit<HealthScoreLakeArgs, "bucketName" | "bucketArn" | "bucketKmsKeyArn">;
 }
 
 export class HealthScoreStore extends pulumi.ComponentResource {
@@ -45,6 +50,8 @@ export class HealthScoreStore extends pulumi.ComponentResource {
     public readonly tableArn: pulumi.Output<string>;
     /** The key of the bucket and the table, when one was given. */
     public readonly kmsKeyArn?: pulumi.Input<string>;
+    /** Lake Formation, the Glue catalog and crawler, and the Athena workgroup over alerts/. */
+    public readonly lake: HealthScoreLake;
 
     constructor(name: string, args: HealthScoreStoreArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         validate(args);
@@ -59,8 +66,22 @@ export class HealthScoreStore extends pulumi.ComponentResource {
         this.table = this.createTable(name, args);
         this.tableName = this.table.name;
         this.tableArn = this.table.arn;
+        this.lake = new HealthScoreLake(`${name}-lake`, {
+            ...args.lake,
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            bucketKmsKeyArn: args.kmsKeyArn,
+        }, { parent: this });
 
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, tableName: this.tableName, tableArn: this.tableArn });
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            tableName: this.tableName,
+            tableArn: this.tableArn,
+            glueDatabaseName: this.lake.glueDatabaseName,
+            crawlerName: this.lake.crawlerName,
+            athenaWorkgroupName: this.lake.athenaWorkgroupName,
+        });
     }
 
     private createBucket(name: string, args: HealthScoreStoreArgs): PrivateBucket {
@@ -96,6 +117,8 @@ export class HealthScoreStore extends pulumi.ComponentResource {
 }
 
 function validate(args: HealthScoreStoreArgs): void {
+    // The lake's arguments too, so that a bad one leaves nothing of the store behind.
+    validateLakeArgs({ ...args.lake, bucketName: "checked", bucketArn: "arn:aws:s3:::checked" });
     for (const key of ["rawRetentionDays", "alertsRetentionDays"] as const) {
         const days = args[key];
         if (days !== undefined && (!Number.isInteger(days) || days < 1)) {

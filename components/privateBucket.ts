@@ -1,7 +1,7 @@
 /**
  * A private S3 bucket with the settings every bucket of this program needs: public access blocked, ACLs off,
- * encryption at rest, versioning, TLS-only access and expiry rules. Used for the store's bucket and for the
- * ALB's access logs.
+ * encryption at rest, versioning, TLS-only access and expiry rules. Used for the store's bucket, the ALB's
+ * access logs and the lake's Athena query results.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";

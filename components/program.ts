@@ -14,6 +14,10 @@ export interface StackOutputs {
     bucketName: pulumi.Output<string>;
     tableName: pulumi.Output<string>;
     functionName: pulumi.Output<string>;
+    glueDatabaseName: pulumi.Output<string>;
+    /** Undefined with partition projection (no crawler). */
+    crawlerName: pulumi.Output<string | undefined>;
+    athenaWorkgroupName: pulumi.Output<string>;
 }
 
 /** Length of a generated token: 43 characters of [A-Za-z0-9] is about 256 bits. */
@@ -29,6 +33,7 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         alertsRetentionDays: settings.alertsRetentionDays,
         kmsKeyArn: settings.kmsKeyArn,
         deletionProtection: settings.deletionProtection,
+        lake: settings.lake,
     });
     const ingest = new HealthScoreIngest(`${name}-ingest`, {
         store,
@@ -55,6 +60,9 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         bucketName: store.bucketName,
         tableName: store.tableName,
         functionName: ingest.functionName,
+        glueDatabaseName: store.lake.glueDatabaseName,
+        crawlerName: store.lake.crawlerName,
+        athenaWorkgroupName: store.lake.athenaWorkgroupName,
     };
 }
 

@@ -35,6 +35,16 @@ describe("parseConfig", () => {
             deletionProtection: true,
             accessLogs: true,
             accessLogRetentionDays: 7,
+            // Unset: HealthScoreLake applies its documented defaults (no readers, the crawler at 10:00 UTC, 1 GiB, 30 days).
+            lake: {
+                lakeReaders: undefined,
+                lakeAdmins: undefined,
+                manageLakeAdmins: undefined,
+                crawlerSchedule: undefined,
+                lakePartitionProjection: undefined,
+                athenaBytesScannedCutoff: undefined,
+                athenaResultsRetentionDays: undefined,
+            },
         });
         assert.strictEqual(DEFAULTS.lambdaTimeoutSeconds, 10);
     });
@@ -135,6 +145,79 @@ describe("parseConfig", () => {
 
     it("rejects a KMS alias where a key ARN is needed", () => {
         rejects({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/healthscore" }, "kmsKeyArn", /not an alias/);
+    });
+
+    describe("data lake keys", () => {
+        const ANALYSTS = "arn:aws:iam::123456789012:role/analysts";
+        const DANA = "arn:aws:iam::123456789012:user/dana";
+
+        it("reads every lake setting", () => {
+            assert.deepStrictEqual(parseConfig({
+                lakeReaders: `${ANALYSTS}, ${DANA}`,
+                lakeAdmins: JSON.stringify([ANALYSTS]),
+                manageLakeAdmins: "true",
+                crawlerSchedule: "cron(0 6 * * ? *)",
+                lakePartitionProjection: "true",
+                athenaBytesScannedCutoff: "104857600",
+                athenaResultsRetentionDays: "7",
+            }).lake, {
+                lakeReaders: [ANALYSTS, DANA],
+                lakeAdmins: [ANALYSTS],
+                manageLakeAdmins: true,
+                crawlerSchedule: "cron(0 6 * * ? *)",
+                lakePartitionProjection: true,
+                athenaBytesScannedCutoff: 104857600,
+                athenaResultsRetentionDays: 7,
+            });
+        });
+
+        it("takes lists as JSON or comma-separated, and booleans false too", () => {
+            assert.deepStrictEqual(parseConfig({ lakeReaders: JSON.stringify([ANALYSTS, DANA]) }).lake.lakeReaders, [ANALYSTS, DANA]);
+            assert.deepStrictEqual(parseConfig({ lakeReaders: `${ANALYSTS},${DANA},` }).lake.lakeReaders, [ANALYSTS, DANA]);
+            assert.deepStrictEqual(parseConfig({ lakeReaders: "[]" }).lake.lakeReaders, []);
+            assert.deepStrictEqual(
+                [parseConfig({ lakePartitionProjection: "false" }).lake.lakePartitionProjection, parseConfig({ manageLakeAdmins: "false" }).lake.manageLakeAdmins],
+                [false, false]);
+        });
+
+        it("takes the bounds: a 10 MiB cutoff (Athena's minimum) and 1 to 36500 days of results", () => {
+            assert.strictEqual(parseConfig({ athenaBytesScannedCutoff: "10485760" }).lake.athenaBytesScannedCutoff, 10 * 1024 * 1024);
+            assert.strictEqual(parseConfig({ athenaResultsRetentionDays: "1" }).lake.athenaResultsRetentionDays, 1);
+            assert.strictEqual(parseConfig({ athenaResultsRetentionDays: "36500" }).lake.athenaResultsRetentionDays, 36_500);
+        });
+
+        it("rejects readers and admins that are not IAM role or user ARNs, or not a list of strings", () => {
+            rejects({ lakeReaders: "analysts" }, "lakeReaders", /IAM role or user ARNs.*"analysts"/);
+            rejects({ lakeReaders: `${ANALYSTS}, arn:aws:iam::123456789012:group/g` }, "lakeReaders", /IAM role or user ARNs/);
+            rejects({ lakeReaders: "[oops" }, "lakeReaders", /not valid JSON/);
+            rejects({ lakeReaders: "[1]" }, "lakeReaders", /list of strings/);
+            rejects({ manageLakeAdmins: "true", lakeAdmins: "root" }, "lakeAdmins", /IAM role or user ARNs/);
+        });
+
+        it("rejects replacing the account's Lake Formation admins with nobody, or admins without manageLakeAdmins", () => {
+            rejects({ manageLakeAdmins: "true" }, "manageLakeAdmins", /would remove every Lake Formation admin/);
+            rejects({ manageLakeAdmins: "true", lakeAdmins: "[]" }, "manageLakeAdmins", /would remove every Lake Formation admin/);
+            rejects({ lakeAdmins: ANALYSTS }, "lakeAdmins", /set manageLakeAdmins to true/);
+            rejects({ lakeAdmins: ANALYSTS, manageLakeAdmins: "false" }, "lakeAdmins", /set manageLakeAdmins to true/);
+        });
+
+        it("rejects booleans that are not true or false", () => {
+            rejects({ lakePartitionProjection: "yes" }, "lakePartitionProjection", /true or false/);
+            rejects({ manageLakeAdmins: "1" }, "manageLakeAdmins", /true or false/);
+        });
+
+        it("rejects a schedule that is not a Glue cron expression", () => {
+            rejects({ crawlerSchedule: "daily" }, "crawlerSchedule", /Glue cron expression/);
+            rejects({ crawlerSchedule: "0 10 * * ? *" }, "crawlerSchedule", /Glue cron expression/);
+        });
+
+        it("rejects a cutoff under 10 MiB and retention out of range or not whole", () => {
+            rejects({ athenaBytesScannedCutoff: "10485759" }, "athenaBytesScannedCutoff", /from 10485760/);
+            rejects({ athenaBytesScannedCutoff: "1GB" }, "athenaBytesScannedCutoff", /whole number/);
+            rejects({ athenaResultsRetentionDays: "0" }, "athenaResultsRetentionDays", /from 1 to 36500/);
+            rejects({ athenaResultsRetentionDays: "36501" }, "athenaResultsRetentionDays", /from 1 to 36500/);
+            rejects({ athenaResultsRetentionDays: "7.5" }, "athenaResultsRetentionDays", /whole number/);
+        });
     });
 
     it("treats blank values as unset", () => {

@@ -3,6 +3,7 @@
  * fast-check arbitraries of valid SparkPost alert elements in both shapes.
  */
 import { readFileSync } from "fs";
+import type { AlertRecord } from "../../handlers/records";
 import { join } from "path";
 import fc from "fast-check";
 import { METRICS } from "../../handlers/alert";
@@ -23,19 +24,8 @@ export const RUNS = { numRuns: 200 } as const;
 /** A generated alert element together with the values a record of it must show. */
 export interface GeneratedAlert {
     element: Record<string, unknown>;
-    expected: {
-        alert_id: number;
-        incident_id: number | null;
-        name: string;
-        metric: string;
-        subaccount_id: number;
-        filters: Record<string, unknown>;
-        operator: string | null;
-        source: string | null;
-        threshold: number | null;
-        triggered_value: number;
-        triggered_at: string;
-    };
+    /** Every record field but those the delivery gives (ids, arrival). */
+    expected: Omit<AlertRecord, "record_id" | "received_at" | "delivery_id">;
 }
 
 /** Finite numbers that survive JSON and the safety checks: no -0, no integer beyond ±2^53, none below 1e-130. */

@@ -21,7 +21,8 @@ describe("Function URL ingress (mocks)", () => {
     it("creates no load balancer, listener, security group, certificate, DNS record or access-log bucket", () => {
         const albTypes = [T.loadBalancer, T.listener, T.listenerRule, T.targetGroup, T.attachment, T.securityGroup, T.certificate, T.record];
         assert.deepStrictEqual(albTypes.filter((type) => deployment.all(type).length > 0), []);
-        assert.deepStrictEqual(deployment.all(T.bucket).map((b) => b.name), ["healthscore-data-bucket"]);
+        // The store's buckets only: its data, and the lake's Athena query results.
+        assert.deepStrictEqual(deployment.all(T.bucket).map((b) => b.name).sort(), ["healthscore-data-bucket", "healthscore-lake-athena-results-bucket"]);
     });
 
     it("exception to Lambda.1: the function is public by design (both permissions AWS requires since October 2025), the token path is the guard", () => {

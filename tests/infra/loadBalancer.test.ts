@@ -144,7 +144,8 @@ describe("ALB ingress (mocks)", () => {
 
         it("has no log bucket when access logs are off", () => {
             assert.strictEqual(configured.only(T.loadBalancer).inputs.accessLogs, undefined);
-            assert.deepStrictEqual(configured.all(T.bucket).map((b) => b.name), ["healthscore-data-bucket"]);
+            // The store's buckets only: its data, and the lake's Athena query results.
+            assert.deepStrictEqual(configured.all(T.bucket).map((b) => b.name).sort(), ["healthscore-data-bucket", "healthscore-lake-athena-results-bucket"]);
         });
     });
 

@@ -13,6 +13,20 @@ import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
 
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
+/** What the program (and index.ts) export. */
+const OUTPUT_NAMES = ["athenaWorkgroupName", "bucketName", "crawlerName", "endpointUrl", "functionName", "glueDatabaseName", "tableName"];
+
+/** The lake's outputs are the names of the Glue database, crawler (none with projection) and workgroup it registered. */
+function assertLakeOutputs(deployment: Deployment, label: string): void {
+    const { outputs } = deployment;
+    assert.strictEqual(outputs.glueDatabaseName, deployment.only(T.glueDatabase).inputs.name, label);
+    assert.strictEqual(outputs.athenaWorkgroupName, deployment.only(T.workgroup).inputs.name, label);
+    const crawlers = deployment.all(T.crawler);
+    assert.ok(crawlers.length <= 1, label);
+    assert.strictEqual(outputs.crawlerName, crawlers[0]?.inputs.name, label);
+    assert.ok(typeof outputs.glueDatabaseName === "string" && outputs.glueDatabaseName.length > 0, label);
+}
+
 /** The component a resource belongs to: the outermost ancestor, walking parent URNs. */
 function rootOf(deployment: Deployment, resource: RecordedResource): RecordedResource {
     let current = resource;
@@ -60,13 +74,46 @@ describe("program (mocks)", () => {
     it("puts storage under the store and the function, load balancer and URL under the ingest", () => {
         const https = deployments.https;
         const owner = (type: string) => https.all(type).map((r) => rootOf(https, r).type);
+        const namesUnder = (type: string, root: string) => https.all(type).filter((r) => rootOf(https, r).type === root).map((r) => r.name).sort();
         assert.deepStrictEqual(owner(T.table), [T.store]);
-        assert.deepStrictEqual(owner(T.bucket).sort(), [T.store, T.ingest].sort());
-        assert.deepStrictEqual(https.all(T.bucket).filter((b) => rootOf(https, b).type === T.store).map((b) => b.name), ["healthscore-data-bucket"]);
-        for (const type of [T.function, T.role, T.rolePolicy, T.logGroup, T.loadBalancer, T.listener, T.listenerRule, T.permission]) {
+        // The store holds its data bucket and, through the lake, the Athena results bucket; the ingest the ALB's log bucket.
+        assert.deepStrictEqual(namesUnder(T.bucket, T.store), ["healthscore-data-bucket", "healthscore-lake-athena-results-bucket"]);
+        assert.deepStrictEqual(namesUnder(T.bucket, T.ingest), ["healthscore-ingest-lb-access-logs-bucket"]);
+        for (const type of [T.function, T.logGroup, T.loadBalancer, T.listener, T.listenerRule, T.permission]) {
             assert.deepStrictEqual(owner(type), [T.ingest], type);
         }
+        // IAM: the receiver's role and policy under the ingest, the crawler's under the store (in the lake).
+        assert.deepStrictEqual(namesUnder(T.role, T.ingest), ["healthscore-ingest-receiver-role"]);
+        assert.deepStrictEqual(namesUnder(T.rolePolicy, T.ingest), ["healthscore-ingest-receiver-policy"]);
+        assert.deepStrictEqual(namesUnder(T.role, T.store), ["healthscore-lake-crawler"]);
+        assert.deepStrictEqual(namesUnder(T.rolePolicy, T.store), ["healthscore-lake-crawler-access"]);
         assert.deepStrictEqual(deployments.functionUrl.all(T.functionUrl).map((r) => rootOf(deployments.functionUrl, r).type), [T.ingest]);
+    });
+
+    it("puts the lake and all its children under HealthScoreStore, through HealthScoreLake", () => {
+        for (const variant of VARIANT_NAMES) {
+            const deployment = deployments[variant];
+            const lake = deployment.only(T.lake);
+            assert.strictEqual(deployment.byUrn(lake.parent).type, T.store, variant);
+            assert.ok(lake.urn.includes(`::${T.store}$${T.lake}::`), `${variant}: ${lake.urn}`);
+            const ancestors = (resource: RecordedResource): RecordedResource[] =>
+                resource.parent ? [deployment.byUrn(resource.parent), ...ancestors(deployment.byUrn(resource.parent))] : [];
+            const underLake = deployment.resources.filter((r) => ancestors(r).includes(lake));
+            // The catalog, Lake Formation, Athena and the results bucket, whatever the variant.
+            for (const type of [T.glueDatabase, T.workgroup, T.privateBucket, T.bucket, "aws:lakeformation/resource:Resource"]) {
+                assert.ok(underLake.some((r) => r.type === type), `${variant}: no ${type} under the lake`);
+            }
+            for (const resource of underLake) {
+                // The URN names the parent's type (the mocks, unlike the engine, keep only the nearest one).
+                assert.ok(resource.urn.includes(`::${deployment.byUrn(resource.parent).type}$${resource.type}::`), `${variant}: ${resource.urn}`);
+                const chain = ancestors(resource).map((r) => r.type);
+                assert.strictEqual(chain[chain.length - 1], T.store, `${variant}: ${resource.name} is under ${chain.join(" < ")}`);
+            }
+            // Nothing of the lake's kinds outside it.
+            for (const type of [T.glueDatabase, T.glueTable, T.crawler, T.workgroup, T.lakePermissions]) {
+                for (const resource of deployment.all(type)) assert.ok(underLake.includes(resource), `${variant}: ${resource.name} outside the lake`);
+            }
+        }
     });
 
     it("names every resource uniquely, from its component's name", () => {
@@ -86,15 +133,23 @@ describe("program (mocks)", () => {
         }
     });
 
-    it("exports endpointUrl (secret), bucketName, tableName and functionName of the resources it made", () => {
+    it("exports endpointUrl (secret), bucketName, tableName, functionName and the lake's names, of the resources it made", () => {
         for (const variant of VARIANT_NAMES) {
-            const { outputs, secretOutputs } = deployments[variant];
-            assert.deepStrictEqual(Object.keys(outputs).sort(), ["bucketName", "endpointUrl", "functionName", "tableName"]);
-            assert.deepStrictEqual(secretOutputs, { endpointUrl: true, bucketName: false, tableName: false, functionName: false }, variant);
+            const deployment = deployments[variant];
+            const { outputs, secretOutputs } = deployment;
+            assert.deepStrictEqual(Object.keys(outputs).sort(), OUTPUT_NAMES, variant);
+            assert.deepStrictEqual(secretOutputs, {
+                endpointUrl: true, bucketName: false, tableName: false, functionName: false,
+                glueDatabaseName: false, crawlerName: false, athenaWorkgroupName: false,
+            }, variant);
             assert.strictEqual(outputs.bucketName, physicalName("healthscore-data-bucket"));
             assert.strictEqual(outputs.tableName, physicalName("healthscore-table"));
             assert.strictEqual(outputs.functionName, physicalName("healthscore-ingest-receiver-function"));
+            assertLakeOutputs(deployment, variant);
         }
+        assert.strictEqual(deployments.https.outputs.glueDatabaseName, "healthscore_lake_test");
+        assert.strictEqual(deployments.https.outputs.crawlerName, "healthscore_lake_test_alerts");
+        assert.strictEqual(deployments.lake.outputs.crawlerName, undefined, "no crawler with partition projection");
     });
 
     it("generates a URL-safe token of at least 32 characters with RandomPassword (special false) when none is configured", () => {
@@ -120,14 +175,18 @@ describe("program (mocks)", () => {
                 "healthscore:ingress": "function-url",
                 "healthscore:webhookToken": TOKEN,
                 "healthscore:lambdaMemoryMb": "384",
+                "healthscore:crawlerSchedule": "cron(0 6 * * ? *)",
             }, ["healthscore:webhookToken"]);
             fromIndex = await deploy(async () => ({ ...(await import("../../index")) }));
         });
 
-        it("reads the healthscore namespace of the stack config and exports the four outputs", () => {
+        it("reads the healthscore namespace of the stack config and exports the seven outputs", () => {
             assert.strictEqual(fromIndex.only(T.function).inputs.memorySize, 384);
             assert.strictEqual(fromIndex.all(T.functionUrl).length, 1);
-            assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), ["bucketName", "endpointUrl", "functionName", "tableName"]);
+            assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), OUTPUT_NAMES);
+            assertLakeOutputs(fromIndex, "index.ts");
+            // The lake's keys of the namespace reach the lake too.
+            assert.strictEqual(fromIndex.only(T.crawler).inputs.schedule, "cron(0 6 * * ? *)");
             assert.ok((fromIndex.outputs.endpointUrl as string).endsWith(`/hooks/${TOKEN}`));
             assert.strictEqual(fromIndex.secretOutputs.endpointUrl, true);
         });

@@ -15,6 +15,41 @@ const FULL_ACCESS_POLICIES = [
     "AmazonCognitoPowerUser", "AWSXrayWriteOnlyAccess", "AdministratorAccess", "PowerUserAccess", "IAMFullAccess",
 ];
 
+/**
+ * The only AWS managed policy the stack may attach, and why. The receiver's role gets none (asserted apart).
+ */
+const ALLOWED_MANAGED_POLICIES = [{
+    attachment: "healthscore-lake-crawler-glue",
+    role: physicalName("healthscore-lake-crawler"),
+    policyArn: "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole",
+    reason: "a Glue crawler's role needs the Glue service-role policy (catalog calls, its own CloudWatch logs); the lake issue requires it, "
+        + "and the crawler's data access stays in its inline policy (alerts/ only)",
+}];
+
+/**
+ * IAM.21 exceptions: a `*` resource allowed only for this action, only in this policy.
+ */
+const STAR_RESOURCE_EXCEPTIONS = [{
+    policy: "healthscore-lake-crawler-access",
+    action: "lakeformation:GetDataAccess",
+    reason: "Lake Formation's GetDataAccess supports no resource-level permissions (the Service Authorization Reference lists no resource "
+        + "type for it, so only \"*\" works); what the crawler may read is limited by its Lake Formation grant (DATA_LOCATION_ACCESS on alerts/)",
+}];
+
+/** The receiver's role and inline policy: the ones its ReceiverFunction component owns. */
+function receiverIam(deployment: Deployment): { role: RecordedResource; policy: RecordedResource } {
+    const component = deployment.only(T.receiver);
+    const owned = (type: string) => {
+        const found = deployment.all(type).filter((r) => r.parent === component.urn);
+        assert.strictEqual(found.length, 1, `expected one ${type} under ${component.name}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+        return found[0];
+    };
+    const role = owned(T.role);
+    const policy = owned(T.rolePolicy);
+    assert.deepStrictEqual([role.name, policy.name], ["healthscore-ingest-receiver-role", "healthscore-ingest-receiver-policy"]);
+    return { role, policy };
+}
+
 const arnOf = {
     bucket: `arn:aws:s3:::${physicalName("healthscore-data-bucket")}`,
     table: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${physicalName("healthscore-table")}`,
@@ -93,14 +128,20 @@ describe("receiver Lambda (mocks)", () => {
     });
 
     describe("IAM", () => {
-        it("uses its own role, not one CallbackFunction made", () => {
-            const roles = https.all(T.role);
-            assert.deepStrictEqual(roles.map((r) => r.name), ["healthscore-ingest-receiver-role"]);
-            assert.strictEqual(fn.inputs.role, arnOf.role);
+        it("uses its own role, not one CallbackFunction made (the lake's crawler role is the only other role)", () => {
+            for (const variant of VARIANTS) {
+                const deployment = deployments[variant];
+                const { role } = receiverIam(deployment);
+                assert.strictEqual(deployment.only(T.function).inputs.role, arnOf.role, variant);
+                assert.strictEqual(role.name, "healthscore-ingest-receiver-role", variant);
+                // Every role of the stack is accounted for: the receiver's, and the crawler's inside HealthScoreLake.
+                const others = deployment.all(T.role).filter((r) => r !== role);
+                assert.deepStrictEqual(others.map((r) => [r.name, deployment.byUrn(r.parent).type]), [["healthscore-lake-crawler", T.lake]], variant);
+            }
         });
 
         it("lets only Lambda, for this account, assume the role", () => {
-            const trust = policyOf(https.only(T.role), "assumeRolePolicy");
+            const trust = policyOf(receiverIam(https).role, "assumeRolePolicy");
             assert.deepStrictEqual(trust.Statement, [{
                 Effect: "Allow",
                 Principal: { Service: "lambda.amazonaws.com" },
@@ -109,36 +150,55 @@ describe("receiver Lambda (mocks)", () => {
             }]);
         });
 
-        it("attaches none of the full-access managed policies (CallbackFunction's default role would), nor any managed policy", () => {
+        it("attaches no managed policy at all to the receiver's role (CallbackFunction's default role would attach full-access ones)", () => {
+            for (const variant of VARIANTS) {
+                const attachments = deployments[variant].all(T.rolePolicyAttachment);
+                const onReceiver = attachments.filter((a) => a.inputs.role === physicalName("healthscore-ingest-receiver-role"));
+                assert.deepStrictEqual(onReceiver.map((a) => a.inputs.policyArn), [], variant);
+            }
+        });
+
+        it("attaches none of the full-access managed policies anywhere, and no managed policy beyond the allow-list", () => {
             for (const variant of VARIANTS) {
                 const attachments = deployments[variant].all(T.rolePolicyAttachment);
                 const fullAccess = attachments.filter((a) => FULL_ACCESS_POLICIES.some((p) => String(a.inputs.policyArn).endsWith(`/${p}`)));
                 assert.deepStrictEqual(fullAccess.map((a) => a.inputs.policyArn), [], variant);
-                assert.deepStrictEqual(attachments.map((a) => a.name), [], variant);
+                assert.deepStrictEqual(
+                    attachments.map((a) => ({ attachment: a.name, role: a.inputs.role, policyArn: a.inputs.policyArn })),
+                    ALLOWED_MANAGED_POLICIES.map(({ attachment, role, policyArn }) => ({ attachment, role, policyArn })),
+                    variant);
             }
         });
 
-        it("IAM.21 (CKV_AWS_290/CKV_AWS_355): no policy allows a wildcard action or a `*` resource", () => {
+        it("IAM.21 (CKV_AWS_290/CKV_AWS_355): no policy allows a wildcard action, nor a `*` resource but the documented exception", () => {
             for (const variant of VARIANTS) {
                 const policies = [...deployments[variant].all(T.rolePolicy), ...deployments[variant].all(T.managedPolicy)];
                 assert.ok(policies.length > 0, variant);
+                const excepted: string[] = [];
                 for (const policy of policies) {
                     for (const statement of policyOf(policy).Statement) {
-                        for (const action of asArray<string>(statement.Action)) {
+                        const actions = asArray<string>(statement.Action);
+                        for (const action of actions) {
                             assert.ok(!action.includes("*"), `${variant} ${policy.name}: action ${action}`);
                         }
                         for (const resource of asArray<string>(statement.Resource)) {
-                            assert.notStrictEqual(resource, "*", `${variant} ${policy.name}: resource *`);
+                            if (resource !== "*") continue;
+                            const exception = STAR_RESOURCE_EXCEPTIONS.find((e) => e.policy === policy.name && actions.length === 1 && actions[0] === e.action);
+                            assert.ok(exception, `${variant} ${policy.name}: resource * for ${actions.join(", ")}`);
+                            excepted.push(`${policy.name} ${exception.action}`);
                         }
                         assert.strictEqual(statement.Effect, "Allow");
                     }
                 }
+                // Every variant has the crawler: the exception is in use, not a stale entry.
+                assert.deepStrictEqual(excepted, STAR_RESOURCE_EXCEPTIONS.map((e) => `${e.policy} ${e.action}`), variant);
             }
         });
 
         it("grants exactly: PutObject on raw/, alerts/ and rejected/; BatchWriteItem, GetItem and PutItem on the table and its index; its own log streams", () => {
-            const policy = policyOf(https.only(T.rolePolicy));
-            assert.strictEqual(https.only(T.rolePolicy).inputs.role, physicalName("healthscore-ingest-receiver-role"));
+            const { policy: receiverPolicy } = receiverIam(https);
+            const policy = policyOf(receiverPolicy);
+            assert.strictEqual(receiverPolicy.inputs.role, physicalName("healthscore-ingest-receiver-role"));
             assert.deepStrictEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
                 ["s3:PutObject", [`${arnOf.bucket}/${bucketPrefixes.raw}*`, `${arnOf.bucket}/${bucketPrefixes.alerts}*`, `${arnOf.bucket}/${bucketPrefixes.rejected}*`]],
                 [["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], [arnOf.table, `${arnOf.table}/index/${tableSchema.globalSecondaryIndexes[0].name}`]],
@@ -147,17 +207,17 @@ describe("receiver Lambda (mocks)", () => {
         });
 
         it("grants the configured KMS key only through S3 and DynamoDB in the Region, and no key at all by default", () => {
-            const kms = policyOf(deployments.configured.only(T.rolePolicy)).Statement.filter((s: any) => asArray<string>(s.Action).some((a) => a.startsWith("kms:")));
+            const kms = policyOf(receiverIam(deployments.configured).policy).Statement.filter((s: any) => asArray<string>(s.Action).some((a) => a.startsWith("kms:")));
             assert.deepStrictEqual(kms.map((s: any) => [s.Action, s.Resource, s.Condition]), [[
                 ["kms:GenerateDataKey", "kms:Decrypt"], KMS_KEY_ARN,
                 { StringEquals: { "kms:ViaService": [`s3.${REGION}.amazonaws.com`, `dynamodb.${REGION}.amazonaws.com`] } },
             ]]);
-            const defaults = policyOf(https.only(T.rolePolicy)).Statement;
+            const defaults = policyOf(receiverIam(https).policy).Statement;
             assert.ok(!defaults.some((s: any) => asArray<string>(s.Action).some((a) => a.startsWith("kms:"))));
         });
 
         it("creates the function after its policy and log group, so its first invocation is allowed to write", () => {
-            assert.ok(fn.dependencies.includes(https.only(T.rolePolicy).urn), "depends on the role policy");
+            assert.ok(fn.dependencies.includes(receiverIam(https).policy.urn), "depends on the role policy");
             assert.ok(fn.dependencies.includes(https.only(T.logGroup).urn), "depends on the log group");
         });
     });

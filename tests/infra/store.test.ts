@@ -26,8 +26,15 @@ describe("HealthScoreStore (mocks)", () => {
         dataBucket = https.get(T.bucket, "healthscore-data-bucket");
     });
 
-    it("registers both buckets (data and ALB access logs) in the default configuration", () => {
-        assert.deepStrictEqual(buckets.map((b) => b.name).sort(), ["healthscore-data-bucket", "healthscore-ingest-lb-access-logs-bucket"]);
+    it("registers the three buckets (data, ALB access logs, Athena query results) in the default configuration", () => {
+        assert.deepStrictEqual(buckets.map((b) => b.name).sort(),
+            ["healthscore-data-bucket", "healthscore-ingest-lb-access-logs-bucket", "healthscore-lake-athena-results-bucket"]);
+    });
+
+    it("makes every bucket a PrivateBucket, so that the checks below cover all of them", () => {
+        for (const bucket of buckets) {
+            assert.strictEqual(https.byUrn(bucket.parent).type, T.privateBucket, bucket.name);
+        }
     });
 
     describe("every bucket", () => {
@@ -118,6 +125,27 @@ describe("HealthScoreStore (mocks)", () => {
 
         it("is not force-destroyed: its data outlives a mistaken `pulumi destroy`", () => {
             assert.strictEqual(dataBucket.inputs.forceDestroy, false);
+        });
+    });
+
+    describe("Athena results bucket", () => {
+        let results: RecordedResource;
+        before(() => { results = https.get(T.bucket, "healthscore-lake-athena-results-bucket"); });
+
+        it("S3.4/S3.17: encrypts with S3-managed keys (the workgroup's SSE_S3)", () => {
+            assert.deepStrictEqual(configOf(https, T.encryption, results).inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+        });
+
+        it("S3.13: expires query results after athenaResultsRetentionDays (30 by default), their old versions a day later", () => {
+            const rules = configOf(https, T.lifecycle, results).inputs.rules;
+            assert.deepStrictEqual(rules.filter((r: any) => r.expiration?.days !== undefined).map((r: any) => [r.id, r.filter, r.expiration.days]),
+                [["expire-query-results", {}, 30]]);
+            const wide = rules.find((r: any) => r.id === "noncurrent-versions-and-incomplete-uploads");
+            assert.deepStrictEqual(wide.noncurrentVersionExpiration, { noncurrentDays: 1 });
+        });
+
+        it("is force-destroyed: query results are disposable", () => {
+            assert.strictEqual(results.inputs.forceDestroy, true);
         });
     });
 

@@ -13,6 +13,7 @@ export const CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/1
 export const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 export const GIVEN_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
 export const GIVEN_CIDRS = ["203.0.113.0/24", "198.51.100.0/24"];
+export const LAKE_READERS = ["arn:aws:iam::123456789012:role/analysts", "arn:aws:iam::123456789012:user/dana"];
 
 export const VARIANTS = {
     /** Production defaults: HTTPS on a domain, a requested certificate, a generated token. */
@@ -41,6 +42,14 @@ export const VARIANTS = {
     http: { webhookToken: TOKEN },
     /** A Function URL instead of the ALB. */
     functionUrl: { ingress: "function-url", webhookToken: TOKEN },
+    /** The lake's settings through the stack config: a projected table instead of the crawler, readers, results retention. */
+    lake: {
+        ingress: "function-url",
+        webhookToken: TOKEN,
+        lakePartitionProjection: "true",
+        lakeReaders: LAKE_READERS.join(", "),
+        athenaResultsRetentionDays: "7",
+    },
 } satisfies Record<string, RawConfig>;
 
 export type VariantName = keyof typeof VARIANTS;

@@ -9,6 +9,8 @@ const BUCKET = "healthscore-store-bucket";
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const READERS = [`arn:aws:iam::${TEST_ACCOUNT}:role/analysts`, `arn:aws:iam::${TEST_ACCOUNT}:user/dana`];
 const COMPONENT = "healthscore:index:HealthScoreLake";
+const PRIVATE_BUCKET = "healthscore:index:PrivateBucket";
+const BUCKET_TYPE = "aws:s3/bucket:Bucket";
 
 describe("components/dataLake (Pulumi mocks)", function () {
     this.timeout(20_000);
@@ -44,9 +46,15 @@ describe("components/dataLake (Pulumi mocks)", function () {
 
         it("registers one component, parent of every lake resource, and a Glue database named after it and the stack", () => {
             const component = built.deployment.only(COMPONENT);
+            const results = built.deployment.get(PRIVATE_BUCKET, "healthscore-athena-results");
             for (const resource of built.resources) {
-                if (resource !== component) assert.equal(resource.parent, component.urn, `${resource.type} ${resource.name}`);
+                if (resource === component) continue;
+                // The results bucket's own resources belong to its PrivateBucket, itself a child of the lake.
+                const expected = resource.parent === results.urn ? results.urn : component.urn;
+                assert.equal(resource.parent, expected, `${resource.type} ${resource.name}`);
             }
+            assert.equal(results.parent, component.urn);
+            assert.ok(built.resources.filter((resource) => resource.parent === results.urn).length >= 7, "the bucket and its six settings");
             assert.equal(built.one("aws:glue/catalogDatabase:CatalogDatabase").name, "healthscore_test");
             assert.equal(built.outputs.glueDatabaseName, "healthscore_test");
         });
@@ -145,17 +153,38 @@ describe("components/dataLake (Pulumi mocks)", function () {
             assert.equal(built.outputs.athenaWorkgroupName, "healthscore_test");
         });
 
-        it("keeps results private, encrypted at rest, TLS-only, and expires them", () => {
-            const encryption = built.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
-            assert.deepEqual(encryption.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
-            const lifecycle = built.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
-            assert.equal(lifecycle.rules[0].status, "Enabled");
-            assert.deepEqual(lifecycle.rules[0].expiration, { days: 30 });
+        it("keeps results in a PrivateBucket: private, ACLs off, SSE-S3, versioned, TLS-only, expiring, force-destroyed", () => {
+            // The settings every bucket of the program has (tests/infra/store.test.ts checks them stack-wide).
+            const bucket = built.deployment.get(BUCKET_TYPE, "healthscore-athena-results-bucket");
+            assert.equal(bucket.parent, built.deployment.get(PRIVATE_BUCKET, "healthscore-athena-results").urn);
+            assert.equal(built.outputs.athenaResultsBucketName, physicalName(bucket.name));
+            // Query results are disposable (re-run, never restored): destroy may take them along.
+            assert.equal(bucket.inputs.forceDestroy, true);
             const block = built.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
             assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+            assert.deepEqual(built.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").rule, { objectOwnership: "BucketOwnerEnforced" });
+            const encryption = built.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+            assert.deepEqual(encryption.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+            assert.deepEqual(built.one("aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration, { status: "Enabled" });
+
+            const lifecycle = built.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+            assert.deepEqual(lifecycle.rules.map((rule: { id: string }) => rule.id), ["expire-query-results", "noncurrent-versions-and-incomplete-uploads"]);
+            assert.deepEqual(lifecycle.rules[0], { id: "expire-query-results", status: "Enabled", filter: {}, expiration: { days: 30 } });
+            // An expired result is gone a day later, not after PrivateBucket's default 30-day undo window.
+            assert.deepEqual(lifecycle.rules[1].noncurrentVersionExpiration, { noncurrentDays: 1 });
+            assert.deepEqual(lifecycle.rules[1].abortIncompleteMultipartUpload, { daysAfterInitiation: 1 });
+
+            const arn = `arn:aws:s3:::${physicalName(bucket.name)}`;
             const policy = JSON.parse(built.one("aws:s3/bucketPolicy:BucketPolicy").policy);
-            assert.deepEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": false } });
-            assert.equal(policy.Statement[0].Effect, "Deny");
+            const insecure = policy.Statement.find((statement: any) => statement.Condition?.Bool?.["aws:SecureTransport"] !== undefined);
+            assert.deepEqual([insecure.Effect, insecure.Action, insecure.Resource, String(insecure.Condition.Bool["aws:SecureTransport"])],
+                ["Deny", "s3:*", [arn, `${arn}/*`], "false"]);
+            assert.ok(policy.Statement.some((statement: any) => statement.Effect === "Deny" && statement.Condition?.NumericLessThan?.["s3:TlsVersion"] === 1.2));
+        });
+
+        it("creates the workgroup once the results bucket's policy is in place", () => {
+            const workgroup = built.deployment.only("aws:athena/workgroup:Workgroup");
+            assert.ok(workgroup.dependencies.includes(built.deployment.only("aws:s3/bucketPolicy:BucketPolicy").urn));
         });
 
         it("saves every named query in the workgroup, on the database, with the SQL the CLI runs", () => {
@@ -229,7 +258,11 @@ describe("components/dataLake (Pulumi mocks)", function () {
             });
             assert.deepEqual(built.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules[0].expiration, { days: 7 });
             const encryption = built.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
-            assert.equal(encryption.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+            assert.deepEqual(encryption.rules, [{
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/abcd` },
+                bucketKeyEnabled: true,
+            }]);
+            assert.equal(built.deployment.get(BUCKET_TYPE, "projected-athena-results-bucket").inputs.forceDestroy, true);
         });
     });
 
