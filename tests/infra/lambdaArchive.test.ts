@@ -12,6 +12,7 @@ import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { Deployment } from "../support/mocks";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { ENV } from "../../handlers/environment";
+import { emulatorEnvironment } from "../support/serializedHandler";
 import { T } from "./types";
 import { deployed } from "./variants";
 
@@ -132,18 +133,8 @@ describe("receiver deployment archive (mocks)", () => {
                 fs.symlinkSync(path.resolve(PROJECT, local), path.join(dir, archivePath));
             }
             setEnv({
-                [ENV.bucketName]: TEST_BUCKET,
-                [ENV.tableName]: TEST_TABLE,
+                ...emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN }),
                 [ENV.retentionDays]: "30",
-                [ENV.token]: TOKEN,
-                AWS_ENDPOINT_URL_S3: context.emulators.s3Endpoint,
-                AWS_ENDPOINT_URL_DYNAMODB: context.emulators.dynamodbEndpoint,
-                AWS_REGION: "us-east-1",
-                AWS_ACCESS_KEY_ID: "S3RVER",
-                AWS_SECRET_ACCESS_KEY: "S3RVER",
-                // s3rver predates the SDK's default CRC32 checksums.
-                AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
-                AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
             });
             // The endpoint is an IP address, so the SDK addresses the bucket path-style (no bucket.127.0.0.1 host).
             const handler = require(path.join(dir, "__index.js")).handler;

@@ -41,6 +41,7 @@ export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironmen
         AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
         // s3rver predates the SDK's default CRC32 checksums.
         AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
+        AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
     };
 }
 
