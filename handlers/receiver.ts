@@ -6,7 +6,7 @@
  */
 import { createAlertStruct } from "./alert";
 import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES, checkSize, parseBody } from "./body";
-import { mapWithConcurrency } from "./concurrency";
+import { mapWithConcurrency, orAfter } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "./layout";
@@ -22,6 +22,8 @@ export interface ReceiverOptions {
     previousToken?: string;
     now?: () => Date;
     logger?: Logger;
+    /** How long the archive waits for the table to say whether the delivery was seen before. @default 1000 */
+    lookupTimeoutMs?: number;
 }
 
 /** How many element errors a response lists; all of them are kept under rejected/. */
@@ -41,6 +43,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const tokens = createTokenMatcher(options.token, options.previousToken);
     const now = options.now ?? (() => new Date());
     const logger = options.logger ?? jsonLogger();
+    const lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
     const { storage } = options;
 
     return async function receive(request: HttpRequest): Promise<HttpResponse> {
@@ -67,11 +70,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
         const deliveryId = deliveryIdOf(request.body);
         // A delivery seen before keeps its first arrival, so that posting it again (a replay, another day) writes
-        // the same keys and records. If the table cannot answer, it is new: archiving waits on nothing that fails.
-        const firstReceivedAt = await storage.firstReceivedAt(deliveryId).catch((err) => {
+        // the same keys and records. If the table cannot answer, promptly, the delivery is stored as new: the
+        // archive must not wait on anything that can fail or hang.
+        const lookup = storage.firstReceivedAt(deliveryId).catch((err) => {
             logger.warn("could not look the delivery up; storing it as new", { delivery_id: deliveryId, error: describeError(err) });
             return undefined;
         });
+        const firstReceivedAt = await orAfter(lookup, lookupTimeoutMs, undefined);
         const receivedAt = firstReceivedAt ?? now();
         const rawKey = rawObjectKey(deliveryId, receivedAt);
 

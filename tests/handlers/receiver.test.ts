@@ -370,6 +370,15 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
     });
 
     describe("when storage fails", () => {
+        it("archives without waiting on a table that does not answer", async () => {
+            const hanging: DeliveryStorage = { ...env.storage, firstReceivedAt: () => new Promise(() => undefined) };
+            const receiver = createReceiver({ storage: hanging, token: TOKEN, now: () => RECEIVED_AT, logger: recordingLogger(logs), lookupTimeoutMs: 50 });
+            const [good] = fixtureJson("real-delivery.json");
+            const response = await receiver(hookRequest([{ ...good, filters: { subaccount_id: 913 } }]));
+            assert.equal(response.statusCode, 200);
+            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/dt=2026-11-28/${body(response).delivery_id}.json`));
+        });
+
         it("answers 503 and stores nothing when the raw archive cannot be written", async () => {
             const missingBucket = createAwsStorage({
                 s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: "no-such-bucket", tableName: TEST_TABLE, retentionDays: 30,
