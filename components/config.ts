@@ -40,7 +40,8 @@ export interface StackSettings {
     subnetIds?: string[];
     lambdaMemoryMb: number;
     lambdaTimeoutSeconds: number;
-    reservedConcurrency: number;
+    /** Concurrent executions reserved for the receiver (its cap), or "none" to reserve nothing (small accounts). */
+    reservedConcurrency: number | "none";
     logRetentionDays: number;
     /** Customer managed KMS key for the bucket and the table; unset uses S3-managed and AWS-managed keys. */
     kmsKeyArn?: string;
@@ -135,8 +136,7 @@ export function parseConfig(raw: RawConfig): StackSettings {
         // Lambda's limits: 128 MB to 10,240 MB, 1 s to 900 s.
         lambdaMemoryMb: parseWholeNumber("lambdaMemoryMb", read("lambdaMemoryMb"), DEFAULTS.lambdaMemoryMb, 128, 10_240),
         lambdaTimeoutSeconds: parseWholeNumber("lambdaTimeoutSeconds", read("lambdaTimeoutSeconds"), DEFAULTS.lambdaTimeoutSeconds, 1, 900),
-        // 0 would throttle every request: a cap, never an off switch.
-        reservedConcurrency: parseWholeNumber("reservedConcurrency", read("reservedConcurrency"), DEFAULTS.reservedConcurrency, 1, 1_000),
+        reservedConcurrency: parseReservedConcurrency(read("reservedConcurrency")),
         logRetentionDays: parseLogRetention(read("logRetentionDays")),
         kmsKeyArn: parseKmsKeyArn(read("kmsKeyArn")),
         deletionProtection: parseBoolean("deletionProtection", read("deletionProtection"), DEFAULTS.deletionProtection),
@@ -251,6 +251,20 @@ function parseOptionalWholeNumber(key: ConfigKey, value: string | undefined, min
     const number = Number(value);
     if (!/^\d+$/.test(value) || number < min || number > max) {
         throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    }
+    return number;
+}
+
+/**
+ * A count from 1 (0 would throttle every request: a cap, never an off switch), or `none` to reserve nothing: an
+ * account whose concurrency quota is 10 (some new accounts) cannot reserve any, since Lambda keeps 10 unreserved.
+ */
+function parseReservedConcurrency(value: string | undefined): number | "none" {
+    if (value === undefined) return DEFAULTS.reservedConcurrency;
+    if (value === "none") return "none";
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < 1 || number > 1_000) {
+        throw new ConfigError("reservedConcurrency", `must be a whole number from 1 to 1000, or none to reserve nothing, got ${JSON.stringify(value)}`);
     }
     return number;
 }

@@ -7,7 +7,14 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NAMED_QUERIES } from "./lakeQueries";
-import { crawlerAccessPolicy, crawlerAssumeRolePolicy, glueServiceRolePolicyArn, arnPartition } from "./lakePolicies";
+import {
+    arnPartition,
+    crawlerAccessPolicy,
+    crawlerAssumeRolePolicy,
+    glueServiceRolePolicyArn,
+    lakeDataAccessAssumeRolePolicy,
+    lakeDataAccessPolicy,
+} from "./lakePolicies";
 import { PrivateBucket } from "./privateBucket";
 import {
     ALERTS_TABLE,
@@ -35,7 +42,8 @@ export interface HealthScoreLakeArgs {
     /** Its ARN (`arn:aws:s3:::<bucket>`). */
     bucketArn: pulumi.Input<string>;
     /**
-     * The KMS key the bucket's objects are encrypted with, if any (SSE-KMS): the crawler gets `kms:Decrypt` on it.
+     * The KMS key the bucket's objects are encrypted with, if any (SSE-KMS): the role alerts/ is registered with
+     * gets `kms:Decrypt` on it, through S3 only.
      * @default none (SSE-S3)
      */
     bucketKmsKeyArn?: pulumi.Input<string>;
@@ -122,12 +130,15 @@ export class HealthScoreLake extends pulumi.ComponentResource {
             name: lakeName,
             description: "SparkPost Health Score alerts, from the alerts/ prefix of the store's bucket",
         }, parent);
+        const dataAccess = createDataAccessRole(name, args, parent);
         const location = new aws.lakeformation.Resource(`${name}-alerts-location`, {
             arn: pulumi.output(args.bucketArn).apply(alertsLocationArn),
-            // Lake Formation reads the location with its service-linked role and vends credentials to the
-            // crawler and to Athena, so neither needs a bucket policy.
-            useServiceLinkedRole: true,
-        }, { ...parent, dependsOn: admins });
+            // Lake Formation reads the location as this role and vends its credentials to the crawler and to
+            // Athena, so neither needs a bucket policy. Not the service-linked role: a customer managed key
+            // (kmsKeyArn) cannot be granted to it through IAM, so SSE-KMS objects would be unreadable.
+            roleArn: dataAccess.role.arn,
+            useServiceLinkedRole: false,
+        }, { ...parent, dependsOn: [...admins, dataAccess.policy] });
 
         grantReaders(name, settings.lakeReaders, database, { ...parent, dependsOn: admins });
 
@@ -206,6 +217,21 @@ export function validateLakeArgs(args: HealthScoreLakeArgs): LakeSettings {
     return settings;
 }
 
+/** The role alerts/ is registered with (see lakeDataAccessPolicy): read of alerts/, and decrypt with the bucket's key. */
+function createDataAccessRole(name: string, args: HealthScoreLakeArgs, opts: pulumi.CustomResourceOptions): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+    const role = new aws.iam.Role(`${name}-data-access`, {
+        description: "Lake Formation data access to the health score alerts/ prefix (read-only)",
+        assumeRolePolicy: JSON.stringify(lakeDataAccessAssumeRolePolicy()),
+    }, opts);
+    const region = aws.getRegionOutput({}, { parent: opts.parent });
+    const policy = new aws.iam.RolePolicy(`${name}-data-access-policy`, {
+        role: role.name,
+        policy: pulumi.all([args.bucketArn, region.region, args.bucketKmsKeyArn]).apply(([bucketArn, regionName, kmsKeyArn]) =>
+            JSON.stringify(lakeDataAccessPolicy({ bucketArn, region: regionName, kmsKeyArn }))),
+    }, opts);
+    return { role, policy };
+}
+
 /** Only when asked: DataLakeSettings replaces the account's admins, it does not add to them. */
 function createLakeAdmins(name: string, settings: LakeSettings, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
     if (!settings.manageLakeAdmins) return [];
@@ -246,8 +272,7 @@ function createCrawler(
     }, { parent: opts.parent });
     const access = new aws.iam.RolePolicy(`${name}-crawler-access`, {
         role: role.name,
-        policy: pulumi.all([args.bucketArn, args.bucketKmsKeyArn]).apply(([bucketArn, kmsKeyArn]) =>
-            JSON.stringify(crawlerAccessPolicy({ bucketArn, kmsKeyArn }))),
+        policy: pulumi.output(args.bucketArn).apply((bucketArn) => JSON.stringify(crawlerAccessPolicy({ bucketArn }))),
     }, { parent: opts.parent });
 
     const databaseGrant = new aws.lakeformation.Permissions(`${name}-crawler-database`, {

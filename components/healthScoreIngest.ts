@@ -45,8 +45,8 @@ export interface HealthScoreIngestArgs extends AlbSettings {
     lambdaMemoryMb?: number;
     /** @default 10 */
     lambdaTimeoutSeconds?: number;
-    /** @default 10 */
-    reservedConcurrency?: number;
+    /** Reserved (and so maximum) concurrent executions, or "none" to reserve nothing. @default 10 */
+    reservedConcurrency?: number | "none";
     /** CloudWatch Logs retention of the function's log group. @default 30 */
     logRetentionDays?: number;
 }

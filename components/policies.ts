@@ -25,15 +25,18 @@ export interface PolicyDocument {
  */
 export const RECEIVER_DYNAMODB_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"] as const;
 
-/** Lambda may assume the receiver's role, and only for functions of this account. */
-export function lambdaAssumeRolePolicy(accountId: string): PolicyDocument {
+/**
+ * Lambda, and only Lambda, may assume the receiver's role: the plain trust AWS documents for execution roles.
+ * No aws:SourceAccount condition: Lambda is not documented to send it when it assumes an execution role, and a
+ * condition on an absent key fails, so the function could not run at all.
+ */
+export function lambdaAssumeRolePolicy(): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{
             Effect: "Allow",
             Principal: { Service: "lambda.amazonaws.com" },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
         }],
     };
 }

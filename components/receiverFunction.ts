@@ -33,10 +33,11 @@ export interface ReceiverFunctionArgs {
     timeoutSeconds?: number;
     /**
      * Concurrent executions reserved, and so the most that can run: a flood of requests is throttled here rather
-     * than billed or passed on to DynamoDB.
+     * than billed or passed on to DynamoDB. `"none"` reserves nothing (and so caps nothing): for accounts whose
+     * concurrency quota is too small to reserve any (new accounts may have 10, all of which Lambda keeps unreserved).
      * @default 10
      */
-    reservedConcurrency?: number;
+    reservedConcurrency?: number | "none";
     /** @default 30 */
     logRetentionDays?: number;
 }
@@ -66,10 +67,9 @@ export class ReceiverFunction extends pulumi.ComponentResource {
 
     /** Its own role: CallbackFunction's default would attach AWSLambda_FullAccess, AmazonS3FullAccess and more. */
     private createRole(name: string): aws.iam.Role {
-        const account = aws.getCallerIdentityOutput({}, { parent: this });
         return new aws.iam.Role(`${name}-role`, {
             description: "Receiver of SparkPost Health Score alerts: writes deliveries to its bucket and table.",
-            assumeRolePolicy: account.accountId.apply((accountId) => JSON.stringify(lambdaAssumeRolePolicy(accountId))),
+            assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()),
         }, { parent: this });
     }
 
@@ -92,20 +92,37 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         if (args.previousWebhookToken !== undefined) variables[ENV.previousToken] = pulumi.secret(args.previousWebhookToken);
 
         return new aws.lambda.CallbackFunction(`${name}-function`, {
-            description: "Receives SparkPost Health Score alert webhooks.",
+            ...receiverFunctionSettings(args),
             callbackFactory: createLambdaHandler as unknown as aws.lambda.CallbackFactory<unknown, unknown>,
             codePathOptions: receiverCodePathOptions(readPackageJson()),
             role: this.role.arn,
-            runtime: RECEIVER_RUNTIME,
-            architectures: ["arm64"],
-            memorySize: args.memoryMb ?? 256,
-            timeout: args.timeoutSeconds ?? 10,
-            reservedConcurrentExecutions: args.reservedConcurrency ?? 10,
             environment: { variables },
             // The handler writes JSON lines itself; Text keeps them as they are.
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         }, { parent: this, dependsOn: [rolePolicy, this.logGroup] });
     }
+}
+
+/** The function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */
+export function receiverFunctionSettings(args: Pick<ReceiverFunctionArgs, "memoryMb" | "timeoutSeconds" | "reservedConcurrency">): {
+    description: string;
+    runtime: string;
+    architectures: string[];
+    memorySize: number;
+    timeout: number;
+    reservedConcurrentExecutions?: number;
+} {
+    const reserved = args.reservedConcurrency ?? 10;
+    return {
+        description: "Receives SparkPost Health Score alert webhooks.",
+        // Explicit: CallbackFunction's default would follow provider upgrades.
+        runtime: RECEIVER_RUNTIME,
+        architectures: ["arm64"],
+        memorySize: args.memoryMb ?? 256,
+        timeout: args.timeoutSeconds ?? 10,
+        // "none": the property is left out, so Lambda reserves nothing (the function uses the unreserved pool).
+        ...(reserved === "none" ? {} : { reservedConcurrentExecutions: reserved }),
+    };
 }
 
 /** The project's package.json, which CallbackFunction also reads to decide what to package. */
@@ -119,7 +136,8 @@ export function validateReceiverArgs(args: ReceiverFunctionArgs): void {
         ["retentionDays", args.retentionDays, 1, 36_500],
         ["memoryMb", args.memoryMb, 128, 10_240],
         ["timeoutSeconds", args.timeoutSeconds, 1, 900],
-        ["reservedConcurrency", args.reservedConcurrency, 1, 1_000],
+        // "none" is the one word accepted; any other value must be a count.
+        ["reservedConcurrency", args.reservedConcurrency === "none" ? undefined : args.reservedConcurrency, 1, 1_000],
         ["logRetentionDays", args.logRetentionDays, 1, 3_653],
     ];
     for (const [key, value, min, max] of ranges) {

@@ -96,17 +96,27 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
      * The given subnets and their VPC, or the default VPC's default subnets (one per Availability Zone). Looked up
      * with plain invokes rather than awsx.ec2.DefaultVpc, which is a remote component (its outputs do not exist
      * under mocks) and would pull @pulumi/docker into the install.
+     *
+     * Every subnet is looked up and checked (checkSubnetPlacement): the ALB needs two Availability Zones of one
+     * VPC. The check runs in an apply, so a bad placement fails the preview, before the load balancer is created.
      */
     private findNetwork(subnetIds: string[] | undefined): { vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
-        if (subnetIds !== undefined) {
-            const first = aws.ec2.getSubnetOutput({ id: subnetIds[0] }, { parent: this });
-            return { vpcId: first.vpcId, subnetIds: pulumi.output(subnetIds) };
-        }
+        const ids = subnetIds !== undefined ? pulumi.output(subnetIds) : this.defaultSubnetIds();
+        const placement = ids.apply((list) => pulumi.all(list.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }))))
+            .apply((subnets) => ({
+                vpcId: checkSubnetPlacement(
+                    subnets.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone, vpcId: s.vpcId })),
+                    subnetIds !== undefined ? "subnetIds" : "the default VPC's default subnets (set subnetIds to choose others)"),
+                subnetIds: subnets.map((s) => s.id),
+            }));
+        return { vpcId: placement.vpcId, subnetIds: placement.subnetIds };
+    }
+
+    private defaultSubnetIds(): pulumi.Output<string[]> {
         const vpc = aws.ec2.getVpcOutput({ default: true }, { parent: this });
-        const subnets = aws.ec2.getSubnetsOutput({
+        return aws.ec2.getSubnetsOutput({
             filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }],
-        }, { parent: this });
-        return { vpcId: vpc.id, subnetIds: subnets.ids };
+        }, { parent: this }).ids;
     }
 
     /** Inbound on the listener's port only. No egress rules: the ALB invokes a Lambda target through the Lambda service, not the VPC. */
@@ -255,6 +265,33 @@ function notFound(): aws.types.input.lb.ListenerDefaultAction {
         type: "fixed-response",
         fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: JSON.stringify({ error: "not found" }) },
     };
+}
+
+export interface SubnetPlacement {
+    id: string;
+    availabilityZone: string;
+    vpcId: string;
+}
+
+/**
+ * The VPC of the ALB's subnets, once they are known to suit an ALB: subnets of one VPC, in at least two
+ * Availability Zones, and (as CreateLoadBalancer requires) one subnet per zone. Throws naming `what` (the
+ * `subnetIds` argument, or the default subnets that stand in for it).
+ */
+export function checkSubnetPlacement(subnets: SubnetPlacement[], what = "subnetIds"): string {
+    const describe = () => subnets.map((s) => `${s.id} (${s.availabilityZone}, ${s.vpcId})`).join(", ") || "none";
+    const vpcs = [...new Set(subnets.map((s) => s.vpcId))];
+    if (vpcs.length > 1) {
+        throw new Error(`WebhookLoadBalancer: ${what} must all be in one VPC, got ${describe()}`);
+    }
+    const zones = new Set(subnets.map((s) => s.availabilityZone));
+    if (zones.size < 2) {
+        throw new Error(`WebhookLoadBalancer: ${what} must span at least two Availability Zones (an ALB needs two), got ${describe()}`);
+    }
+    if (zones.size !== subnets.length) {
+        throw new Error(`WebhookLoadBalancer: ${what} may hold only one subnet per Availability Zone, got ${describe()}`);
+    }
+    return vpcs[0];
 }
 
 /** Throws for arguments AWS would reject; exported so that HealthScoreIngest checks before it creates anything. */

@@ -68,10 +68,17 @@ describe("policies", () => {
         });
     });
 
-    it("lambdaAssumeRolePolicy trusts Lambda for one account", () => {
-        const [statement] = lambdaAssumeRolePolicy("123456789012").Statement;
-        assert.deepStrictEqual(statement.Principal, { Service: "lambda.amazonaws.com" });
-        assert.deepStrictEqual(statement.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+    // Was "trusts Lambda for one account" (an aws:SourceAccount condition): Lambda is not documented to send that key
+    // when it assumes an execution role, and a condition on a missing key would keep the function from running. The
+    // trust is now exactly AWS's documented one, asserted whole so nothing can widen it.
+    it("lambdaAssumeRolePolicy trusts exactly Lambda's service principal, for sts:AssumeRole, and nothing else", () => {
+        assert.deepStrictEqual(lambdaAssumeRolePolicy(), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        });
+        const text = JSON.stringify(lambdaAssumeRolePolicy());
+        assert.ok(!text.includes("*"), "no wildcard");
+        assert.ok(!text.includes("Condition"), "no condition");
     });
 
     it("bucketPolicy denies non-TLS and pre-1.2 requests first, then adds the given statements", () => {

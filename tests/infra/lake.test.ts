@@ -2,17 +2,59 @@
 import * as assert from "assert";
 import { Deployment, physicalName } from "../support/mocks";
 import { T } from "./types";
-import { deployed, LAKE_READERS } from "./variants";
+import { ACCOUNT_ID, REGION } from "../support/mocks";
+import { deployed, KMS_KEY_ARN, LAKE_READERS, policyOf } from "./variants";
 
 describe("data lake settings from the stack config (mocks)", () => {
     let https: Deployment;
     let lake: Deployment;
+    let configured: Deployment;
     const dataBucket = physicalName("healthscore-data-bucket");
 
     before(async function () {
         this.timeout(60_000);
         https = await deployed("https");
         lake = await deployed("lake");
+        configured = await deployed("configured");
+    });
+
+    describe("the data-access role alerts/ is registered with (not Lake Formation's service-linked role)", () => {
+        const roleArn = `arn:aws:iam::${ACCOUNT_ID}:role/${physicalName("healthscore-lake-data-access")}`;
+        const read = [
+            { Sid: "ReadAlertObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${dataBucket}/alerts/*` },
+            {
+                Sid: "ListAlertObjects", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${dataBucket}`,
+                Condition: { StringLike: { "s3:prefix": ["alerts/", "alerts/*"] } },
+            },
+        ];
+
+        it("registers alerts/ with that role in every variant", () => {
+            for (const deployment of [https, lake, configured]) {
+                const location = deployment.only("aws:lakeformation/resource:Resource").inputs;
+                assert.deepStrictEqual([location.arn, location.roleArn, location.useServiceLinkedRole], [`arn:aws:s3:::${dataBucket}/alerts`, roleArn, false]);
+            }
+        });
+
+        it("is trusted by Lake Formation only, and reads alerts/ only, with no KMS permission when the store has no key", () => {
+            const role = https.get(T.role, "healthscore-lake-data-access");
+            assert.deepStrictEqual(policyOf(role, "assumeRolePolicy"), {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "lakeformation.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            });
+            const policy = https.get(T.rolePolicy, "healthscore-lake-data-access-policy");
+            assert.strictEqual(policy.inputs.role, physicalName("healthscore-lake-data-access"));
+            assert.deepStrictEqual(policyOf(policy).Statement, read);
+        });
+
+        it("with kmsKeyArn (configured): kms:Decrypt on that key, through S3 in the Region, and the crawler none", () => {
+            const policy = configured.get(T.rolePolicy, "healthscore-lake-data-access-policy");
+            assert.deepStrictEqual(policyOf(policy).Statement, [...read, {
+                Sid: "DecryptAlertObjectsThroughS3", Effect: "Allow", Action: "kms:Decrypt", Resource: KMS_KEY_ARN,
+                Condition: { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } },
+            }]);
+            // With Lake Formation credentials the crawler reads as the data-access role: it needs no key of its own.
+            assert.ok(!configured.get(T.rolePolicy, "healthscore-lake-crawler-access").inputs.policy.includes("kms:"));
+        });
     });
 
     it("crawls alerts/ of the store's bucket by default, and defines no table", () => {
@@ -25,7 +67,8 @@ describe("data lake settings from the stack config (mocks)", () => {
 
     it("lakePartitionProjection: a projected alerts table over the store's bucket, and no crawler (nor its role)", () => {
         assert.deepStrictEqual(lake.all(T.crawler), []);
-        assert.deepStrictEqual(lake.all(T.role).map((r) => r.name), ["healthscore-ingest-receiver-role"]);
+        // The data-access role stays: alerts/ is still registered with Lake Formation, which Athena reads through.
+        assert.deepStrictEqual(lake.all(T.role).map((r) => r.name).sort(), ["healthscore-ingest-receiver-role", "healthscore-lake-data-access"]);
         assert.deepStrictEqual(lake.all(T.rolePolicyAttachment), []);
         const table = lake.only(T.glueTable).inputs;
         assert.strictEqual(table.name, "alerts");

@@ -5,7 +5,12 @@ import {
 } from "../support/mocks";
 import { HOOK_PATH_PREFIX } from "../../handlers/token";
 import { T } from "./types";
-import { CERTIFICATE_ARN, deployed, DOMAIN, GIVEN_CIDRS, GIVEN_SUBNETS, policyOf, PREVIOUS_TOKEN, TOKEN, ZONE_ID } from "./variants";
+import { CERTIFICATE_ARN, deployConfig, deployed, DOMAIN, GIVEN_CIDRS, GIVEN_SUBNETS, policyOf, PREVIOUS_TOKEN, TOKEN, VARIANTS, ZONE_ID } from "./variants";
+
+const GET_SUBNET = "aws:ec2/getSubnet:getSubnet";
+/** Mocked subnets (tests/support/mocks.ts SUBNETS): one in GIVEN_SUBNETS[0]'s zone and VPC, one in another VPC. */
+const SAME_ZONE_SUBNET = "subnet-0aaaa00000000000a";
+const OTHER_VPC_SUBNET = "subnet-0cccc00000000000c";
 
 /** ELB.17: the TLS 1.3 policies AWS recommends for HTTPS listeners. */
 const TLS13_POLICIES = [
@@ -63,7 +68,8 @@ describe("ALB ingress (mocks)", () => {
 
         it("ELB.13: sits in the default VPC's default subnets (one per zone, at least two) when no subnets are configured", () => {
             assert.deepStrictEqual(https.only(T.loadBalancer).inputs.subnets, DEFAULT_SUBNET_IDS);
-            assert.ok(DEFAULT_SUBNET_IDS.length >= 2);
+            // Each default subnet is looked up, for the zone check (the failing cases are below).
+            assert.deepStrictEqual(https.calls.filter((c) => c.token === GET_SUBNET).map((c) => c.inputs.id), DEFAULT_SUBNET_IDS);
             const vpc = https.calls.filter((c) => c.token === "aws:ec2/getVpc:getVpc");
             assert.deepStrictEqual(vpc.map((c) => c.inputs.default), [true]);
             const subnets = https.calls.filter((c) => c.token === "aws:ec2/getSubnets:getSubnets");
@@ -77,6 +83,33 @@ describe("ALB ingress (mocks)", () => {
             assert.deepStrictEqual(configured.only(T.loadBalancer).inputs.subnets, GIVEN_SUBNETS);
             assert.strictEqual(configured.only(T.securityGroup).inputs.vpcId, GIVEN_SUBNETS_VPC_ID);
             assert.ok(!configured.calls.some((c) => c.token === "aws:ec2/getVpc:getVpc"));
+            assert.deepStrictEqual(configured.calls.filter((c) => c.token === GET_SUBNET).map((c) => c.inputs.id), GIVEN_SUBNETS);
+        });
+
+        // Replaces `assert.ok(DEFAULT_SUBNET_IDS.length >= 2)`, which tested a constant of the mocks: these deploy
+        // misplaced subnets and await the whole program, so the check in an apply must reject the deployment.
+        describe("fails the deployment, naming subnetIds, for subnets an ALB cannot use", () => {
+            const cases: Array<[string, string[], RegExp]> = [
+                ["two subnets in one Availability Zone", [GIVEN_SUBNETS[0], SAME_ZONE_SUBNET], /subnetIds must span at least two Availability Zones/],
+                ["subnets of two VPCs", [GIVEN_SUBNETS[0], OTHER_VPC_SUBNET], /subnetIds must all be in one VPC/],
+                ["two subnets in one of its zones", [...GIVEN_SUBNETS, SAME_ZONE_SUBNET], /subnetIds may hold only one subnet per Availability Zone/],
+            ];
+            for (const [what, subnetIds, message] of cases) {
+                it(what, async function () {
+                    this.timeout(30_000);
+                    const { webhookToken, domainName, hostedZoneId } = VARIANTS.configured;
+                    await assert.rejects(deployConfig({ webhookToken, domainName, hostedZoneId, subnetIds: subnetIds.join(",") }), message);
+                });
+            }
+
+            it("leaves nothing of the failed deployments in the next one (their late registrations are not recorded)", async function () {
+                this.timeout(30_000);
+                const next = await deployConfig(VARIANTS.configured);
+                assert.deepStrictEqual(next.errors, []);
+                assert.strictEqual(next.all(T.function).length, 1);
+                const urns = next.resources.map((r) => r.urn);
+                assert.strictEqual(new Set(urns).size, urns.length, "each resource once");
+            });
         });
 
         it("has load balancer and target group names within AWS's 32 characters, Pulumi's suffix included", () => {

@@ -82,11 +82,12 @@ describe("program (mocks)", () => {
         for (const type of [T.function, T.logGroup, T.loadBalancer, T.listener, T.listenerRule, T.permission]) {
             assert.deepStrictEqual(owner(type), [T.ingest], type);
         }
-        // IAM: the receiver's role and policy under the ingest, the crawler's under the store (in the lake).
+        // IAM: the receiver's role and policy under the ingest; under the store (in the lake) the crawler's, and the
+        // data-access role alerts/ is registered with in Lake Formation.
         assert.deepStrictEqual(namesUnder(T.role, T.ingest), ["healthscore-ingest-receiver-role"]);
         assert.deepStrictEqual(namesUnder(T.rolePolicy, T.ingest), ["healthscore-ingest-receiver-policy"]);
-        assert.deepStrictEqual(namesUnder(T.role, T.store), ["healthscore-lake-crawler"]);
-        assert.deepStrictEqual(namesUnder(T.rolePolicy, T.store), ["healthscore-lake-crawler-access"]);
+        assert.deepStrictEqual(namesUnder(T.role, T.store), ["healthscore-lake-crawler", "healthscore-lake-data-access"]);
+        assert.deepStrictEqual(namesUnder(T.rolePolicy, T.store), ["healthscore-lake-crawler-access", "healthscore-lake-data-access-policy"]);
         assert.deepStrictEqual(deployments.functionUrl.all(T.functionUrl).map((r) => rootOf(deployments.functionUrl, r).type), [T.ingest]);
     });
 
@@ -200,6 +201,18 @@ describe("program (mocks)", () => {
         it("sets a Region and holds no secrets", () => {
             assert.strictEqual(stack.config["aws:region"], "us-east-1");
             assert.ok(!JSON.stringify(stack).includes("secure"));
+        });
+
+        it("is what the dev variant deploys (tests/infra/variants.ts), key for key", () => {
+            const raw = Object.fromEntries(Object.entries(stack.config).filter(([key]) => key.startsWith("healthscore:"))
+                .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
+            assert.deepStrictEqual(raw, VARIANTS.dev);
+        });
+
+        it("reserves no concurrency (healthscore:reservedConcurrency none), which a new account's quota of 10 allows", async () => {
+            const { parseConfig } = await import("../../components/config");
+            assert.strictEqual(stack.config["healthscore:reservedConcurrency"], "none");
+            assert.strictEqual(parseConfig({ ingress: "function-url", reservedConcurrency: stack.config["healthscore:reservedConcurrency"] }).reservedConcurrency, "none");
         });
 
         it("is a valid configuration", async () => {

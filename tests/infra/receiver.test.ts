@@ -6,7 +6,7 @@ import { bucketPrefixes, tableSchema } from "../../handlers/layout";
 import { T } from "./types";
 import { asArray, deployed, KMS_KEY_ARN, policyOf, PREVIOUS_TOKEN, TOKEN, VariantName } from "./variants";
 
-const VARIANTS: VariantName[] = ["https", "configured", "http", "functionUrl"];
+const VARIANTS: VariantName[] = ["https", "configured", "http", "functionUrl", "dev"];
 
 /** AWS managed policies that grant far more than the receiver needs (CallbackFunction's defaults among them). */
 const FULL_ACCESS_POLICIES = [
@@ -75,7 +75,8 @@ describe("receiver Lambda (mocks)", () => {
     });
 
     // CallbackFunction's own default is nodejs22.x today, so the mocks cannot tell an explicit runtime from the
-    // default (its ignoreChanges on a defaulted runtime is lost in mergeOptions); RECEIVER_RUNTIME sets it.
+    // default (its ignoreChanges on a defaulted runtime is lost in mergeOptions): this checks the value reaches the
+    // function; tests/components/receiverFunction.test.ts checks it is set explicitly (and fails if it is not).
     it("Lambda.2: runs on nodejs22.x, on arm64", () => {
         for (const variant of VARIANTS) {
             const inputs = deployments[variant].only(T.function).inputs;
@@ -93,6 +94,12 @@ describe("receiver Lambda (mocks)", () => {
     it("CKV_AWS_115: caps concurrency with reserved concurrency (10 by default, as configured otherwise)", () => {
         assert.strictEqual(fn.inputs.reservedConcurrentExecutions, 10);
         assert.strictEqual(deployments.configured.only(T.function).inputs.reservedConcurrentExecutions, 5);
+    });
+
+    it("reserves nothing with reservedConcurrency none (the dev stack): no reservedConcurrentExecutions at all", () => {
+        const inputs = deployments.dev.only(T.function).inputs;
+        assert.ok(!("reservedConcurrentExecutions" in inputs), JSON.stringify(inputs.reservedConcurrentExecutions));
+        assert.strictEqual(deployments.functionUrl.only(T.function).inputs.reservedConcurrentExecutions, 10, "Function URL stacks keep the default");
     });
 
     it("gets the bucket, table, retention and token through the environment variables named in handlers/environment.ts", () => {
@@ -128,26 +135,32 @@ describe("receiver Lambda (mocks)", () => {
     });
 
     describe("IAM", () => {
-        it("uses its own role, not one CallbackFunction made (the lake's crawler role is the only other role)", () => {
+        it("uses its own role, not one CallbackFunction made (the lake's crawler and data-access roles are the only others)", () => {
             for (const variant of VARIANTS) {
                 const deployment = deployments[variant];
                 const { role } = receiverIam(deployment);
                 assert.strictEqual(deployment.only(T.function).inputs.role, arnOf.role, variant);
                 assert.strictEqual(role.name, "healthscore-ingest-receiver-role", variant);
-                // Every role of the stack is accounted for: the receiver's, and the crawler's inside HealthScoreLake.
+                // Every role of the stack is accounted for: the receiver's, and inside HealthScoreLake the crawler's and
+                // the data-access role alerts/ is registered with.
                 const others = deployment.all(T.role).filter((r) => r !== role);
-                assert.deepStrictEqual(others.map((r) => [r.name, deployment.byUrn(r.parent).type]), [["healthscore-lake-crawler", T.lake]], variant);
+                assert.deepStrictEqual(others.map((r) => [r.name, deployment.byUrn(r.parent).type]).sort(),
+                    [["healthscore-lake-crawler", T.lake], ["healthscore-lake-data-access", T.lake]], variant);
             }
         });
 
-        it("lets only Lambda, for this account, assume the role", () => {
-            const trust = policyOf(receiverIam(https).role, "assumeRolePolicy");
-            assert.deepStrictEqual(trust.Statement, [{
-                Effect: "Allow",
-                Principal: { Service: "lambda.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
-            }]);
+        // Was "for this account" (Condition aws:SourceAccount): Lambda is not documented to send that key when it
+        // assumes an execution role, so the condition could keep the function from running. Now the exact trust AWS
+        // documents for execution roles, asserted whole (no other principal, action, condition or wildcard).
+        it("lets only Lambda's service principal assume the role (sts:AssumeRole, nothing else), in every variant", () => {
+            for (const variant of VARIANTS) {
+                const trust = policyOf(receiverIam(deployments[variant]).role, "assumeRolePolicy");
+                assert.deepStrictEqual(trust, {
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }, variant);
+                assert.ok(!JSON.stringify(trust).includes("*"), `${variant}: no wildcard`);
+            }
         });
 
         it("attaches no managed policy at all to the receiver's role (CallbackFunction's default role would attach full-access ones)", () => {

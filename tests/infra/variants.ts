@@ -42,6 +42,8 @@ export const VARIANTS = {
     http: { webhookToken: TOKEN },
     /** A Function URL instead of the ALB. */
     functionUrl: { ingress: "function-url", webhookToken: TOKEN },
+    /** The dev stack (Pulumi.dev.yaml's healthscore keys): a Function URL, a generated token, no reserved concurrency. */
+    dev: { ingress: "function-url", deletionProtection: "false", logRetentionDays: "14", reservedConcurrency: "none" },
     /** The lake's settings through the stack config: a projected table instead of the crawler, readers, results retention. */
     lake: {
         ingress: "function-url",
@@ -61,14 +63,23 @@ let queue: Promise<unknown> = Promise.resolve();
 export function deployed(variant: VariantName): Promise<Deployment> {
     let deployment = deployments.get(variant);
     if (!deployment) {
-        deployment = queue.then(async () => {
-            const { parseConfig } = await import("../../components/config");
-            const { createProgram } = await import("../../components/program");
-            return deploy(() => ({ ...createProgram(parseConfig(VARIANTS[variant])) }));
-        });
-        queue = deployment.catch(() => undefined);
+        deployment = deployConfig(VARIANTS[variant]);
         deployments.set(variant, deployment);
     }
+    return deployment;
+}
+
+/**
+ * Deploys the program for any configuration (one meant to fail, say), in the same queue as the variants. Rejects
+ * if the program fails, an apply included: every output is awaited.
+ */
+export function deployConfig(raw: RawConfig): Promise<Deployment> {
+    const deployment = queue.then(async () => {
+        const { parseConfig } = await import("../../components/config");
+        const { createProgram } = await import("../../components/program");
+        return deploy(() => ({ ...createProgram(parseConfig(raw)) }));
+    });
+    queue = deployment.catch(() => undefined);
     return deployment;
 }
 

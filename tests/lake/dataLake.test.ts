@@ -42,6 +42,7 @@ describe("components/dataLake (Pulumi mocks)", function () {
     describe("with the crawler (default)", () => {
         let built: Awaited<ReturnType<typeof build>>;
         const crawlerRoleArn = `arn:aws:iam::${TEST_ACCOUNT}:role/${physicalName("healthscore-crawler")}`;
+        const dataAccessRoleArn = `arn:aws:iam::${TEST_ACCOUNT}:role/${physicalName("healthscore-data-access")}`;
         before(async () => { built = await build("healthscore", { lakeReaders: READERS }); });
 
         it("registers one component, parent of every lake resource, and a Glue database named after it and the stack", () => {
@@ -59,10 +60,32 @@ describe("components/dataLake (Pulumi mocks)", function () {
             assert.equal(built.outputs.glueDatabaseName, "healthscore_test");
         });
 
-        it("registers alerts/ (not the whole bucket) with Lake Formation", () => {
-            const location = built.one("aws:lakeformation/resource:Resource");
-            assert.equal(location.arn, `${BUCKET_ARN}/alerts`);
-            assert.equal(location.useServiceLinkedRole, true);
+        // Was registered with the service-linked role (useServiceLinkedRole true): a customer managed key cannot be
+        // granted to that role through IAM, so with kmsKeyArn crawls and Athena queries could not decrypt alerts/.
+        it("registers alerts/ (not the whole bucket) with Lake Formation, as its own data-access role, not the service-linked one", () => {
+            const location = built.deployment.only("aws:lakeformation/resource:Resource");
+            assert.equal(location.inputs.arn, `${BUCKET_ARN}/alerts`);
+            assert.equal(location.inputs.useServiceLinkedRole, false);
+            assert.equal(location.inputs.roleArn, dataAccessRoleArn);
+            const policy = built.deployment.get("aws:iam/rolePolicy:RolePolicy", "healthscore-data-access-policy");
+            assert.ok(location.dependencies.includes(policy.urn), "registered once the role may read");
+        });
+
+        it("lets only Lake Formation assume the data-access role, which reads alerts/ only and, without a key, has no KMS permission", () => {
+            const role = built.one("aws:iam/role:Role", "data-access");
+            assert.deepEqual(JSON.parse(role.assumeRolePolicy), {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "lakeformation.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            });
+            const policy = built.one("aws:iam/rolePolicy:RolePolicy", "data-access-policy");
+            assert.equal(policy.role, physicalName("healthscore-data-access"));
+            assert.deepEqual(JSON.parse(policy.policy).Statement, [
+                { Sid: "ReadAlertObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${BUCKET_ARN}/alerts/*` },
+                {
+                    Sid: "ListAlertObjects", Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET_ARN,
+                    Condition: { StringLike: { "s3:prefix": ["alerts/", "alerts/*"] } },
+                },
+            ]);
         });
 
         it("leaves the account's data lake admins alone", () => {
@@ -220,7 +243,8 @@ describe("components/dataLake (Pulumi mocks)", function () {
 
         it("defines the alerts table with partition projection over the key layout, and no crawler", () => {
             assert.deepEqual(built.ofType("aws:glue/crawler:Crawler"), []);
-            assert.deepEqual(built.ofType("aws:iam/role:Role"), []);
+            // No crawler role; the only role is the one alerts/ is registered with, which Athena reads through.
+            assert.deepEqual(built.ofType("aws:iam/role:Role").map((role) => role.name), ["projected-data-access"]);
             assert.equal(built.outputs.crawlerName, undefined);
             const table = built.one("aws:glue/catalogTable:CatalogTable");
             assert.equal(table.name, "alerts");
@@ -241,6 +265,7 @@ describe("components/dataLake (Pulumi mocks)", function () {
 
         it("still registers the location and grants readers nothing when there are none", () => {
             assert.equal(built.one("aws:lakeformation/resource:Resource").arn, `${BUCKET_ARN}/alerts`);
+            assert.equal(built.one("aws:lakeformation/resource:Resource").roleArn, `arn:aws:iam::${TEST_ACCOUNT}:role/${physicalName("projected-data-access")}`);
             assert.deepEqual(built.ofType("aws:lakeformation/permissions:Permissions"), []);
         });
 
@@ -263,6 +288,26 @@ describe("components/dataLake (Pulumi mocks)", function () {
                 bucketKeyEnabled: true,
             }]);
             assert.equal(built.deployment.get(BUCKET_TYPE, "projected-athena-results-bucket").inputs.forceDestroy, true);
+        });
+    });
+
+    describe("with the bucket encrypted with a KMS key (SSE-KMS)", () => {
+        const KEY = `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/0f1e2d3c`;
+        let built: Awaited<ReturnType<typeof build>>;
+        before(async () => { built = await build("encrypted", { bucketKmsKeyArn: KEY }); });
+
+        it("lets the data-access role decrypt with that key only, through S3 in the Region, and still only read", () => {
+            const statements = JSON.parse(built.one("aws:iam/rolePolicy:RolePolicy", "data-access-policy").policy).Statement;
+            assert.deepEqual(statements.map((statement: { Action: string }) => statement.Action), ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"]);
+            assert.deepEqual(statements[2], {
+                Sid: "DecryptAlertObjectsThroughS3", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY,
+                Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+            });
+        });
+
+        it("gives the crawler no KMS permission: it reads through Lake Formation's credentials, as the data-access role", () => {
+            assert.deepEqual(built.one("aws:glue/crawler:Crawler").lakeFormationConfiguration, { useLakeFormationCredentials: true });
+            assert.ok(!built.one("aws:iam/rolePolicy:RolePolicy", "crawler-access").policy.includes("kms:"));
         });
     });
 

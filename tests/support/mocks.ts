@@ -8,6 +8,7 @@
  * Every resource is recorded with its type, name, inputs (secrets revealed), URN, parent URN and dependency
  * URNs; provider functions (invokes) are answered from a fixed table, and an unknown one throws.
  */
+import { AsyncLocalStorage } from "async_hooks";
 import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT_ID = "123456789012";
@@ -17,6 +18,22 @@ export const ELB_ACCOUNT_ARN = "arn:aws:iam::127311923021:root";
 export const DEFAULT_VPC_ID = "vpc-0defa017";
 export const DEFAULT_SUBNET_IDS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
 export const GIVEN_SUBNETS_VPC_ID = "vpc-0913e11";
+
+/**
+ * Every subnet the mocks know (getSubnet fails loudly for any other): the default VPC's two default subnets,
+ * the two the `configured` variant gives (tests/infra/variants.ts GIVEN_SUBNETS), and misplaced ones for the
+ * placement checks: a second subnet in a zone already used, and one in another VPC.
+ */
+export const SUBNETS: Record<string, { availabilityZone: string; vpcId: string }> = {
+    [DEFAULT_SUBNET_IDS[0]]: { availabilityZone: `${REGION}a`, vpcId: DEFAULT_VPC_ID },
+    [DEFAULT_SUBNET_IDS[1]]: { availabilityZone: `${REGION}b`, vpcId: DEFAULT_VPC_ID },
+    "subnet-0123456789abcdef0": { availabilityZone: `${REGION}a`, vpcId: GIVEN_SUBNETS_VPC_ID },
+    "subnet-0fedcba9876543210": { availabilityZone: `${REGION}b`, vpcId: GIVEN_SUBNETS_VPC_ID },
+    /** In GIVEN_SUBNETS_VPC_ID, and in the same zone as subnet-0123456789abcdef0. */
+    "subnet-0aaaa00000000000a": { availabilityZone: `${REGION}a`, vpcId: GIVEN_SUBNETS_VPC_ID },
+    /** In another VPC, zone c. */
+    "subnet-0cccc00000000000c": { availabilityZone: `${REGION}c`, vpcId: "vpc-0othe12" },
+};
 /** What the mocked Function URL resource returns (the real one ends with a slash too). */
 export const FUNCTION_URL = "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/";
 export const ALB_ZONE_ID = "Z35SXDOTRQ7X7K";
@@ -40,6 +57,16 @@ export interface RecordedResource {
     inputs: any;
     /** Input property names that were secret. */
     secretInputs: string[];
+    /** The inputs with every secret value, at any depth, replaced by {@link REDACTED}: what is stored in clear. */
+    publicInputs: any;
+}
+
+/** What a secret value becomes in {@link RecordedResource.publicInputs}. */
+export const REDACTED = "[secret]";
+
+export interface LogEntry {
+    level: "debug" | "info" | "warn" | "error";
+    message: string;
 }
 
 export interface RecordedCall {
@@ -53,6 +80,8 @@ export interface Deployment {
     /** Errors Pulumi logged (a failed invoke, a rejected input): a healthy program logs none. */
     errors: string[];
     warnings: string[];
+    /** Every message logged through pulumi.log, in order; debug ones include the Pulumi SDK's own RPC traces. */
+    logs: LogEntry[];
     /** The program's outputs, resolved. */
     outputs: Record<string, unknown>;
     /** Which outputs were secret. */
@@ -83,6 +112,17 @@ function isSecretValue(value: any): boolean {
     return !!value && typeof value === "object" && value[SIG] === SECRET_SIG;
 }
 
+/** Like {@link reveal}, but every secret value becomes {@link REDACTED}. */
+export function redact(value: any): any {
+    if (isSecretValue(value)) return REDACTED;
+    if (Array.isArray(value)) return value.map(redact);
+    if (value && typeof value === "object") {
+        if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item)]));
+    }
+    return value;
+}
+
 /** Resolves an Output's value (rejecting if it failed), for assertions outside `.apply`. */
 export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
     return (output as any).promise() as Promise<T>;
@@ -98,7 +138,20 @@ let resources: RecordedResource[] = [];
 let calls: RecordedCall[] = [];
 let errors: string[] = [];
 let warnings: string[] = [];
-let registering: { parent: string; dependencies: string[]; ignoreChanges: string[]; type: string; name: string } | undefined;
+let logs: LogEntry[] = [];
+let registering: { parent: string; dependencies: string[]; ignoreChanges: string[]; type: string; name: string; stale: boolean } | undefined;
+
+/**
+ * Which run a registration, invoke or log message comes from: each deploy() runs its program in its own context.
+ * A failed run leaves work behind that finishes later (a function whose code was still being serialized, say):
+ * it is answered but not recorded, so it cannot turn up in the next run's record.
+ */
+const runContext = new AsyncLocalStorage<number>();
+let generation = 0;
+function fromStaleRun(): boolean {
+    const run = runContext.getStore();
+    return run !== undefined && run !== generation;
+}
 
 /** The physical name the mocks give a resource that has none in its inputs. */
 export function physicalName(name: string): string {
@@ -178,7 +231,11 @@ const invokes: Record<string, (inputs: any) => Record<string, unknown>> = {
         return { id: DEFAULT_VPC_ID, default: true, cidrBlock: "172.31.0.0/16" };
     },
     "aws:ec2/getSubnets:getSubnets": (inputs) => ({ ids: DEFAULT_SUBNET_IDS, filters: inputs.filters, id: REGION }),
-    "aws:ec2/getSubnet:getSubnet": (inputs) => ({ id: inputs.id, vpcId: GIVEN_SUBNETS_VPC_ID, availabilityZone: `${REGION}a` }),
+    "aws:ec2/getSubnet:getSubnet": (inputs) => {
+        const subnet = SUBNETS[inputs.id];
+        if (!subnet) throw new Error(`mocks: getSubnet knows no subnet ${JSON.stringify(inputs.id)}: add it to SUBNETS in tests/support/mocks.ts`);
+        return { id: inputs.id, ...subnet, availabilityZoneId: `use1-az${subnet.availabilityZone.slice(-1)}` };
+    },
     "aws:elb/getServiceAccount:getServiceAccount": () => ({ arn: ELB_ACCOUNT_ARN, id: "127311923021", region: REGION }),
 };
 
@@ -191,21 +248,31 @@ pulumi.runtime.setMocks({
         }
         const inputs = reveal(args.inputs);
         const secretInputs = Object.keys(args.inputs ?? {}).filter((key) => isSecretValue(args.inputs[key]));
-        resources.push({ type: args.type, name: args.name, urn: "", parent: meta.parent, dependencies: meta.dependencies, ignoreChanges: meta.ignoreChanges, custom: !!args.custom, inputs, secretInputs });
+        if (!meta.stale) resources.push({
+            type: args.type, name: args.name, urn: "", parent: meta.parent, dependencies: meta.dependencies, ignoreChanges: meta.ignoreChanges,
+            custom: !!args.custom, inputs, secretInputs, publicInputs: redact(args.inputs ?? {}),
+        });
         const state = { ...args.inputs, ...computedState(args.type, args.name, inputs) };
         const id = (state.id as string | undefined) ?? `${args.name}-id`;
         return { id: args.custom ? id : undefined, state };
     },
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         const inputs = reveal(args.inputs);
-        calls.push({ token: args.token, inputs });
+        const stale = fromStaleRun();
+        if (!stale) calls.push({ token: args.token, inputs });
         const answer = invokes[args.token];
         if (!answer) {
             const message = `mocks: no mock for invoke ${args.token} (inputs ${JSON.stringify(inputs)}): add one to tests/support/mocks.ts`;
-            errors.push(message);
+            if (!stale) errors.push(message);
             throw new Error(message);
         }
-        return answer(inputs);
+        try {
+            return answer(inputs);
+        } catch (error) {
+            // A mocked invoke that refuses its inputs fails loudly too.
+            if (!stale) errors.push(String(error instanceof Error ? error.message : error));
+            throw error;
+        }
     },
 }, "healthscore", "test", false);
 
@@ -213,12 +280,16 @@ pulumi.runtime.setMocks({
 const monitor = pulumi.runtime.getMonitor() as any;
 const registerResource = monitor.registerResource.bind(monitor);
 monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
+    const stale = fromStaleRun();
     registering = {
         type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList(), ignoreChanges: req.getIgnorechangesList(),
+        stale,
     };
     // newResource runs synchronously inside, before the first await, and takes `registering`.
     return registerResource(req, (err: any, response: any) => {
-        if (!err) {
+        if (stale) {
+            // A failed run's leftover: answered, not recorded.
+        } else if (!err) {
             const record = [...resources].reverse().find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === "");
             if (record) record.urn = response.getUrn();
         } else {
@@ -230,8 +301,42 @@ monitor.registerResource = (req: any, callback: (err: any, response: any) => voi
 
 // Keep Pulumi's log quiet, and keep what it said.
 const log = pulumi.log as any;
-log.warn = (message: string) => { warnings.push(message); return Promise.resolve(); };
-log.error = (message: string) => { errors.push(message); return Promise.resolve(); };
+const record = (level: LogEntry["level"], message: string, also?: string[]) => {
+    if (fromStaleRun()) return Promise.resolve();
+    logs.push({ level, message });
+    also?.push(message);
+    return Promise.resolve();
+};
+log.debug = (message: string) => record("debug", message);
+log.info = (message: string) => record("info", message);
+log.warn = (message: string) => record("warn", message, warnings);
+log.error = (message: string) => record("error", message, errors);
+
+// A failed resource operation (an apply that threw while its inputs were serialized, say) is an unhandled rejection
+// by design: the language host catches it and fails the program, and the failed resource's dependents wait forever.
+// Mocha would swallow it (it re-emits user rejections to nobody), so a deployment in progress fails with it here.
+let failRun: ((reason: unknown) => void) | undefined;
+let lastRunFailed = false;
+process.on("unhandledRejection", (reason) => {
+    if (failRun) return failRun(reason);
+    // The failed run's other resources rejecting after it ended: already reported.
+    if (lastRunFailed) return;
+    throw reason;
+});
+
+/**
+ * Forgets a failed run's operations, which never finish (their inputs never resolve), so that the next run's
+ * settle() does not wait on them and Pulumi does not report them as leaked at exit. Internal but stable.
+ */
+async function abandonRun(): Promise<void> {
+    // Let the failed run's other rejections arrive while it is still known to have failed.
+    await new Promise((resolve) => setImmediate(resolve));
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    require("@pulumi/pulumi/runtime/state").getStore().settings.rpcDone = Promise.resolve();
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    require("@pulumi/pulumi/runtime/debuggable").leakedPromises();
+    registering = undefined;
+}
 
 /** Waits until every resource registration and invoke the program started has finished. */
 async function settle(): Promise<void> {
@@ -243,7 +348,8 @@ async function settle(): Promise<void> {
 
 /**
  * Runs `program` (which creates resources and returns its outputs) with a clean record, waits for everything it
- * registered, and returns what was recorded. One run at a time.
+ * registered, and returns what was recorded. One run at a time. Rejects if the program throws, an output fails,
+ * or a resource operation fails (an apply feeding an input threw): as `pulumi preview` would fail.
  */
 export async function deploy(program: () => Record<string, pulumi.Output<unknown>> | Promise<Record<string, pulumi.Output<unknown>>>): Promise<Deployment> {
     await settle();
@@ -251,16 +357,36 @@ export async function deploy(program: () => Record<string, pulumi.Output<unknown
     calls = [];
     errors = [];
     warnings = [];
-    const exported = await program();
-    const outputs: Record<string, unknown> = {};
-    const secretOutputs: Record<string, boolean> = {};
-    for (const [key, output] of Object.entries(exported)) {
-        if (!pulumi.Output.isInstance(output)) continue;
-        outputs[key] = await unwrap(output);
-        secretOutputs[key] = await isSecret(output);
+    logs = [];
+    const failed = new Promise<never>((_, reject) => {
+        failRun = (reason) => {
+            errors.push(`program failed: ${reason instanceof Error ? reason.message : String(reason)}`);
+            reject(reason);
+        };
+    });
+    lastRunFailed = false;
+    const run = () => runContext.run(++generation, async () => {
+        const exported = await program();
+        const outputs: Record<string, unknown> = {};
+        const secretOutputs: Record<string, boolean> = {};
+        for (const [key, output] of Object.entries(exported)) {
+            if (!pulumi.Output.isInstance(output)) continue;
+            outputs[key] = await unwrap(output);
+            secretOutputs[key] = await isSecret(output);
+        }
+        await settle();
+        return snapshot(outputs, secretOutputs);
+    });
+    try {
+        return await Promise.race([run(), failed]);
+    } catch (error) {
+        lastRunFailed = true;
+        failRun = undefined;
+        await abandonRun();
+        throw error;
+    } finally {
+        failRun = undefined;
     }
-    await settle();
-    return snapshot(outputs, secretOutputs);
 }
 
 function snapshot(outputs: Record<string, unknown>, secretOutputs: Record<string, boolean>): Deployment {
@@ -271,6 +397,7 @@ function snapshot(outputs: Record<string, unknown>, secretOutputs: Record<string
         calls: [...calls],
         errors: [...errors],
         warnings: [...warnings],
+        logs: [...logs],
         outputs,
         secretOutputs,
         all,
