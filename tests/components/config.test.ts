@@ -212,18 +212,7 @@ describe("parseConfig", () => {
             rejects({ lakeAdmins: ANALYSTS, manageLakeAdmins: "false" }, "lakeAdmins", /set manageLakeAdmins to true/);
         });
 
-        it("reservedConcurrency: 10 by default, a count from 1 to 1000, or none to reserve nothing", () => {
-        assert.strictEqual(parseConfig({}).reservedConcurrency, 10);
-        assert.strictEqual(parseConfig({ reservedConcurrency: "1" }).reservedConcurrency, 1);
-        assert.strictEqual(parseConfig({ reservedConcurrency: "1000" }).reservedConcurrency, 1000);
-        assert.strictEqual(parseConfig({ reservedConcurrency: "none" }).reservedConcurrency, "none");
-        assert.strictEqual(parseConfig({ reservedConcurrency: " none " }).reservedConcurrency, "none", "trimmed like every value");
-        for (const bad of ["0", "1001", "-1", "2.5", "None", "off", "false", "unlimited"]) {
-            rejects({ reservedConcurrency: bad }, "reservedConcurrency", new RegExp(`whole number from 1 to 1000, or none to reserve nothing, got "${bad}"`));
-        }
-    });
-
-    it("rejects booleans that are not true or false", () => {
+        it("rejects booleans that are not true or false", () => {
             rejects({ lakePartitionProjection: "yes" }, "lakePartitionProjection", /true or false/);
             rejects({ manageLakeAdmins: "1" }, "manageLakeAdmins", /true or false/);
         });
