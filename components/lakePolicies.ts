@@ -114,18 +114,3 @@ export function lakeDataAccessPolicy(options: LakeDataAccessOptions): PolicyDocu
     }
     return { Version: "2012-10-17", Statement: statements };
 }
-
-/** Query results carry the lake's data: refuse plain HTTP to the results bucket. */
-export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": false } },
-        }],
-    };
-}

@@ -6,7 +6,6 @@ import {
     glueServiceRolePolicyArn,
     lakeDataAccessAssumeRolePolicy,
     lakeDataAccessPolicy,
-    tlsOnlyBucketPolicy,
 } from "../../components/lakePolicies";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/k";
@@ -71,11 +70,5 @@ describe("components/lakePolicies", () => {
     it("names the Glue managed policy in the bucket's partition", () => {
         assert.equal(glueServiceRolePolicyArn(arnPartition("arn:aws-cn:s3:::b")), "arn:aws-cn:iam::aws:policy/service-role/AWSGlueServiceRole");
         assert.throws(() => arnPartition("b"), /not an ARN/);
-    });
-
-    it("denies plain HTTP to the results bucket", () => {
-        const [statement] = tlsOnlyBucketPolicy("arn:aws:s3:::r").Statement;
-        assert.equal(statement.Effect, "Deny");
-        assert.deepEqual(statement.Resource, ["arn:aws:s3:::r", "arn:aws:s3:::r/*"]);
     });
 });
