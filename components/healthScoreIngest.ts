@@ -5,19 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOOK_PATH_PREFIX, isValidToken } from "../handlers/token";
-import { ReceiverFunction, ReceiverFunctionArgs, validateReceiverArgs } from "./receiverFunction";
+import { DEFAULT_RETENTION_DAYS } from "../handlers/items";
+import { ReceiverFunction, ReceiverFunctionArgs, StoreReference, validateReceiverArgs } from "./receiverFunction";
 import { validateLoadBalancerArgs, WebhookLoadBalancer, WebhookLoadBalancerArgs } from "./webhookLoadBalancer";
 
 export type IngressKind = "alb" | "function-url";
-
-/** What the ingest needs of the store; a HealthScoreStore is one. */
-export interface StoreReference {
-    bucketName: pulumi.Input<string>;
-    bucketArn: pulumi.Input<string>;
-    tableName: pulumi.Input<string>;
-    tableArn: pulumi.Input<string>;
-    kmsKeyArn?: pulumi.Input<string>;
-}
 
 /** The load balancer's settings, for `ingress: alb` only; documented on WebhookLoadBalancerArgs. */
 export type AlbSettings = Pick<WebhookLoadBalancerArgs,
@@ -118,7 +110,7 @@ function receiverArgs(args: HealthScoreIngestArgs): ReceiverFunctionArgs {
         kmsKeyArn: args.store.kmsKeyArn,
         webhookToken: args.webhookToken,
         previousWebhookToken: args.previousWebhookToken,
-        retentionDays: args.retentionDays ?? 30,
+        retentionDays: args.retentionDays ?? DEFAULT_RETENTION_DAYS,
         memoryMb: args.lambdaMemoryMb,
         timeoutSeconds: args.lambdaTimeoutSeconds,
         reservedConcurrency: args.reservedConcurrency,

@@ -14,13 +14,17 @@ import { receiverCodePathOptions } from "./lambdaPackage";
 /** Set explicitly: CallbackFunction's default runtime changes with provider upgrades (and is then ignored on updates). */
 export const RECEIVER_RUNTIME = "nodejs22.x";
 
-export interface ReceiverFunctionArgs {
+/** Where the receiver writes; a HealthScoreStore is one. */
+export interface StoreReference {
     bucketName: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
     tableName: pulumi.Input<string>;
     tableArn: pulumi.Input<string>;
     /** The store's customer managed key, if any: the role may use it through S3 and DynamoDB only. */
     kmsKeyArn?: pulumi.Input<string>;
+}
+
+export interface ReceiverFunctionArgs extends StoreReference {
     /** The webhook's secret path segment. Reaches the function as an environment variable. */
     webhookToken: pulumi.Input<string>;
     /** Accepted too while a rotation is under way. @default none */
