@@ -2,7 +2,7 @@
  * Health Score Ingest: `pulumi up` deploys it; `pulumi stack output endpointUrl --show-secrets` gives the URL for
  * the SparkPost alert. Everything is in components/: this file reads the config and exports the outputs.
  */
-import { parseConfig } from "./components/config";
+import { parseConfig } from "./shared/settings";
 import { readStackConfig } from "./components/stackConfig";
 import { createProgram } from "./components/program";
 

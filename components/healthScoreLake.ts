@@ -6,7 +6,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { NAMED_QUERIES } from "./lakeQueries";
+import { NAMED_QUERIES } from "../shared/lakeQueries";
 import {
     arnPartition,
     crawlerAccessPolicy,
@@ -14,7 +14,7 @@ import {
     glueServiceRolePolicyArn,
     lakeDataAccessAssumeRolePolicy,
     lakeDataAccessPolicy,
-} from "./lakePolicies";
+} from "./policies/lakePolicies";
 import { PrivateBucket } from "./privateBucket";
 import {
     ALERTS_TABLE,
@@ -24,7 +24,7 @@ import {
     alertsLocationArn,
     glueDatabaseNameFor,
     projectionParameters,
-} from "./lakeSchema";
+} from "../shared/lakeSchema";
 
 /** SparkPost evaluates health score alerts around 09:00 UTC: crawl an hour later, when the day's files are in. */
 export const DEFAULT_CRAWLER_SCHEDULE = "cron(0 10 * * ? *)";

@@ -6,8 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketPrefixes, tableSchema } from "../handlers/layout";
-import { HealthScoreLake, HealthScoreLakeArgs, validateLakeArgs } from "./dataLake";
+import { bucketPrefixes, tableSchema } from "../shared/layout";
+import { HealthScoreLake, HealthScoreLakeArgs, validateLakeArgs } from "./healthScoreLake";
 import { ExpirationRule, PrivateBucket } from "./privateBucket";
 
 export interface HealthScoreStoreArgs {

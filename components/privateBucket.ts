@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketPolicy, PolicyStatement } from "./policies";
+import { bucketPolicy, PolicyStatement } from "./policies/receiverPolicies";
 
 /** Objects under `prefix` (the whole bucket when unset) expire `days` after they were written. */
 export interface ExpirationRule {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { StackSettings } from "./config";
+import { StackSettings } from "../shared/settings";
 import { HealthScoreIngest } from "./healthScoreIngest";
 import { HealthScoreStore } from "./healthScoreStore";
 

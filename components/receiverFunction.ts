@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ENV } from "../handlers/environment";
 import { createLambdaHandler } from "../handlers/lambda";
-import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies";
+import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies/receiverPolicies";
 import { receiverCodePathOptions } from "./lambdaPackage";
 
 /** Set explicitly: CallbackFunction's default runtime changes with provider upgrades (and is then ignored on updates). */

@@ -4,7 +4,7 @@
  * pulumi.secret before any resource sees them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, RawConfig } from "./config";
+import { CONFIG_NAMESPACE, RawConfig } from "../shared/settings";
 
 export function readStackConfig(): RawConfig {
     const prefix = `${CONFIG_NAMESPACE}:`;

@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOOK_PATH_PREFIX } from "../handlers/token";
-import { albLogDeliveryStatement } from "./policies";
+import { albLogDeliveryStatement } from "./policies/receiverPolicies";
 import { PrivateBucket } from "./privateBucket";
 
 /**

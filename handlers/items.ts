@@ -7,7 +7,7 @@ import {
     latestPartitionKey,
     latestSortKey,
     tableSchema,
-} from "./layout";
+} from "../shared/layout";
 import { AlertRecord } from "./records";
 
 export const DEFAULT_RETENTION_DAYS = 30;

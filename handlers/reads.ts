@@ -5,7 +5,7 @@
 import { DynamoDBClient, QueryCommand, QueryCommandInput } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { recordOfItem } from "./items";
-import { historyPartitionKey, latestPartitionKey, recordIdIndex, tableSchema } from "./layout";
+import { historyPartitionKey, latestPartitionKey, recordIdIndex, tableSchema } from "../shared/layout";
 import { AlertRecord } from "./records";
 
 export interface TableReader {

@@ -9,7 +9,7 @@ import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES, checkSize, parseBody } from 
 import { mapWithConcurrency, orAfter } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
-import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "./layout";
+import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "../shared/layout";
 import { Logger, jsonLogger } from "./logger";
 import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toLakeNdjson } from "./records";
 import type { DeliveryStorage } from "./storage";

@@ -5,7 +5,7 @@
 import { Alert, AlertStruct, ElementError, elementPath, validateAlert } from "./alert";
 import { findUnsafeValues } from "./body";
 import { canonicalJson, uuidV5, HEALTHSCORE_NAMESPACE } from "./ids";
-import { utcDay } from "./layout";
+import { utcDay } from "../shared/layout";
 
 /** `subaccount_id` of an alert about the account overall (`filters: {}`), as the original implementation stored it. */
 export const ACCOUNT_OVERALL = -1;

@@ -15,7 +15,7 @@ import {
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { backoffDelayMs, chunk, mapWithConcurrency, sleep } from "./concurrency";
 import { LatestItem, expiresAt, toHistoryItem, toLatestItem } from "./items";
-import { DELIVERY_SORT_KEY, deliveryPartitionKey, tableSchema } from "./layout";
+import { DELIVERY_SORT_KEY, deliveryPartitionKey, tableSchema } from "../shared/layout";
 import { AlertRecord } from "./records";
 
 /** What the receiver needs from storage. Implemented here for AWS; tests may wrap it to inject failures. */

@@ -7,7 +7,7 @@ import * as path from "path";
 import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import { tableSchema } from "../handlers/layout";
+import { tableSchema } from "../shared/layout";
 import { conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
 // Neither emulator ships type declarations.
 // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -15,8 +15,8 @@ import {
     DuckDBStructValue,
     DuckDBValue,
 } from "@duckdb/node-api";
-import { bucketPrefixes } from "../handlers/layout";
-import { ALERTS_TABLE, LAKE_COLUMNS, PARTITION_COLUMNS } from "../components/lakeSchema";
+import { bucketPrefixes } from "../shared/layout";
+import { ALERTS_TABLE, LAKE_COLUMNS, PARTITION_COLUMNS } from "../shared/lakeSchema";
 import { JsonValue, QueryResult, decimalNumber, rowKeys, wholeNumber } from "./queryResult";
 
 /** The suffix s3rver adds to an object's key for the file holding its body. */

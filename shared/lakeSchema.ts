@@ -3,7 +3,7 @@
  * columns, and the partition projection settings. The Glue table (components/dataLake.ts) and the local DuckDB
  * view (local/query.ts) are both built from this, so the same SQL sees the same columns on Athena and locally.
  */
-import { bucketPrefixes, lakePartitionKeys } from "../handlers/layout";
+import { bucketPrefixes, lakePartitionKeys } from "./layout";
 import type { LakeRow } from "../handlers/records";
 
 /** The table the crawler creates: Glue names it after the last folder of its path, `alerts/`. */

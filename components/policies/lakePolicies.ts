@@ -2,7 +2,7 @@
  * IAM policy documents of the data lake, as pure functions of plain strings: tested without Pulumi, and
  * applied to resolved outputs in components/dataLake.ts.
  */
-import { bucketPrefixes } from "../handlers/layout";
+import { bucketPrefixes } from "../../shared/layout";
 
 export interface PolicyStatement {
     Sid?: string;

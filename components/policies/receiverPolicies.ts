@@ -2,7 +2,7 @@
  * IAM and bucket policy documents as plain JSON built from ARNs. Pure: the components resolve the ARNs and
  * `JSON.stringify` the result, and the unit tests read every statement without Pulumi.
  */
-import { bucketPrefixes, tableSchema } from "../handlers/layout";
+import { bucketPrefixes, tableSchema } from "../../shared/layout";
 
 export interface PolicyStatement {
     Sid?: string;

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { AthenaClient } from "@aws-sdk/client-athena";
-import { bindParameters, findNamedQuery, NAMED_QUERIES } from "../../components/lakeQueries";
+import { bindParameters, findNamedQuery, NAMED_QUERIES } from "../../shared/lakeQueries";
 import { AthenaSender, readStackOutputs, runAthenaQuery } from "../athena";
 import { DEFAULT_DATA_DIR, readOutputs } from "../outputs";
 import { listLakeObjects, openLocalLake } from "../query";

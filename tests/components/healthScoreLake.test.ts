@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 // The shared mocks install themselves on import: before the component module, which registers through @pulumi/aws.
 import { ACCOUNT_ID as TEST_ACCOUNT, Deployment, deploy, physicalName } from "../support/mocks";
-import type * as DataLake from "../../components/dataLake";
-import { NAMED_QUERIES } from "../../components/lakeQueries";
-import { LAKE_COLUMNS } from "../../components/lakeSchema";
+import type * as DataLake from "../../components/healthScoreLake";
+import { NAMED_QUERIES } from "../../shared/lakeQueries";
+import { LAKE_COLUMNS } from "../../shared/lakeSchema";
 
 const BUCKET = "healthscore-store-bucket";
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
@@ -17,7 +17,7 @@ describe("components/dataLake (Pulumi mocks)", function () {
     let lake: typeof DataLake;
 
     before(async () => {
-        lake = await import("../../components/dataLake");
+        lake = await import("../../components/healthScoreLake");
     });
 
     /** Deploys a lake alone (fake bucket inputs) and gives typed helpers over what it registered. */

@@ -6,7 +6,7 @@ import {
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { AthenaQueryError, fromAthena, parseStackOutputs, runAthenaQuery } from "../../local/athena";
-import { FakeAthena, page } from "./support/fakeAthena";
+import { FakeAthena, page } from "../support/lake/fakeAthena";
 
 const noSleep = async () => undefined;
 const options = (client: FakeAthena, extra: Partial<Parameters<typeof runAthenaQuery>[1]> = {}) =>

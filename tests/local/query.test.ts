@@ -5,10 +5,10 @@ import * as path from "path";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { useEmulators, TEST_BUCKET } from "../support/emulators";
 import { LakeQueryError, LocalLake, listLakeObjects, openLocalLake } from "../../local/query";
-import { bindParameters, findNamedQuery, NAMED_QUERIES } from "../../components/lakeQueries";
-import { LAKE_COLUMNS, PARTITION_COLUMNS } from "../../components/lakeSchema";
-import { Expected, SUBACCOUNTS, expectedRows, generateDeliveries, postDeliveries } from "./support/lakeData";
-import { band, expectedBands, expectedDrops, expectedLatest, expectedTrend, rawScores } from "./support/expected";
+import { bindParameters, findNamedQuery, NAMED_QUERIES } from "../../shared/lakeQueries";
+import { LAKE_COLUMNS, PARTITION_COLUMNS } from "../../shared/lakeSchema";
+import { Expected, SUBACCOUNTS, expectedRows, generateDeliveries, postDeliveries } from "../support/lake/lakeData";
+import { band, expectedBands, expectedDrops, expectedLatest, expectedTrend, rawScores } from "../support/lake/expected";
 
 describe("local lake queries (DuckDB over the emulator's objects)", function () {
     this.timeout(60_000);

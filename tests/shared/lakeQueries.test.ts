@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { NAMED_QUERIES, NamedQuery, QueryParameterError, UnknownNamedQueryError, bindParameters, findNamedQuery } from "../../components/lakeQueries";
+import { NAMED_QUERIES, NamedQuery, QueryParameterError, UnknownNamedQueryError, bindParameters, findNamedQuery } from "../../shared/lakeQueries";
 
 describe("components/lakeQueries", () => {
     it("has unique keys and Athena names, and reads the alerts table's raw health scores", () => {

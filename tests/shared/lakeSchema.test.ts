@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { FILTER_KEYS, LAKE_COLUMNS, PARTITION_COLUMNS, alertsLocation, alertsLocationArn, glueDatabaseNameFor, projectionParameters } from "../../components/lakeSchema";
-import { lakePartitionKeys } from "../../handlers/layout";
+import { FILTER_KEYS, LAKE_COLUMNS, PARTITION_COLUMNS, alertsLocation, alertsLocationArn, glueDatabaseNameFor, projectionParameters } from "../../shared/lakeSchema";
+import { lakePartitionKeys } from "../../shared/layout";
 import { createAlertStruct } from "../../handlers/alert";
 import { toLakeNdjson, toRecord } from "../../handlers/records";
 import realDelivery from "../fixtures/real-delivery.json";

@@ -1,6 +1,6 @@
 /** parseConfig: defaults, and an error that names the key for every mistake. Pure: no Pulumi. */
 import * as assert from "assert";
-import { ConfigError, DEFAULTS, MAX_ALB_TOKEN_LENGTH, parseConfig, RawConfig } from "../../components/config";
+import { ConfigError, DEFAULTS, MAX_ALB_TOKEN_LENGTH, parseConfig, RawConfig } from "../../shared/settings";
 
 const TOKEN = "abcdefghijklmnopqrstuvwxyz012345";
 const DOMAIN = { domainName: "alerts.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };

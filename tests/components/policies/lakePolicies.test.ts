@@ -6,7 +6,7 @@ import {
     glueServiceRolePolicyArn,
     lakeDataAccessAssumeRolePolicy,
     lakeDataAccessPolicy,
-} from "../../components/lakePolicies";
+} from "../../../components/policies/lakePolicies";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/k";
 

@@ -2,8 +2,8 @@
 import * as assert from "assert";
 import {
     albLogDeliveryStatement, bucketPolicy, ELB_LOG_DELIVERY_SERVICE, lambdaAssumeRolePolicy, receiverPolicy, RECEIVER_DYNAMODB_ACTIONS,
-} from "../../components/policies";
-import { BUNDLED_PACKAGES, receiverCodePathOptions } from "../../components/lambdaPackage";
+} from "../../../components/policies/receiverPolicies";
+import { BUNDLED_PACKAGES, receiverCodePathOptions } from "../../../components/lambdaPackage";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -32,7 +32,7 @@ describe("policies", () => {
         });
 
         it("lists exactly the commands handlers/storage.ts sends, S3 and DynamoDB", () => {
-            const source = fs.readFileSync(path.join(__dirname, "..", "..", "handlers", "storage.ts"), "utf8");
+            const source = fs.readFileSync(path.join(__dirname, "..", "..", "..", "handlers", "storage.ts"), "utf8");
             const importedFrom = (client: string) => {
                 const block = new RegExp(`import\\s*{([^}]*)}\\s*from\\s*"@aws-sdk/${client}"`).exec(source)?.[1] ?? "";
                 return block.split(",").map((name) => name.trim()).filter((name) => name.endsWith("Command")).map((name) => name.slice(0, -"Command".length));

@@ -1,6 +1,6 @@
 /** `ingress: function-url` under mocks: a public Function URL, guarded by the token, and no load balancer. */
 import * as assert from "assert";
-import { Deployment, FUNCTION_URL, physicalName } from "../support/mocks";
+import { Deployment, FUNCTION_URL, physicalName } from "../../support/mocks";
 import { T } from "./types";
 import { deployed, TOKEN } from "./variants";
 

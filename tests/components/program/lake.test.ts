@@ -1,8 +1,8 @@
 /** The lake's stack config reaching HealthScoreLake inside the program: the `lake` variant against the defaults. */
 import * as assert from "assert";
-import { Deployment, physicalName } from "../support/mocks";
+import { Deployment, physicalName } from "../../support/mocks";
 import { T } from "./types";
-import { ACCOUNT_ID, REGION } from "../support/mocks";
+import { ACCOUNT_ID, REGION } from "../../support/mocks";
 import { deployed, KMS_KEY_ARN, LAKE_READERS, policyOf } from "./variants";
 
 describe("data lake settings from the stack config (mocks)", () => {

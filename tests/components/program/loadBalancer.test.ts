@@ -2,8 +2,8 @@
 import * as assert from "assert";
 import {
     ACCOUNT_ID, ALB_ZONE_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID, Deployment, ELB_ACCOUNT_ARN, GIVEN_SUBNETS_VPC_ID, physicalName, REGION,
-} from "../support/mocks";
-import { HOOK_PATH_PREFIX } from "../../handlers/token";
+} from "../../support/mocks";
+import { HOOK_PATH_PREFIX } from "../../../handlers/token";
 import { T } from "./types";
 import { CERTIFICATE_ARN, deployConfig, deployed, DOMAIN, GIVEN_CIDRS, GIVEN_SUBNETS, policyOf, PREVIOUS_TOKEN, TOKEN, VARIANTS, ZONE_ID } from "./variants";
 

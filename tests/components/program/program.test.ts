@@ -6,8 +6,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { deploy, Deployment, physicalName, RecordedResource } from "../support/mocks";
-import { isValidToken } from "../../handlers/token";
+import { deploy, Deployment, physicalName, RecordedResource } from "../../support/mocks";
+import { isValidToken } from "../../../handlers/token";
 import { T } from "./types";
 import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
 
@@ -178,7 +178,7 @@ describe("program (mocks)", () => {
                 "healthscore:lambdaMemoryMb": "384",
                 "healthscore:crawlerSchedule": "cron(0 6 * * ? *)",
             }, ["healthscore:webhookToken"]);
-            fromIndex = await deploy(async () => ({ ...(await import("../../index")) }));
+            fromIndex = await deploy(async () => ({ ...(await import("../../../index")) }));
         });
 
         it("reads the healthscore namespace of the stack config and exports the seven outputs", () => {
@@ -196,7 +196,7 @@ describe("program (mocks)", () => {
     describe("Pulumi.dev.yaml", () => {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const yaml = require("js-yaml");
-        const stack = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8"));
+        const stack = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "..", "Pulumi.dev.yaml"), "utf8"));
 
         it("sets a Region and holds no secrets", () => {
             assert.strictEqual(stack.config["aws:region"], "us-east-1");
@@ -210,13 +210,13 @@ describe("program (mocks)", () => {
         });
 
         it("reserves no concurrency (healthscore:reservedConcurrency none), which a new account's quota of 10 allows", async () => {
-            const { parseConfig } = await import("../../components/config");
+            const { parseConfig } = await import("../../../shared/settings");
             assert.strictEqual(stack.config["healthscore:reservedConcurrency"], "none");
             assert.strictEqual(parseConfig({ ingress: "function-url", reservedConcurrency: stack.config["healthscore:reservedConcurrency"] }).reservedConcurrency, "none");
         });
 
         it("is a valid configuration", async () => {
-            const { parseConfig } = await import("../../components/config");
+            const { parseConfig } = await import("../../../shared/settings");
             const raw = Object.fromEntries(Object.entries(stack.config).filter(([key]) => key.startsWith("healthscore:"))
                 .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
             assert.ok(Object.keys(raw).length > 0);

@@ -1,8 +1,8 @@
 /** The receiver Lambda under mocks: runtime and limits, environment, log group, and least-privilege IAM. */
 import * as assert from "assert";
-import { ACCOUNT_ID, Deployment, physicalName, REGION, RecordedResource } from "../support/mocks";
-import { ENV } from "../../handlers/environment";
-import { bucketPrefixes, tableSchema } from "../../handlers/layout";
+import { ACCOUNT_ID, Deployment, physicalName, REGION, RecordedResource } from "../../support/mocks";
+import { ENV } from "../../../handlers/environment";
+import { bucketPrefixes, tableSchema } from "../../../shared/layout";
 import { T } from "./types";
 import { asArray, deployed, KMS_KEY_ARN, policyOf, PREVIOUS_TOKEN, TOKEN, VariantName } from "./variants";
 

@@ -1,7 +1,7 @@
 /** HealthScoreStore under mocks: every bucket's controls, the data bucket's lifecycle, the table. */
 import * as assert from "assert";
-import { Deployment, physicalName, RecordedResource } from "../support/mocks";
-import { bucketPrefixes, tableSchema } from "../../handlers/layout";
+import { Deployment, physicalName, RecordedResource } from "../../support/mocks";
+import { bucketPrefixes, tableSchema } from "../../../shared/layout";
 import { T } from "./types";
 import { deployed, KMS_KEY_ARN, policyOf } from "./variants";
 

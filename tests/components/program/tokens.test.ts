@@ -7,8 +7,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Deployment } from "../support/mocks";
-import { HOOK_PATH_PREFIX } from "../../handlers/token";
+import { Deployment } from "../../support/mocks";
+import { HOOK_PATH_PREFIX } from "../../../handlers/token";
 import { T } from "./types";
 import { deployed, VariantName, VARIANTS } from "./variants";
 
@@ -90,7 +90,7 @@ describe("the webhook token stays secret (mocks)", () => {
     });
 
     it("the components log nothing at debug level (the level the scan above leaves out)", () => {
-        const dir = path.join(__dirname, "..", "..", "components");
+        const dir = path.join(__dirname, "..", "..", "..", "components");
         for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
             assert.ok(!/log\.debug\(/.test(fs.readFileSync(path.join(dir, file), "utf8")), file);
         }

@@ -1,23 +1,23 @@
 /** Components check their arguments before they create anything, and say which argument is wrong. */
 import * as assert from "assert";
-import { Deployment, deploy } from "../support/mocks";
+import { Deployment, deploy } from "../../support/mocks";
 
 describe("component arguments (mocks)", () => {
     let modules: {
-        HealthScoreStore: typeof import("../../components/healthScoreStore").HealthScoreStore;
-        HealthScoreIngest: typeof import("../../components/healthScoreIngest").HealthScoreIngest;
-        PrivateBucket: typeof import("../../components/privateBucket").PrivateBucket;
-        HealthScoreLake: typeof import("../../components/dataLake").HealthScoreLake;
+        HealthScoreStore: typeof import("../../../components/healthScoreStore").HealthScoreStore;
+        HealthScoreIngest: typeof import("../../../components/healthScoreIngest").HealthScoreIngest;
+        PrivateBucket: typeof import("../../../components/privateBucket").PrivateBucket;
+        HealthScoreLake: typeof import("../../../components/healthScoreLake").HealthScoreLake;
     };
     const store = { bucketName: "b", bucketArn: "arn:aws:s3:::b", tableName: "t", tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/t" };
     const token = "valid-token_0123456789";
 
     before(async () => {
         modules = {
-            HealthScoreStore: (await import("../../components/healthScoreStore")).HealthScoreStore,
-            HealthScoreIngest: (await import("../../components/healthScoreIngest")).HealthScoreIngest,
-            PrivateBucket: (await import("../../components/privateBucket")).PrivateBucket,
-            HealthScoreLake: (await import("../../components/dataLake")).HealthScoreLake,
+            HealthScoreStore: (await import("../../../components/healthScoreStore")).HealthScoreStore,
+            HealthScoreIngest: (await import("../../../components/healthScoreIngest")).HealthScoreIngest,
+            PrivateBucket: (await import("../../../components/privateBucket")).PrivateBucket,
+            HealthScoreLake: (await import("../../../components/healthScoreLake")).HealthScoreLake,
         };
     });
 
@@ -63,8 +63,8 @@ describe("component arguments (mocks)", () => {
         rejects(() => new modules.HealthScoreLake("l", { bucketName: "b", bucketArn: "arn:aws:s3:::b", lakeReaders: ["analysts"] }), /lakeReaders must hold IAM role or user ARNs/));
 
     it("the program: a bad lake value in the stack config fails before any resource is registered", async () => {
-        const { parseConfig, ConfigError } = await import("../../components/config");
-        const { createProgram } = await import("../../components/program");
+        const { parseConfig, ConfigError } = await import("../../../shared/settings");
+        const { createProgram } = await import("../../../components/program");
         let error: unknown;
         const deployment: Deployment = await deploy(() => {
             try { return { ...createProgram(parseConfig({ webhookToken: token, lakeReaders: "analysts" })) }; } catch (err) { error = err; }
@@ -90,16 +90,16 @@ describe("component arguments (mocks)", () => {
         ];
         for (const [what, raw, args, key] of cases) {
             it(what, async () => {
-                const { parseConfig, ConfigError } = await import("../../components/config");
-                const { validateLakeArgs } = await import("../../components/dataLake");
+                const { parseConfig, ConfigError } = await import("../../../shared/settings");
+                const { validateLakeArgs } = await import("../../../components/healthScoreLake");
                 assert.throws(() => parseConfig(raw), (err: unknown) => err instanceof ConfigError && err.key === key);
                 assert.throws(() => validateLakeArgs({ bucketName: "b", bucketArn: "arn:aws:s3:::b", ...args }), new RegExp(key));
             });
         }
 
         it("and accept the same good values", async () => {
-            const { parseConfig } = await import("../../components/config");
-            const { validateLakeArgs } = await import("../../components/dataLake");
+            const { parseConfig } = await import("../../../shared/settings");
+            const { validateLakeArgs } = await import("../../../components/healthScoreLake");
             const lake = parseConfig({
                 lakeReaders: `${arn}, arn:aws:iam::123456789012:user/dana`, manageLakeAdmins: "true", lakeAdmins: `["${arn}"]`,
                 crawlerSchedule: "cron(0 6 * * ? *)", lakePartitionProjection: "true", athenaBytesScannedCutoff: "10485760", athenaResultsRetentionDays: "1",

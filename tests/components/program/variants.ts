@@ -2,8 +2,8 @@
  * The configurations the mocks tests deploy, each deployed once (on first use) and shared by the test files.
  * Import tests/support/mocks before this module: it installs the mocks.
  */
-import type { RawConfig } from "../../components/config";
-import { deploy, Deployment } from "../support/mocks";
+import type { RawConfig } from "../../../shared/settings";
+import { deploy, Deployment } from "../../support/mocks";
 
 export const TOKEN = "current-token_0123456789abcdefABCDEF";
 export const PREVIOUS_TOKEN = "previous-token_9876543210zyxwvuZYXWVU";
@@ -75,8 +75,8 @@ export function deployed(variant: VariantName): Promise<Deployment> {
  */
 export function deployConfig(raw: RawConfig): Promise<Deployment> {
     const deployment = queue.then(async () => {
-        const { parseConfig } = await import("../../components/config");
-        const { createProgram } = await import("../../components/program");
+        const { parseConfig } = await import("../../../shared/settings");
+        const { createProgram } = await import("../../../components/program");
         return deploy(() => ({ ...createProgram(parseConfig(raw)) }));
     });
     queue = deployment.catch(() => undefined);

@@ -3,13 +3,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { StartQueryExecutionCommand } from "@aws-sdk/client-athena";
-import { useEmulators, TEST_BUCKET, TEST_TABLE } from "../support/emulators";
-import { writeOutputs } from "../../local/outputs";
-import { QueryIo, QueryOptions, describeLake, queryCommand, resolveSql, runQuery } from "../../local/commands/query";
-import { bindParameters, findNamedQuery } from "../../components/lakeQueries";
-import { expectedRows, generateDeliveries, postDeliveries } from "./support/lakeData";
-import { expectedLatest, rawScores } from "./support/expected";
-import { FakeAthena, page } from "./support/fakeAthena";
+import { useEmulators, TEST_BUCKET, TEST_TABLE } from "../../support/emulators";
+import { writeOutputs } from "../../../local/outputs";
+import { QueryIo, QueryOptions, describeLake, queryCommand, resolveSql, runQuery } from "../../../local/commands/query";
+import { bindParameters, findNamedQuery } from "../../../shared/lakeQueries";
+import { expectedRows, generateDeliveries, postDeliveries } from "../../support/lake/lakeData";
+import { expectedLatest, rawScores } from "../../support/lake/expected";
+import { FakeAthena, page } from "../../support/lake/fakeAthena";
 
 interface Captured extends QueryIo {
     out: string;
