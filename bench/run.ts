@@ -13,14 +13,15 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import Table from "cli-table3";
 import { createAlertStruct } from "../handlers/alert";
-import { MAX_BODY_BYTES, parseBody } from "../handlers/body";
+import { parseBody } from "../handlers/body";
+import { MAX_BODY_BYTES } from "../shared/limits";
 import { silentLogger } from "../handlers/logger";
 import { createReceiver } from "../handlers/receiver";
 import { interpretDelivery, toLakeNdjson } from "../handlers/records";
 import { createAwsStorage } from "../handlers/storage";
 import { startEmulators } from "../local/emulators";
 import { generateDelivery, seededRandom } from "../local/generate";
-import { plainUnlessTty } from "../local/commands/latest";
+import { plainUnlessTty } from "../local/tableStyle";
 
 interface Result {
     name: string;
@@ -47,11 +48,11 @@ async function measure(name: string, runs: number, targetMs: number, task: (run:
 function largestDelivery(triggeredAt: Date): { body: Buffer; elements: number } {
     let subaccounts = 3000;
     let body = Buffer.from(JSON.stringify(generateDelivery({ subaccounts, triggeredAt, random: seededRandom(1) })));
-    while (body.byteLength < MAX_BODY_BYTES - 400) {
+    while (body.byteLength < MAX_BODY_BYTES.alb - 400) {
         subaccounts += 1;
         body = Buffer.from(JSON.stringify(generateDelivery({ subaccounts, triggeredAt, random: seededRandom(1) })));
     }
-    while (body.byteLength > MAX_BODY_BYTES) {
+    while (body.byteLength > MAX_BODY_BYTES.alb) {
         subaccounts -= 1;
         body = Buffer.from(JSON.stringify(generateDelivery({ subaccounts, triggeredAt, random: seededRandom(1) })));
     }

@@ -4,8 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { HOOK_PATH_PREFIX, isValidToken } from "../handlers/token";
-import { DEFAULT_RETENTION_DAYS } from "../handlers/items";
+import { DEFAULT_RETENTION_DAYS, HOOK_PATH_PREFIX, isValidToken } from "../shared/limits";
 import { ReceiverFunction, ReceiverFunctionArgs, StoreReference, validateReceiverArgs } from "./receiverFunction";
 import { validateLoadBalancerArgs, WebhookLoadBalancer, WebhookLoadBalancerArgs } from "./webhookLoadBalancer";
 

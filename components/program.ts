@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { GENERATED_TOKEN_LENGTH } from "../shared/limits";
 import { StackSettings } from "../shared/settings";
 import { HealthScoreIngest } from "./healthScoreIngest";
 import { HealthScoreStore } from "./healthScoreStore";
@@ -19,9 +20,6 @@ export interface StackOutputs {
     crawlerName: pulumi.Output<string | undefined>;
     athenaWorkgroupName: pulumi.Output<string>;
 }
-
-/** Length of a generated token: 43 characters of [A-Za-z0-9] is about 256 bits. */
-export const GENERATED_TOKEN_LENGTH = 43;
 
 export function createProgram(settings: StackSettings, name = "healthscore"): StackOutputs {
     const webhookToken = settings.webhookToken !== undefined ? pulumi.secret(settings.webhookToken) : generateToken(name);

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { HOOK_PATH_PREFIX } from "../handlers/token";
+import { HOOK_PATH_PREFIX, NOT_FOUND_BODY } from "../shared/limits";
 import { albLogDeliveryStatement } from "./policies/receiverPolicies";
 import { PrivateBucket } from "./privateBucket";
 
@@ -259,11 +259,14 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
     }
 }
 
-/** Anything but the hook path: a 404 from the ALB itself, which never invokes the function. */
+/**
+ * Anything but the hook path: a 404 from the ALB itself, which never invokes the function. The body is the
+ * receiver's own 404, so a probe cannot tell the ALB's answer from the function's.
+ */
 function notFound(): aws.types.input.lb.ListenerDefaultAction {
     return {
         type: "fixed-response",
-        fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: JSON.stringify({ error: "not found" }) },
+        fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: NOT_FOUND_BODY },
     };
 }
 

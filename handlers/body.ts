@@ -4,15 +4,7 @@
  * Each step answers with a {@link BodyProblem} that says what was wrong and where, instead of throwing, so the
  * receiver can archive the body and answer 400 with that message.
  */
-
-/** The ALB passes at most 1 MB to a Lambda target: the limit for ALB events and the local stack, in bytes. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-/**
- * A Function URL or an HTTP API may carry up to Lambda's 6 MB invocation payload: about 27,000 alerts, for
- * accounts whose daily delivery outgrows the ALB.
- */
-export const MAX_INVOCATION_BODY_BYTES = 6 * 1024 * 1024;
+import { MAX_BODY_BYTES } from "../shared/limits";
 
 /**
  * A real delivery nests three levels: the array, an alert, its `filters` or evaluator. Anything deeper than this
@@ -36,7 +28,7 @@ export interface BodyProblem {
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; problem: BodyProblem };
 
-export function checkSize(bytes: Uint8Array, limit = MAX_BODY_BYTES): BodyProblem | undefined {
+export function checkSize(bytes: Uint8Array, limit = MAX_BODY_BYTES.alb): BodyProblem | undefined {
     if (bytes.byteLength > limit) {
         return {
             status: 413,

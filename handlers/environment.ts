@@ -1,8 +1,8 @@
 /**
- * The receiver's environment variables: set by the HealthScoreIngest component, read by the Lambda factory.
+ * The receiver's environment variables: set by the ReceiverFunction component, read by the Lambda factory.
  * Named once here so that the two cannot drift apart.
  */
-import { DEFAULT_RETENTION_DAYS } from "./items";
+import { DEFAULT_RETENTION_DAYS } from "../shared/limits";
 import { assertValidToken } from "./token";
 
 export const ENV = {

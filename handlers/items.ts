@@ -10,8 +10,6 @@ import {
 } from "../shared/layout";
 import { AlertRecord } from "./records";
 
-export const DEFAULT_RETENTION_DAYS = 30;
-
 export type HistoryItem = AlertRecord & { pk: string; sk: string; kind: "history"; expires_at: number };
 export type LatestItem = AlertRecord & { pk: string; sk: string; kind: "latest" };
 

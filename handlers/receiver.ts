@@ -5,7 +5,8 @@
  * storage's clients differ.
  */
 import { createAlertStruct } from "./alert";
-import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES, checkSize, parseBody } from "./body";
+import { MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
+import { checkSize, parseBody } from "./body";
 import { mapWithConcurrency, orAfter } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
@@ -34,7 +35,6 @@ const LAKE_WRITE_CONCURRENCY = 8;
 
 const JSON_CONTENT_TYPE = "application/json";
 const NDJSON_CONTENT_TYPE = "application/x-ndjson";
-const NOT_FOUND = { message: "Not Found" };
 
 export type Receiver = (request: HttpRequest) => Promise<HttpResponse>;
 
@@ -65,7 +65,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
         const contentTypeProblem = checkContentType(request.headers["content-type"]);
         if (contentTypeProblem) return jsonResponse(415, { message: contentTypeProblem });
-        const sizeProblem = checkSize(request.body, request.source === "http-api" ? MAX_INVOCATION_BODY_BYTES : MAX_BODY_BYTES);
+        const sizeProblem = checkSize(request.body, request.source === "http-api" ? MAX_BODY_BYTES["function-url"] : MAX_BODY_BYTES.alb);
         if (sizeProblem) return jsonResponse(sizeProblem.status, { message: sizeProblem.message });
 
         const deliveryId = deliveryIdOf(request.body);

@@ -3,24 +3,16 @@
  * `/hooks/<token>`. It is compared in constant time and never logged.
  */
 import { createHash, randomBytes, timingSafeEqual } from "crypto";
-
-export const HOOK_PATH_PREFIX = "/hooks/";
-
-/** Tokens are URL-safe so that they can stand in a path (and in an ALB path-pattern) unescaped. */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+import { HOOK_PATH_PREFIX, TOKEN_RULE, isValidToken } from "../shared/limits";
 
 export interface TokenMatcher {
     /** True when `path` is `/hooks/<token>` for the current or the previous token. */
     matchesPath(path: string): boolean;
 }
 
-export function isValidToken(token: string): boolean {
-    return TOKEN_PATTERN.test(token);
-}
-
 export function assertValidToken(token: string, name: string): void {
     if (!isValidToken(token)) {
-        throw new TypeError(`${name} must be 16 to 128 characters of A-Z, a-z, 0-9, "_" or "-"`);
+        throw new TypeError(`${name} must be ${TOKEN_RULE}`);
     }
 }
 

@@ -5,10 +5,7 @@
  */
 import { isUtf8 } from "buffer";
 import type { AlbEvent } from "../handlers/http";
-import { HOOK_PATH_PREFIX } from "../handlers/token";
-
-/** The ALB rejects larger request bodies for Lambda targets. */
-export const ALB_MAX_BODY_BYTES = 1024 * 1024;
+import { HOOK_PATH_PREFIX } from "../shared/limits";
 
 export const LOCAL_TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/healthscore-local/0000000000000000";
 

@@ -3,6 +3,7 @@
  * JSON for machines, a table for people. Pure: no engine, no I/O.
  */
 import Table from "cli-table3";
+import { tableStyle } from "./tableStyle";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -53,8 +54,7 @@ export function renderTable(result: QueryResult, options: { plain?: boolean } = 
     const keys = rowKeys(result.columns.map((column) => column.name));
     const table = new Table({
         head: result.columns.map((column) => column.name),
-        // cli-table3 colours borders and headings: keep piped output free of escape codes.
-        style: options.plain ? { head: [], border: [] } : undefined,
+        style: tableStyle(options.plain ?? false),
     });
     for (const row of result.rows) table.push(keys.map((key) => formatCell(row[key])));
     const count = `${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`;

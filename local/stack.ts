@@ -7,19 +7,18 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
-import { DEFAULT_RETENTION_DAYS } from "../handlers/items";
+import { ENV } from "../handlers/environment";
 import { LambdaHandler, buildLambdaHandler } from "../handlers/lambda";
 import { Logger, jsonLogger } from "../handlers/logger";
 import { AlbResult } from "../handlers/http";
 import { assertValidToken, generateToken } from "../handlers/token";
-import { ALB_MAX_BODY_BYTES, matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
+import { DEFAULT_RETENTION_DAYS, MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
+import { matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
 import { Emulators, startEmulators } from "./emulators";
 import { LocalOutputs, writeOutputs } from "./outputs";
 
 export const LOCAL_BUCKET = "healthscore-local";
 export const LOCAL_TABLE = "healthscore-local";
-export const TOKEN_ENV = "HEALTHSCORE_WEBHOOK_TOKEN";
-export const PREVIOUS_TOKEN_ENV = "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN";
 
 export interface LocalStackOptions {
     dataDir: string;
@@ -38,14 +37,11 @@ export interface LocalStack {
     stop(): Promise<void>;
 }
 
-/** The ALB's answer when no rule matches: the listener's default action, a fixed 404. */
-const NOT_FOUND = { message: "Not Found" };
-
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
     fs.mkdirSync(options.dataDir, { recursive: true });
     const token = options.token ?? loadOrCreateToken(options.dataDir);
-    assertValidToken(token, TOKEN_ENV);
-    if (options.previousToken) assertValidToken(options.previousToken, PREVIOUS_TOKEN_ENV);
+    assertValidToken(token, ENV.token);
+    if (options.previousToken) assertValidToken(options.previousToken, ENV.previousToken);
     const logger = options.logger ?? jsonLogger();
 
     const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE });
@@ -97,12 +93,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function startLoadBalancer(port: number, tokens: string[], handler: LambdaHandler, logger: Logger): Promise<http.Server> {
     const server = http.createServer((request, response) => {
         const forward = async () => {
-            const body = await readBody(request, ALB_MAX_BODY_BYTES);
+            const body = await readBody(request, MAX_BODY_BYTES.alb);
             if (body === undefined) {
-                return send(response, 413, "Request Entity Too Large", { message: `the load balancer accepts at most ${ALB_MAX_BODY_BYTES} bytes` });
+                return send(response, 413, "Request Entity Too Large", { message: `the load balancer accepts at most ${MAX_BODY_BYTES.alb} bytes` });
             }
             const method = request.method ?? "GET";
             const url = request.url ?? "/";
+            // No rule matched: the listener's default action, the same fixed 404 as the ALB's.
             if (!matchesListenerRule(method, splitUrl(url).path, tokens)) return send(response, 404, "Not Found", NOT_FOUND);
             const result = (await handler(toAlbEvent({ method, url, headers: request.headers, body }))) as AlbResult;
             response.writeHead(result.statusCode, result.statusDescription.replace(/^\d+ /, ""), result.headers ?? {});

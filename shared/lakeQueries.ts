@@ -13,6 +13,7 @@
  * Scores are the `raw` health_score alerts only: a day_over_day or week_over_week alert's value is a change,
  * not a score.
  */
+import { describeHealthBands, healthBandSql } from "./healthBands";
 
 export interface QueryParameter {
     name: string;
@@ -82,15 +83,15 @@ ORDER BY dt`,
     {
         key: "bands",
         title: "subaccounts-per-band",
-        description: "Each subaccount's latest score in its SparkPost band: below 55 bad, 55 to 80 needs improvement, 80 and above good.",
-        sql: `-- Each subaccount's latest score in its SparkPost band: below 55 bad, 55 to 80 needs improvement, 80 and above good.
+        description: `Each subaccount's latest score in its SparkPost band: ${describeHealthBands()}.`,
+        sql: `-- Each subaccount's latest score in its SparkPost band: ${describeHealthBands()}.
 WITH latest AS (
     ${LATEST_PER_SUBACCOUNT}
 ),
 banded AS (
     SELECT subaccount_id, score,
-           CASE WHEN score < 55 THEN 'bad' WHEN score < 80 THEN 'needs improvement' ELSE 'good' END AS band,
-           CASE WHEN score < 55 THEN 1 WHEN score < 80 THEN 2 ELSE 3 END AS band_order
+           ${healthBandSql("score", "name")} AS band,
+           ${healthBandSql("score", "rank")} AS band_order
     FROM latest
 )
 SELECT band, count(*) OVER (PARTITION BY band) AS subaccounts_in_band, subaccount_id, score

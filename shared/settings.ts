@@ -5,8 +5,7 @@
  * arrive as JSON text) and returns typed settings or throws a {@link ConfigError} naming the key. No Pulumi here,
  * so every rule is unit-tested without mocks.
  */
-import { HOOK_PATH_PREFIX, isValidToken } from "../handlers/token";
-import { DEFAULT_RETENTION_DAYS } from "../handlers/items";
+import { DEFAULT_RETENTION_DAYS, HOOK_PATH_PREFIX, isValidToken } from "./limits";
 
 export const CONFIG_NAMESPACE = "healthscore";
 

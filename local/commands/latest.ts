@@ -2,7 +2,9 @@ import { Command } from "commander";
 import Table from "cli-table3";
 import { createTableReader } from "../../handlers/reads";
 import { AlertRecord } from "../../handlers/records";
+import { healthBand } from "../../shared/healthBands";
 import { localClients } from "../emulators";
+import { plainUnlessTty } from "../tableStyle";
 import { DEFAULT_DATA_DIR, readOutputs } from "../outputs";
 
 interface LatestOptions {
@@ -29,12 +31,6 @@ export function latestCommand(): Command {
         });
 }
 
-/** SparkPost's Health Score bands. */
-export function healthBand(score: number): "bad" | "needs improvement" | "good" {
-    if (score < 55) return "bad";
-    return score < 80 ? "needs improvement" : "good";
-}
-
 export function sortBySeries(records: AlertRecord[]): AlertRecord[] {
     return [...records].sort((a, b) => a.subaccount_id - b.subaccount_id || JSON.stringify(a.filters).localeCompare(JSON.stringify(b.filters)));
 }
@@ -53,9 +49,4 @@ export function formatLatest(records: AlertRecord[], metric: string): string {
         ]);
     }
     return table.toString();
-}
-
-/** cli-table3 colours its borders and headings; keep piped output free of escape codes. */
-export function plainUnlessTty(): { head: string[]; border: string[] } | undefined {
-    return process.stdout.isTTY ? undefined : { head: [], border: [] };
 }

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { DEFAULT_DATA_DIR } from "../outputs";
-import { PREVIOUS_TOKEN_ENV, TOKEN_ENV, startLocalStack } from "../stack";
+import { ENV } from "../../handlers/environment";
+import { startLocalStack } from "../stack";
 
 export function startCommand(): Command {
     return new Command("start")
@@ -14,8 +15,8 @@ export function startCommand(): Command {
             const stack = await startLocalStack({
                 dataDir: options.dataDir,
                 port,
-                token: process.env[TOKEN_ENV] || undefined,
-                previousToken: process.env[PREVIOUS_TOKEN_ENV] || undefined,
+                token: process.env[ENV.token] || undefined,
+                previousToken: process.env[ENV.previousToken] || undefined,
             });
             const { outputs } = stack;
             process.stderr.write(

@@ -1,7 +1,6 @@
 import assert from "assert";
 import fc from "fast-check";
 import {
-    MAX_BODY_BYTES,
     MAX_JSON_DEPTH,
     checkDepth,
     checkSize,
@@ -10,7 +9,11 @@ import {
     parseBody,
     parseJson,
 } from "../../handlers/body";
+import { MAX_BODY_BYTES as BODY_LIMITS } from "../../shared/limits";
 import { RUNS } from "./support";
+
+/** checkSize's default: the ALB's limit. */
+const MAX_BODY_BYTES = BODY_LIMITS.alb;
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

@@ -1,7 +1,8 @@
 import assert from "assert";
 import fc from "fast-check";
 import { createAlertStruct, validateAlert } from "../../handlers/alert";
-import { DEFAULT_RETENTION_DAYS, expiresAt, recordOfItem, toHistoryItem, toLatestItem } from "../../handlers/items";
+import { expiresAt, recordOfItem, toHistoryItem, toLatestItem } from "../../handlers/items";
+import { DEFAULT_RETENTION_DAYS } from "../../shared/limits";
 import { AlertRecord, toRecord } from "../../handlers/records";
 import { RUNS, fixture, validAlertArb } from "./support";
 

@@ -7,10 +7,14 @@ import { createReceiver, Receiver, toLambdaHandler } from "../../handlers/receiv
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
 import { Logger } from "../../handlers/logger";
-import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES } from "../../handlers/body";
+import { MAX_BODY_BYTES as BODY_LIMITS } from "../../shared/limits";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { HOOK_PATH, PREVIOUS_TOKEN, TOKEN, fixture, fixtureJson, hookRequest } from "../support/requests";
 import { getBytes, getText, listKeys, scanItems, snapshot } from "../support/store";
+
+const MAX_BODY_BYTES = BODY_LIMITS.alb;
+/** A Function URL's (and an HTTP API's) limit. */
+const MAX_INVOCATION_BODY_BYTES = BODY_LIMITS["function-url"];
 
 const RECEIVED_AT = new Date("2026-11-28T10:00:00.000Z");
 

@@ -1,6 +1,7 @@
 import assert from "assert";
 import fc from "fast-check";
-import { HOOK_PATH_PREFIX, assertValidToken, createTokenMatcher, generateToken, isValidToken, redactPath } from "../../handlers/token";
+import { assertValidToken, createTokenMatcher, generateToken, redactPath } from "../../handlers/token";
+import { HOOK_PATH_PREFIX, isValidToken } from "../../shared/limits";
 import { RUNS } from "./support";
 
 const CURRENT = "current-token-0123456789";

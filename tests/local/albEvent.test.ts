@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { ALB_MAX_BODY_BYTES, LOCAL_TARGET_GROUP_ARN, matchesListenerRule, toAlbEvent } from "../../local/albEvent";
+import { LOCAL_TARGET_GROUP_ARN, matchesListenerRule, toAlbEvent } from "../../local/albEvent";
+import { MAX_BODY_BYTES } from "../../shared/limits";
 import { toHttpRequest } from "../../handlers/http";
 
 describe("local ALB stand-in", () => {
@@ -47,7 +48,7 @@ describe("local ALB stand-in", () => {
             assert.deepEqual(Buffer.from(toHttpRequest(event).body), invalid, "the handler gets the bytes as sent");
         });
         it("uses the ALB's limit for Lambda targets", () => {
-            assert.equal(ALB_MAX_BODY_BYTES, 1_048_576);
+            assert.equal(MAX_BODY_BYTES.alb, 1_048_576);
         });
     });
 });

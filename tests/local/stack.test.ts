@@ -14,6 +14,7 @@ import { roundTo3 } from "../../handlers/records";
 import { generateDelivery, seededRandom } from "../../local/generate";
 import { localClients } from "../../local/emulators";
 import { LocalOutputs, readOutputs } from "../../local/outputs";
+import { NOT_FOUND_BODY } from "../../shared/limits";
 import { fixture } from "../support/requests";
 import { getBytes, listKeys } from "../support/store";
 
@@ -108,7 +109,9 @@ describe("local stack (npm start), end to end", function () {
     it("answers like the load balancer: 404 off the rule, 413 over 1 MB, 400 for bytes that are not UTF-8", async () => {
         const { endpointUrl } = stack.outputs;
         const origin = new URL(endpointUrl).origin;
-        assert.equal((await fetch(endpointUrl)).status, 404, "GET");
+        const refused = await fetch(endpointUrl);
+        assert.equal(refused.status, 404, "GET");
+        assert.equal(await refused.text(), NOT_FOUND_BODY, "the same bytes as the ALB's and the receiver's 404");
         assert.equal((await post(`${origin}/hooks/not-the-token-at-all`, "[]")).status, 404, "wrong token");
         assert.equal((await post(`${endpointUrl}/extra`, "[]")).status, 404, "longer path");
         assert.equal((await post(`${endpointUrl}?x=1`, fixture("real-delivery.json"))).status, 200, "the query string is not part of the path rule");

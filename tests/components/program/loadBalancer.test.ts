@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     ACCOUNT_ID, ALB_ZONE_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID, Deployment, ELB_ACCOUNT_ARN, GIVEN_SUBNETS_VPC_ID, physicalName, REGION,
 } from "../../support/mocks";
-import { HOOK_PATH_PREFIX } from "../../../handlers/token";
+import { HOOK_PATH_PREFIX, NOT_FOUND_BODY } from "../../../shared/limits";
 import { T } from "./types";
 import { CERTIFICATE_ARN, deployConfig, deployed, DOMAIN, GIVEN_CIDRS, GIVEN_SUBNETS, policyOf, PREVIOUS_TOKEN, TOKEN, VARIANTS, ZONE_ID } from "./variants";
 
@@ -219,6 +219,8 @@ describe("ALB ingress (mocks)", () => {
                 const [action] = deployment.only(T.listener).inputs.defaultActions;
                 assert.strictEqual(action.type, "fixed-response");
                 assert.strictEqual(action.fixedResponse.statusCode, "404");
+                // The receiver's own 404 (tests/shared/limits.test.ts): a probe cannot tell who answered.
+                assert.strictEqual(action.fixedResponse.messageBody, NOT_FOUND_BODY);
                 assert.strictEqual(deployment.only(T.listener).inputs.defaultActions.length, 1);
             }
         });

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { deploy, Deployment, physicalName, RecordedResource } from "../../support/mocks";
-import { isValidToken } from "../../../handlers/token";
+import { isValidToken } from "../../../shared/limits";
 import { T } from "./types";
 import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
 

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Deployment } from "../../support/mocks";
-import { HOOK_PATH_PREFIX } from "../../../handlers/token";
+import { HOOK_PATH_PREFIX } from "../../../shared/limits";
 import { T } from "./types";
 import { deployed, VariantName, VARIANTS } from "./variants";
 
