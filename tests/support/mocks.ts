@@ -1,12 +1,25 @@
 /**
- * Pulumi unit-test mocks that record everything the program registers.
+ * Pulumi unit-test mocks that record everything a program registers, through Pulumi's public API only.
  *
- * Importing this module installs the mocks (pulumi.runtime.setMocks), so it must be imported before anything
- * that creates resources, and the program itself loaded afterwards with `await import(...)` inside `before`
- * (a static import would be hoisted above setMocks).
+ * Importing this module installs the mocks (`pulumi.runtime.setMocks`), so it must be imported before anything
+ * that creates resources, and a program that creates resources when loaded (index.ts) imported inside the run.
  *
- * Every resource is recorded with its type, name, inputs (secrets revealed), URN, parent URN and dependency
- * URNs; provider functions (invokes) are answered from a fixed table, and an unknown one throws.
+ * How a run is recorded ({@link deploy}):
+ * - The program runs inside its own root stack, `pulumi.runtime.runInPulumiStack`, as under `pulumi up`, with a
+ *   stack transformation (`pulumi.runtime.registerStackTransformation`) that sees each resource as it is
+ *   constructed: its parent, `dependsOn` and `ignoreChanges` options, and its inputs, whose dependencies Pulumi's
+ *   own serializer computes (`pulumi.runtime.serializeResourceProperties`). The newer
+ *   `registerResourceTransform` cannot serve: @pulumi/pulumi 3.248's mock monitor refuses transforms, and later
+ *   ones record them without applying them.
+ * - `newResource` receives what the provider would get (`MockResourceArgs`): type, name, custom, and the inputs,
+ *   with secrets as Pulumi's wire format marks them (told apart with `pulumi.runtime.isRpcSecret`). It answers
+ *   with the inputs echoed back plus what AWS would compute (ids, ARNs, names), and that state is recorded too.
+ * - The run is over when its stack outputs have resolved and every resource it constructed has a URN (Pulumi
+ *   resolves `resource.urn` once the registration is answered).
+ * - Under mocks no engine is connected, so `pulumi.log` writes to the console: the run keeps what the console
+ *   receives meanwhile (and still prints nothing).
+ *
+ * Provider functions (invokes) are answered from a fixed table; an unknown one throws.
  */
 import { AsyncLocalStorage } from "async_hooks";
 import * as pulumi from "@pulumi/pulumi";
@@ -38,27 +51,25 @@ export const SUBNETS: Record<string, { availabilityZone: string; vpcId: string }
 export const FUNCTION_URL = "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/";
 export const ALB_ZONE_ID = "Z35SXDOTRQ7X7K";
 
-/** The markers Pulumi's wire format wraps secrets and assets in. */
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 export interface RecordedResource {
     type: string;
     name: string;
     urn: string;
-    /** URN of the parent resource; "" for none. */
+    /** URN of the parent resource; "" for a resource created at the top of the program (a child of the stack). */
     parent: string;
-    /** URNs this resource depends on: dependsOn and the resources its inputs came from. */
+    /** URNs this resource depends on: its dependsOn resources and the resources its inputs came from. */
     dependencies: string[];
     custom: boolean;
     /** The ignoreChanges resource option. */
     ignoreChanges: string[];
-    /** Inputs as the mock received them, with secret wrappers removed. */
+    /** Inputs as the provider receives them, with secret values unwrapped. */
     inputs: any;
-    /** Input property names that were secret. */
+    /** Input property names whose whole value is secret. */
     secretInputs: string[];
     /** The inputs with every secret value, at any depth, replaced by {@link REDACTED}: what is stored in clear. */
     publicInputs: any;
+    /** The state the mocked provider answered: the inputs, and what AWS computes (ids, ARNs, generated names). */
+    state: any;
 }
 
 /** What a secret value becomes in {@link RecordedResource.publicInputs}. */
@@ -77,10 +88,10 @@ export interface RecordedCall {
 export interface Deployment {
     resources: RecordedResource[];
     calls: RecordedCall[];
-    /** Errors Pulumi logged (a failed invoke, a rejected input): a healthy program logs none. */
+    /** Errors of the run (a failed invoke, a failed program, an error logged): a healthy program has none. */
     errors: string[];
     warnings: string[];
-    /** Every message logged through pulumi.log, in order; debug ones include the Pulumi SDK's own RPC traces. */
+    /** Every message the program logged through pulumi.log (and anything else it wrote to the console), in order. */
     logs: LogEntry[];
     /** The program's outputs, resolved. */
     outputs: Record<string, unknown>;
@@ -96,61 +107,36 @@ export interface Deployment {
     byUrn(urn: string): RecordedResource;
 }
 
-/** Removes Pulumi's secret wrappers from a value received by the mocks, at any depth. */
+/** Unwraps secret values the mocks received, at any depth. */
 export function reveal(value: any): any {
+    if (pulumi.runtime.isRpcSecret(value)) return reveal(pulumi.runtime.unwrapRpcSecret(value));
     if (Array.isArray(value)) return value.map(reveal);
-    if (value && typeof value === "object") {
-        if (value[SIG] === SECRET_SIG) return reveal(value.value);
-        // Assets and archives arrive as class instances holding promises: keep them whole.
-        if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reveal(item)]));
-    }
+    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reveal(item)]));
     return value;
-}
-
-function isSecretValue(value: any): boolean {
-    return !!value && typeof value === "object" && value[SIG] === SECRET_SIG;
 }
 
 /** Like {@link reveal}, but every secret value becomes {@link REDACTED}. */
 export function redact(value: any): any {
-    if (isSecretValue(value)) return REDACTED;
+    if (pulumi.runtime.isRpcSecret(value)) return REDACTED;
     if (Array.isArray(value)) return value.map(redact);
-    if (value && typeof value === "object") {
-        if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item)]));
-    }
+    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item)]));
     return value;
 }
 
-/** Resolves an Output's value (rejecting if it failed), for assertions outside `.apply`. */
-export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
-    return (output as any).promise() as Promise<T>;
+/** Assets and archives arrive as class instances holding promises: they are kept whole. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return !!value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
 }
-
-export async function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
-    return await (output as any).isSecret;
-}
-
-// ---- state of the current run ----
-
-let resources: RecordedResource[] = [];
-let calls: RecordedCall[] = [];
-let errors: string[] = [];
-let warnings: string[] = [];
-let logs: LogEntry[] = [];
-let registering: { parent: string; dependencies: string[]; ignoreChanges: string[]; type: string; name: string; stale: boolean } | undefined;
 
 /**
- * Which run a registration, invoke or log message comes from: each deploy() runs its program in its own context.
- * A failed run leaves work behind that finishes later (a function whose code was still being serialized, say):
- * it is answered but not recorded, so it cannot turn up in the next run's record.
+ * An Output's value, once known (under these mocks every value is known: they do not run as a preview). Only for
+ * outputs of a finished run: one that failed never calls back.
  */
-const runContext = new AsyncLocalStorage<number>();
-let generation = 0;
-function fromStaleRun(): boolean {
-    const run = runContext.getStore();
-    return run !== undefined && run !== generation;
+export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => {
+        resolve(value);
+        return value;
+    }));
 }
 
 /** The physical name the mocks give a resource that has none in its inputs. */
@@ -239,78 +225,127 @@ const invokes: Record<string, (inputs: any) => Record<string, unknown>> = {
     "aws:elb/getServiceAccount:getServiceAccount": () => ({ arn: ELB_ACCOUNT_ARN, id: "127311923021", region: REGION }),
 };
 
+// ---- recording ----
+
+/** A resource as the stack transformation saw it being constructed. */
+interface Constructed {
+    resource: pulumi.Resource;
+    type: string;
+    name: string;
+    parent?: pulumi.Resource;
+    dependsOn: Promise<pulumi.Resource[]>;
+    /** The resources the inputs' values come from, as Pulumi computes them to register the resource. */
+    inputSources: Promise<pulumi.Resource[]>;
+    ignoreChanges: string[];
+}
+
+/** A registration as the mock monitor received it. */
+interface Registration {
+    type: string;
+    name: string;
+    custom: boolean;
+    inputs: any;
+    state: any;
+}
+
+interface Run {
+    generation: number;
+    constructed: Constructed[];
+    registrations: Registration[];
+    calls: RecordedCall[];
+    errors: string[];
+    warnings: string[];
+    logs: LogEntry[];
+}
+
+/**
+ * Which run a registration, invoke or console message comes from: each deploy() runs its program in its own async
+ * context. A failed run leaves work behind that finishes later (a function whose code was still being serialized,
+ * say): it is answered but not recorded, so it cannot turn up in the next run's record.
+ */
+const runContext = new AsyncLocalStorage<Run>();
+
+function currentRun(): Run | undefined {
+    const run = runContext.getStore();
+    return run !== undefined && run === activeRun ? run : undefined;
+}
+
+let activeRun: Run | undefined;
+let generation = 0;
+
 pulumi.runtime.setMocks({
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        const meta = registering;
-        registering = undefined;
-        if (!meta || meta.type !== args.type || meta.name !== args.name) {
-            throw new Error(`mocks: lost track of the registration of ${args.type} ${args.name}`);
-        }
-        const inputs = reveal(args.inputs);
-        const secretInputs = Object.keys(args.inputs ?? {}).filter((key) => isSecretValue(args.inputs[key]));
-        if (!meta.stale) resources.push({
-            type: args.type, name: args.name, urn: "", parent: meta.parent, dependencies: meta.dependencies, ignoreChanges: meta.ignoreChanges,
-            custom: !!args.custom, inputs, secretInputs, publicInputs: redact(args.inputs ?? {}),
-        });
-        const state = { ...args.inputs, ...computedState(args.type, args.name, inputs) };
+        const inputs = reveal(args.inputs ?? {});
+        const state = { ...(args.inputs ?? {}), ...computedState(args.type, args.name, inputs) };
+        currentRun()?.registrations.push({ type: args.type, name: args.name, custom: !!args.custom, inputs: args.inputs ?? {}, state });
         const id = (state.id as string | undefined) ?? `${args.name}-id`;
         return { id: args.custom ? id : undefined, state };
     },
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         const inputs = reveal(args.inputs);
-        const stale = fromStaleRun();
-        if (!stale) calls.push({ token: args.token, inputs });
+        const run = currentRun();
+        run?.calls.push({ token: args.token, inputs });
         const answer = invokes[args.token];
         if (!answer) {
             const message = `mocks: no mock for invoke ${args.token} (inputs ${JSON.stringify(inputs)}): add one to tests/support/mocks.ts`;
-            if (!stale) errors.push(message);
+            run?.errors.push(message);
             throw new Error(message);
         }
         try {
             return answer(inputs);
         } catch (error) {
             // A mocked invoke that refuses its inputs fails loudly too.
-            if (!stale) errors.push(String(error instanceof Error ? error.message : error));
+            run?.errors.push(String(error instanceof Error ? error.message : error));
             throw error;
         }
     },
 }, "healthscore", "test", false);
 
-// The mock API passes neither the parent nor the dependencies to newResource: read them from the request.
-const monitor = pulumi.runtime.getMonitor() as any;
-const registerResource = monitor.registerResource.bind(monitor);
-monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
-    const stale = fromStaleRun();
-    registering = {
-        type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList(), ignoreChanges: req.getIgnorechangesList(),
-        stale,
+/** Records each resource of the run as it is constructed; changes nothing. */
+function recordConstruction(run: Run): pulumi.ResourceTransformation {
+    return ({ resource, type, name, props, opts }) => {
+        run.constructed.push({
+            resource,
+            type,
+            name,
+            parent: opts.parent,
+            dependsOn: resourcesOf(opts.dependsOn),
+            inputSources: pulumi.runtime.serializeResourceProperties(`${type} ${name}`, props)
+                .then(([, dependencies]) => [...dependencies.values()].flatMap((set) => [...set]))
+                // The registration fails the same way, and the run reports that.
+                .catch(() => []),
+            ignoreChanges: opts.ignoreChanges ?? [],
+        });
+        return undefined;
     };
-    // newResource runs synchronously inside, before the first await, and takes `registering`.
-    return registerResource(req, (err: any, response: any) => {
-        if (stale) {
-            // A failed run's leftover: answered, not recorded.
-        } else if (!err) {
-            const record = [...resources].reverse().find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === "");
-            if (record) record.urn = response.getUrn();
-        } else {
-            errors.push(`register ${req.getType()} ${req.getName()}: ${err}`);
-        }
-        callback(err, response);
-    });
-};
+}
 
-// Keep Pulumi's log quiet, and keep what it said.
-const log = pulumi.log as any;
-const record = (level: LogEntry["level"], message: string, also?: string[]) => {
-    if (fromStaleRun()) return Promise.resolve();
-    logs.push({ level, message });
-    also?.push(message);
-    return Promise.resolve();
-};
-log.debug = (message: string) => record("debug", message);
-log.info = (message: string) => record("info", message);
-log.warn = (message: string) => record("warn", message, warnings);
-log.error = (message: string) => record("error", message, errors);
+async function resourcesOf(dependsOn: pulumi.ResourceOptions["dependsOn"]): Promise<pulumi.Resource[]> {
+    const resolve = async (value: unknown): Promise<unknown> =>
+        pulumi.Output.isInstance(value) ? unwrap(value as pulumi.Output<unknown>) : await value;
+    const list = await resolve(dependsOn);
+    const items = list === undefined ? [] : Array.isArray(list) ? list : [list];
+    return (await Promise.all(items.map(resolve))) as pulumi.Resource[];
+}
+
+/** Keeps what the console receives during a run (pulumi.log writes there under mocks), and prints none of it. */
+function captureConsole(): () => void {
+    const levels = { log: "info", info: "info", debug: "debug", warn: "warn", error: "error" } as const;
+    const saved = Object.fromEntries(Object.keys(levels).map((method) => [method, (console as any)[method]]));
+    for (const [method, level] of Object.entries(levels)) {
+        (console as any)[method] = (...args: unknown[]) => {
+            const run = runContext.getStore();
+            // Not from a run: a test's own output, printed as usual.
+            if (run === undefined) return saved[method](...args);
+            if (run !== activeRun) return;
+            const message = args.map(String).join(" ").replace(/^(debug|info|warning|error): \[runtime\] /, "");
+            run.logs.push({ level, message });
+            if (level === "warn") run.warnings.push(message);
+            if (level === "error") run.errors.push(message);
+        };
+    }
+    return () => Object.assign(console, saved);
+}
 
 // A failed resource operation (an apply that threw while its inputs were serialized, say) is an unhandled rejection
 // by design: the language host catches it and fails the program, and the failed resource's dependents wait forever.
@@ -324,80 +359,91 @@ process.on("unhandledRejection", (reason) => {
     throw reason;
 });
 
-/**
- * Forgets a failed run's operations, which never finish (their inputs never resolve), so that the next run's
- * settle() does not wait on them and Pulumi does not report them as leaked at exit. Internal but stable.
- */
-async function abandonRun(): Promise<void> {
-    // Let the failed run's other rejections arrive while it is still known to have failed.
-    await new Promise((resolve) => setImmediate(resolve));
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    require("@pulumi/pulumi/runtime/state").getStore().settings.rpcDone = Promise.resolve();
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    require("@pulumi/pulumi/runtime/debuggable").leakedPromises();
-    registering = undefined;
-}
-
-/** Waits until every resource registration and invoke the program started has finished. */
-async function settle(): Promise<void> {
-    // Internal but stable: the same wait `pulumi up` does before it exits.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const settings = require("@pulumi/pulumi/runtime/settings");
-    await settings.waitForRPCs();
+/** Waits until every resource the run constructed is registered, and what it depends on is known. */
+async function settle(run: Run): Promise<void> {
+    let settled = 0;
+    // Resources constructed while others register (none here, but an apply may construct one) join the wait.
+    while (settled < run.constructed.length) {
+        const pending = run.constructed.slice(settled);
+        settled = run.constructed.length;
+        await Promise.all(pending.flatMap((c) => [unwrap(c.resource.urn), c.dependsOn, c.inputSources]));
+    }
 }
 
 /**
- * Runs `program` (which creates resources and returns its outputs) with a clean record, waits for everything it
- * registered, and returns what was recorded. One run at a time. Rejects if the program throws, an output fails,
- * or a resource operation fails (an apply feeding an input threw): as `pulumi preview` would fail.
+ * Runs `program` (which creates resources and returns its outputs) in a root stack of its own, waits for
+ * everything it registered, and returns what was recorded. One run at a time. Rejects if the program throws, an
+ * output fails, or a resource operation fails (an apply feeding an input threw): as `pulumi preview` would fail.
  */
-export async function deploy(program: () => Record<string, pulumi.Output<unknown>> | Promise<Record<string, pulumi.Output<unknown>>>): Promise<Deployment> {
-    await settle();
-    resources = [];
-    calls = [];
-    errors = [];
-    warnings = [];
-    logs = [];
-    const failed = new Promise<never>((_, reject) => {
-        failRun = (reason) => {
-            errors.push(`program failed: ${reason instanceof Error ? reason.message : String(reason)}`);
-            reject(reason);
-        };
-    });
+export async function deploy(program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Deployment> {
+    const run: Run = { generation: ++generation, constructed: [], registrations: [], calls: [], errors: [], warnings: [], logs: [] };
+    activeRun = run;
     lastRunFailed = false;
-    const run = () => runContext.run(++generation, async () => {
-        const exported = await program();
+    const restoreConsole = captureConsole();
+    const failed = new Promise<never>((_, reject) => { failRun = reject; });
+    const work = runContext.run(run, async () => {
+        let exported: Record<string, unknown> = {};
+        await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation(recordConstruction(run));
+            exported = await program();
+            return exported;
+        });
         const outputs: Record<string, unknown> = {};
         const secretOutputs: Record<string, boolean> = {};
         for (const [key, output] of Object.entries(exported)) {
             if (!pulumi.Output.isInstance(output)) continue;
             outputs[key] = await unwrap(output);
-            secretOutputs[key] = await isSecret(output);
+            secretOutputs[key] = await pulumi.isSecret(output);
         }
-        await settle();
-        return snapshot(outputs, secretOutputs);
+        await settle(run);
+        return snapshot(run, outputs, secretOutputs);
     });
     try {
-        return await Promise.race([run(), failed]);
+        return await Promise.race([work, failed]);
     } catch (error) {
         lastRunFailed = true;
-        failRun = undefined;
-        await abandonRun();
+        // A failed deployment logs its error, as the language host would: the run's record keeps it, and Pulumi
+        // does not report the failed run's unfinished operations as leaked promises when the process exits.
+        await runContext.run(run, () => pulumi.log.error(`deployment failed: ${error instanceof Error ? error.message : String(error)}`));
         throw error;
     } finally {
         failRun = undefined;
+        restoreConsole();
+        activeRun = undefined;
     }
 }
 
-function snapshot(outputs: Record<string, unknown>, secretOutputs: Record<string, boolean>): Deployment {
-    const recorded = [...resources];
+async function snapshot(run: Run, outputs: Record<string, unknown>, secretOutputs: Record<string, boolean>): Promise<Deployment> {
+    const urnOf = (resource: pulumi.Resource) => unwrap(resource.urn);
+    const recorded: RecordedResource[] = [];
+    for (const constructed of run.constructed) {
+        const registrations = run.registrations.filter((r) => r.type === constructed.type && r.name === constructed.name);
+        if (registrations.length !== 1) {
+            throw new Error(`mocks: ${constructed.type} ${constructed.name} was registered ${registrations.length} times`);
+        }
+        const [registration] = registrations;
+        const dependsOn = [...await constructed.dependsOn, ...await constructed.inputSources];
+        recorded.push({
+            type: constructed.type,
+            name: constructed.name,
+            urn: await urnOf(constructed.resource),
+            parent: constructed.parent ? await urnOf(constructed.parent) : "",
+            dependencies: [...new Set(await Promise.all(dependsOn.map(urnOf)))],
+            custom: registration.custom,
+            ignoreChanges: constructed.ignoreChanges,
+            inputs: reveal(registration.inputs),
+            secretInputs: Object.keys(registration.inputs).filter((key) => pulumi.runtime.isRpcSecret(registration.inputs[key])),
+            publicInputs: redact(registration.inputs),
+            state: reveal(registration.state),
+        });
+    }
     const all = (type: string) => recorded.filter((r) => r.type === type);
     return {
         resources: recorded,
-        calls: [...calls],
-        errors: [...errors],
-        warnings: [...warnings],
-        logs: [...logs],
+        calls: [...run.calls],
+        errors: [...run.errors],
+        warnings: [...run.warnings],
+        logs: [...run.logs],
         outputs,
         secretOutputs,
         all,

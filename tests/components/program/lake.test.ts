@@ -1,8 +1,7 @@
 /** The lake's stack config reaching HealthScoreLake inside the program: the `lake` variant against the defaults. */
 import * as assert from "assert";
-import { Deployment, physicalName } from "../../support/mocks";
+import { Deployment, physicalName, REGION } from "../../support/mocks";
 import { T } from "./types";
-import { ACCOUNT_ID, REGION } from "../../support/mocks";
 import { deployed, KMS_KEY_ARN, LAKE_READERS, policyOf } from "./variants";
 
 describe("data lake settings from the stack config (mocks)", () => {
@@ -19,11 +18,12 @@ describe("data lake settings from the stack config (mocks)", () => {
     });
 
     describe("the data-access role alerts/ is registered with (not Lake Formation's service-linked role)", () => {
-        const roleArn = `arn:aws:iam::${ACCOUNT_ID}:role/${physicalName("healthscore-lake-data-access")}`;
-        const read = [
-            { Sid: "ReadAlertObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${dataBucket}/alerts/*` },
+        const bucketArnOf = (deployment: Deployment): string => deployment.get(T.bucket, "healthscore-data-bucket").state.arn;
+        /** Read of alerts/ in the store's data bucket, and listing of that prefix only. */
+        const read = (deployment: Deployment) => [
+            { Sid: "ReadAlertObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArnOf(deployment)}/alerts/*` },
             {
-                Sid: "ListAlertObjects", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${dataBucket}`,
+                Sid: "ListAlertObjects", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArnOf(deployment),
                 Condition: { StringLike: { "s3:prefix": ["alerts/", "alerts/*"] } },
             },
         ];
@@ -31,7 +31,8 @@ describe("data lake settings from the stack config (mocks)", () => {
         it("registers alerts/ with that role in every variant", () => {
             for (const deployment of [https, lake, configured]) {
                 const location = deployment.only("aws:lakeformation/resource:Resource").inputs;
-                assert.deepStrictEqual([location.arn, location.roleArn, location.useServiceLinkedRole], [`arn:aws:s3:::${dataBucket}/alerts`, roleArn, false]);
+                const roleArn = deployment.get(T.role, "healthscore-lake-data-access").state.arn;
+                assert.deepStrictEqual([location.arn, location.roleArn, location.useServiceLinkedRole], [`${bucketArnOf(deployment)}/alerts`, roleArn, false]);
             }
         });
 
@@ -43,12 +44,12 @@ describe("data lake settings from the stack config (mocks)", () => {
             });
             const policy = https.get(T.rolePolicy, "healthscore-lake-data-access-policy");
             assert.strictEqual(policy.inputs.role, physicalName("healthscore-lake-data-access"));
-            assert.deepStrictEqual(policyOf(policy).Statement, read);
+            assert.deepStrictEqual(policyOf(policy).Statement, read(https));
         });
 
         it("with kmsKeyArn (configured): kms:Decrypt on that key, through S3 in the Region, and the crawler none", () => {
             const policy = configured.get(T.rolePolicy, "healthscore-lake-data-access-policy");
-            assert.deepStrictEqual(policyOf(policy).Statement, [...read, {
+            assert.deepStrictEqual(policyOf(policy).Statement, [...read(configured), {
                 Sid: "DecryptAlertObjectsThroughS3", Effect: "Allow", Action: "kms:Decrypt", Resource: KMS_KEY_ARN,
                 Condition: { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } },
             }]);

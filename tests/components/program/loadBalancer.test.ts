@@ -1,7 +1,7 @@
 /** The ALB ingress under mocks: HTTPS, headers, desync, logs, the hook rule, the Lambda target, DNS. */
 import * as assert from "assert";
 import {
-    ACCOUNT_ID, ALB_ZONE_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID, Deployment, ELB_ACCOUNT_ARN, GIVEN_SUBNETS_VPC_ID, physicalName, REGION,
+    ACCOUNT_ID, ALB_ZONE_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID, Deployment, ELB_ACCOUNT_ARN, GIVEN_SUBNETS_VPC_ID, physicalName,
 } from "../../support/mocks";
 import { HOOK_PATH_PREFIX, NOT_FOUND_BODY } from "../../../shared/limits";
 import { T } from "./types";
@@ -22,10 +22,7 @@ const TLS13_POLICIES = [
 ];
 
 const LB = "healthscore-ingest-lb";
-const lbArn = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT_ID}:loadbalancer/app/${physicalName(LB)}/50dc6c495c0c9188`;
-const tgArn = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT_ID}:targetgroup/${physicalName(`${LB}-tg`)}/73e2d6bc24d8a067`;
 const functionName = physicalName("healthscore-ingest-receiver-function");
-const functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${functionName}`;
 
 function tokenOf(deployment: Deployment): string {
     const url = new URL(deployment.outputs.endpointUrl as string);
@@ -163,10 +160,11 @@ describe("ALB ingress (mocks)", () => {
         it("lets only ELB log delivery (regional account or service principal) put objects, under this account's prefix", () => {
             const bucketPolicy = https.all(T.bucketPolicy).find((p) => p.inputs.bucket === physicalName(`${LB}-access-logs-bucket`))!;
             const allows = policyOf(bucketPolicy).Statement.filter((s: any) => s.Effect === "Allow");
+            const logBucketArn = https.get(T.bucket, `${LB}-access-logs-bucket`).state.arn;
             assert.deepStrictEqual(allows.map((s: any) => [s.Principal, s.Action, s.Resource]), [[
                 { AWS: ELB_ACCOUNT_ARN, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
                 "s3:PutObject",
-                `arn:aws:s3:::${physicalName(`${LB}-access-logs-bucket`)}/alb/AWSLogs/${ACCOUNT_ID}/*`,
+                `${logBucketArn}/alb/AWSLogs/${ACCOUNT_ID}/*`,
             ]]);
         });
 
@@ -226,7 +224,7 @@ describe("ALB ingress (mocks)", () => {
         });
 
         it("listens on the ALB", () => {
-            assert.strictEqual(https.only(T.listener).inputs.loadBalancerArn, lbArn);
+            assert.strictEqual(https.only(T.listener).inputs.loadBalancerArn, https.only(T.loadBalancer).state.arn);
         });
     });
 
@@ -237,8 +235,8 @@ describe("ALB ingress (mocks)", () => {
                 { httpRequestMethod: { values: ["POST"] } },
                 { pathPattern: { values: [`${HOOK_PATH_PREFIX}${tokenOf(https)}`] } },
             ]);
-            assert.deepStrictEqual(rule.actions, [{ type: "forward", targetGroupArn: tgArn }]);
-            assert.strictEqual(rule.listenerArn, `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT_ID}:listener/app/${LB}-https/50dc6c495c0c9188/f2f7dc8efc522ab2`);
+            assert.deepStrictEqual(rule.actions, [{ type: "forward", targetGroupArn: https.only(T.targetGroup).state.arn }]);
+            assert.strictEqual(rule.listenerArn, https.get(T.listener, `${LB}-https`).state.arn);
         });
 
         it("path pattern holds no wildcard, so only the exact (case-sensitive) token matches", () => {
@@ -261,13 +259,13 @@ describe("ALB ingress (mocks)", () => {
         it("Lambda.1: lets only Elastic Load Balancing invoke the function, and only from this target group", () => {
             const permissions = https.all(T.permission);
             assert.deepStrictEqual(permissions.map((p) => [p.inputs.action, p.inputs.principal, p.inputs.sourceArn, p.inputs.function]), [
-                ["lambda:InvokeFunction", "elasticloadbalancing.amazonaws.com", tgArn, functionName],
+                ["lambda:InvokeFunction", "elasticloadbalancing.amazonaws.com", https.only(T.targetGroup).state.arn, functionName],
             ]);
         });
 
         it("registers the function in the target group after the permission exists (the attachment dependsOn it)", () => {
             const attachment = https.only(T.attachment);
-            assert.deepStrictEqual([attachment.inputs.targetGroupArn, attachment.inputs.targetId], [tgArn, functionArn]);
+            assert.deepStrictEqual([attachment.inputs.targetGroupArn, attachment.inputs.targetId], [https.only(T.targetGroup).state.arn, https.only(T.function).state.arn]);
             assert.ok(attachment.dependencies.includes(https.only(T.permission).urn), "attachment does not depend on the permission");
         });
     });
@@ -277,7 +275,7 @@ describe("ALB ingress (mocks)", () => {
             const alias = https.get(T.record, `${LB}-alias`).inputs;
             assert.deepStrictEqual([alias.zoneId, alias.name, alias.type], [ZONE_ID, DOMAIN, "A"]);
             assert.deepStrictEqual(alias.aliases, [{
-                name: `${physicalName(LB)}-1234567890.${REGION}.elb.amazonaws.com`, zoneId: ALB_ZONE_ID, evaluateTargetHealth: false,
+                name: https.only(T.loadBalancer).state.dnsName, zoneId: ALB_ZONE_ID, evaluateTargetHealth: false,
             }]);
         });
 
@@ -294,7 +292,7 @@ describe("ALB ingress (mocks)", () => {
             assert.deepStrictEqual(http.all(T.listener).map((l) => [l.inputs.protocol, l.inputs.port]), [["HTTP", 80]]);
             assert.deepStrictEqual(http.only(T.securityGroup).inputs.ingress.map((r: any) => [r.fromPort, r.toPort]), [[80, 80]]);
             assert.deepStrictEqual(http.only(T.listenerRule).inputs.conditions[1].pathPattern.values, [`${HOOK_PATH_PREFIX}${TOKEN}`]);
-            assert.strictEqual(http.outputs.endpointUrl, `http://${physicalName(LB)}-1234567890.${REGION}.elb.amazonaws.com${HOOK_PATH_PREFIX}${TOKEN}`);
+            assert.strictEqual(http.outputs.endpointUrl, `http://${http.only(T.loadBalancer).state.dnsName}${HOOK_PATH_PREFIX}${TOKEN}`);
         });
 
         it("requests no certificate and writes no DNS record", () => {

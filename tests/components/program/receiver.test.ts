@@ -1,6 +1,6 @@
 /** The receiver Lambda under mocks: runtime and limits, environment, log group, and least-privilege IAM. */
 import * as assert from "assert";
-import { ACCOUNT_ID, Deployment, physicalName, REGION, RecordedResource } from "../../support/mocks";
+import { Deployment, physicalName, REGION, RecordedResource } from "../../support/mocks";
 import { ENV } from "../../../handlers/environment";
 import { bucketPrefixes, tableSchema } from "../../../shared/layout";
 import { T } from "./types";
@@ -50,12 +50,15 @@ function receiverIam(deployment: Deployment): { role: RecordedResource; policy: 
     return { role, policy };
 }
 
-const arnOf = {
-    bucket: `arn:aws:s3:::${physicalName("healthscore-data-bucket")}`,
-    table: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${physicalName("healthscore-table")}`,
-    logGroup: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${physicalName("healthscore-ingest-receiver-logs")}`,
-    role: `arn:aws:iam::${ACCOUNT_ID}:role/${physicalName("healthscore-ingest-receiver-role")}`,
-};
+/** The ARNs of the resources the receiver's role and function refer to, as the mocked provider answered them. */
+function arnsOf(deployment: Deployment): { bucket: string; table: string; logGroup: string; role: string } {
+    return {
+        bucket: deployment.get(T.bucket, "healthscore-data-bucket").state.arn,
+        table: deployment.get(T.table, "healthscore-table").state.arn,
+        logGroup: deployment.get(T.logGroup, "healthscore-ingest-receiver-logs").state.arn,
+        role: deployment.get(T.role, "healthscore-ingest-receiver-role").state.arn,
+    };
+}
 
 describe("receiver Lambda (mocks)", () => {
     const deployments = {} as Record<VariantName, Deployment>;
@@ -139,7 +142,7 @@ describe("receiver Lambda (mocks)", () => {
             for (const variant of VARIANTS) {
                 const deployment = deployments[variant];
                 const { role } = receiverIam(deployment);
-                assert.strictEqual(deployment.only(T.function).inputs.role, arnOf.role, variant);
+                assert.strictEqual(deployment.only(T.function).inputs.role, arnsOf(deployment).role, variant);
                 assert.strictEqual(role.name, "healthscore-ingest-receiver-role", variant);
                 // Every role of the stack is accounted for: the receiver's, and inside HealthScoreLake the crawler's and
                 // the data-access role alerts/ is registered with.
@@ -211,6 +214,7 @@ describe("receiver Lambda (mocks)", () => {
         it("grants exactly: PutObject on raw/, alerts/ and rejected/; BatchWriteItem, GetItem and PutItem on the table and its index; its own log streams", () => {
             const { policy: receiverPolicy } = receiverIam(https);
             const policy = policyOf(receiverPolicy);
+            const arnOf = arnsOf(https);
             assert.strictEqual(receiverPolicy.inputs.role, physicalName("healthscore-ingest-receiver-role"));
             assert.deepStrictEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
                 ["s3:PutObject", [`${arnOf.bucket}/${bucketPrefixes.raw}*`, `${arnOf.bucket}/${bucketPrefixes.alerts}*`, `${arnOf.bucket}/${bucketPrefixes.rejected}*`]],

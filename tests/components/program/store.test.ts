@@ -50,7 +50,7 @@ describe("HealthScoreStore (mocks)", () => {
         it("S3.5: denies requests without TLS (aws:SecureTransport false) and with TLS older than 1.2, on the bucket and its objects", () => {
             for (const bucket of buckets) {
                 const policy = policyOf(configOf(https, T.bucketPolicy, bucket));
-                const arn = `arn:aws:s3:::${physicalName(bucket.name)}`;
+                const arn = bucket.state.arn;
                 const insecure = policy.Statement.find((s: any) => s.Condition?.Bool?.["aws:SecureTransport"] === "false");
                 assert.ok(insecure, `${bucket.name}: no aws:SecureTransport denial`);
                 assert.strictEqual(insecure.Effect, "Deny");
