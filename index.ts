@@ -1,6 +1,7 @@
 /**
  * Health Score Ingest: `pulumi up` deploys it; `pulumi stack output endpointUrl --show-secrets` gives the URL for
- * the SparkPost alert. Everything is in components/: this file reads the config and exports the outputs.
+ * the SparkPost alert. The settings are defined in shared/settings.ts and the resources in components/: this file
+ * reads the config, builds the program and exports its outputs.
  */
 import { parseConfig } from "./shared/settings";
 import { readStackConfig } from "./components/stackConfig";

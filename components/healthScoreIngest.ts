@@ -4,42 +4,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULT_RETENTION_DAYS, HOOK_PATH_PREFIX, isValidToken } from "../shared/limits";
-import { ReceiverFunction, ReceiverFunctionArgs, StoreReference, validateReceiverArgs } from "./receiverFunction";
-import { validateLoadBalancerArgs, WebhookLoadBalancer, WebhookLoadBalancerArgs } from "./webhookLoadBalancer";
+import { HOOK_PATH_PREFIX, Ingress } from "../shared/limits";
+import { ArgsOf, checkIngressOf, checkTokenArguments, resolveSetting } from "../shared/settings";
+import { ReceiverFunction, StoreReference, resolveReceiverArgs } from "./receiverFunction";
+import { WebhookLoadBalancer, resolveLoadBalancerArgs } from "./webhookLoadBalancer";
 
-export type IngressKind = "alb" | "function-url";
-
-/** The load balancer's settings, for `ingress: alb` only; documented on WebhookLoadBalancerArgs. */
-export type AlbSettings = Pick<WebhookLoadBalancerArgs,
-    "domain" | "allowedCidrs" | "subnetIds" | "deletionProtection" | "accessLogs" | "accessLogRetentionDays">;
-
-export interface HealthScoreIngestArgs extends AlbSettings {
+export interface HealthScoreIngestArgs {
     /** Where the receiver writes. */
     store: StoreReference;
-    /**
-     * The secret path segment of `/hooks/<token>`: 16 to 128 URL-safe characters (at most 121 with an ALB, whose
-     * path pattern holds 128). Pass a secret.
-     */
+    /** The secret path segment of `/hooks/<token>`, as the settings table's `webhookToken` describes. Pass a secret. */
     webhookToken: pulumi.Input<string>;
     /** The token being rotated out, accepted too until SparkPost uses the new one. @default none */
     previousWebhookToken?: pulumi.Input<string>;
-    /** Days DynamoDB keeps history items. @default 30 */
-    retentionDays?: number;
-    /**
-     * `alb`: an Application Load Balancer, HTTPS on `domain` (requests up to 1 MB, about $16 a month).
-     * `function-url`: a Lambda Function URL (requests up to 6 MB, no fixed cost, an AWS-generated host name).
-     * @default "alb"
-     */
-    ingress?: IngressKind;
-    /** @default 256 */
-    lambdaMemoryMb?: number;
-    /** @default 10 */
-    lambdaTimeoutSeconds?: number;
-    /** Reserved (and so maximum) concurrent executions, or "none" to reserve nothing. @default 10 */
-    reservedConcurrency?: number | "none";
-    /** CloudWatch Logs retention of the function's log group. @default 30 */
-    logRetentionDays?: number;
+    /** An Application Load Balancer or a Lambda Function URL, as the settings table's `ingress` describes. @default "alb" */
+    ingress?: Ingress;
+    /** The receiver's settings (the settings table's `lambda` group), handed to ReceiverFunction. */
+    lambda?: ArgsOf<"lambda">;
+    /** The load balancer's settings (the settings table's `alb` group), handed to WebhookLoadBalancer; `alb` ingress only. */
+    alb?: ArgsOf<"alb">;
+    /** The load balancer's deletion protection (ELB.6). @default true */
+    deletionProtection?: boolean;
 }
 
 export class HealthScoreIngest extends pulumi.ComponentResource {
@@ -50,15 +34,21 @@ export class HealthScoreIngest extends pulumi.ComponentResource {
     public readonly loadBalancer?: WebhookLoadBalancer;
 
     constructor(name: string, args: HealthScoreIngestArgs, opts?: pulumi.ComponentResourceOptions) {
-        validate(name, args);
+        const ingress = resolveIngestArgs(name, args);
         super("healthscore:index:HealthScoreIngest", name, {}, opts);
-        const ingress = args.ingress ?? "alb";
+        const { store, webhookToken, previousWebhookToken } = args;
 
-        this.receiver = new ReceiverFunction(`${name}-receiver`, receiverArgs(args), { parent: this });
+        this.receiver = new ReceiverFunction(`${name}-receiver`, { store, webhookToken, previousWebhookToken, lambda: args.lambda }, { parent: this });
         this.functionName = this.receiver.functionName;
 
         if (ingress === "alb") {
-            this.loadBalancer = new WebhookLoadBalancer(loadBalancerName(name), { function: this.receiver.function, ...loadBalancerArgs(args) }, { parent: this });
+            this.loadBalancer = new WebhookLoadBalancer(loadBalancerName(name), {
+                function: this.receiver.function,
+                webhookToken,
+                previousWebhookToken,
+                alb: args.alb,
+                deletionProtection: args.deletionProtection,
+            }, { parent: this });
             this.endpointUrl = this.loadBalancer.endpointUrl;
         } else {
             this.endpointUrl = this.createFunctionUrl(name, args.webhookToken);
@@ -100,57 +90,15 @@ function loadBalancerName(name: string): string {
     return `${name}-lb`;
 }
 
-function receiverArgs(args: HealthScoreIngestArgs): ReceiverFunctionArgs {
-    return {
-        bucketName: args.store.bucketName,
-        bucketArn: args.store.bucketArn,
-        tableName: args.store.tableName,
-        tableArn: args.store.tableArn,
-        kmsKeyArn: args.store.kmsKeyArn,
-        webhookToken: args.webhookToken,
-        previousWebhookToken: args.previousWebhookToken,
-        retentionDays: args.retentionDays ?? DEFAULT_RETENTION_DAYS,
-        memoryMb: args.lambdaMemoryMb,
-        timeoutSeconds: args.lambdaTimeoutSeconds,
-        reservedConcurrency: args.reservedConcurrency,
-        logRetentionDays: args.logRetentionDays,
-    };
-}
-
-function loadBalancerArgs(args: HealthScoreIngestArgs): Omit<WebhookLoadBalancerArgs, "function"> {
-    return {
-        webhookToken: args.webhookToken,
-        previousWebhookToken: args.previousWebhookToken,
-        domain: args.domain,
-        allowedCidrs: args.allowedCidrs,
-        subnetIds: args.subnetIds,
-        deletionProtection: args.deletionProtection,
-        accessLogs: args.accessLogs,
-        accessLogRetentionDays: args.accessLogRetentionDays,
-    };
-}
-
-/** Every argument, the children's included, is checked before the first resource is created. */
-function validate(name: string, args: HealthScoreIngestArgs): void {
-    const ingress = args.ingress ?? "alb";
-    if (ingress !== "alb" && ingress !== "function-url") {
-        throw new Error(`HealthScoreIngest: ingress must be "alb" or "function-url", got ${JSON.stringify(ingress)}`);
-    }
-    for (const [key, token] of [["webhookToken", args.webhookToken], ["previousWebhookToken", args.previousWebhookToken]] as const) {
-        // Outputs (a generated token) are checked where they are made; plain strings here. Never echo a token.
-        if (typeof token === "string" && !isValidToken(token)) {
-            throw new Error(`HealthScoreIngest: ${key} must be 16 to 128 characters of A-Z, a-z, 0-9, "_" or "-"`);
-        }
-        if (typeof token === "string" && ingress === "alb" && HOOK_PATH_PREFIX.length + token.length > 128) {
-            throw new Error(`HealthScoreIngest: ${key} must be at most ${128 - HOOK_PATH_PREFIX.length} characters with an ALB, whose path patterns hold 128`);
-        }
-    }
-    if (ingress === "function-url") {
-        const albOnly = (["domain", "allowedCidrs", "subnetIds", "accessLogs", "accessLogRetentionDays"] as const).filter((key) => args[key] !== undefined);
-        if (albOnly.length > 0) {
-            throw new Error(`HealthScoreIngest: ${albOnly.join(", ")} apply to ingress "alb" only, not "function-url"`);
-        }
-    }
-    validateReceiverArgs(receiverArgs(args));
-    if (ingress === "alb") validateLoadBalancerArgs(loadBalancerName(name), loadBalancerArgs(args));
+/**
+ * The ingress, once every argument (the children's included) is checked: a bad one fails before the first
+ * resource is created, naming the argument.
+ */
+export function resolveIngestArgs(name: string, args: HealthScoreIngestArgs): Ingress {
+    const ingress = resolveSetting("HealthScoreIngest", "ingress", args.ingress);
+    checkTokenArguments("HealthScoreIngest", args, ingress);
+    checkIngressOf("HealthScoreIngest", "alb", args.alb, ingress);
+    resolveReceiverArgs(args);
+    if (ingress === "alb") resolveLoadBalancerArgs(loadBalancerName(name), args);
+    return ingress;
 }

@@ -1,45 +1,36 @@
 /**
  * Where deliveries are kept: the bucket (raw bodies, lake objects, rejects) and the DynamoDB table (history and
- * the latest score per subaccount). Both are built from handlers/layout.ts, the definitions the receiver writes by.
+ * the latest score per subaccount). Both are built from shared/layout.ts, the definitions the receiver writes by.
  *
  * The data lake over alerts/ (Lake Formation, a Glue crawler, Athena) is a child component, HealthScoreLake.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { bucketPrefixes, tableSchema } from "../shared/layout";
-import { HealthScoreLake, HealthScoreLakeArgs, validateLakeArgs } from "./healthScoreLake";
+import { ArgsOf, SettingsOf, resolveGroup, resolveSetting } from "../shared/settings";
+import { HealthScoreLake, resolveLakeArgs } from "./healthScoreLake";
 import { ExpirationRule, PrivateBucket } from "./privateBucket";
+import { StoreReference } from "./receiverFunction";
 
 export interface HealthScoreStoreArgs {
     /**
-     * Days after which raw/ (request bodies) and rejected/ objects expire.
-     * @default 90
+     * Retention of history items, raw bodies and lake objects, and the customer managed KMS key: the `store` group
+     * of the settings table (shared/settings.ts), which documents each and gives the defaults.
      */
-    rawRetentionDays?: number;
-    /**
-     * Days after which alerts/ objects (the data lake's rows) expire. The lake queries history from them, so the
-     * default keeps them; DynamoDB's own history expires by TTL (see the receiver's retention).
-     * @default kept
-     */
-    alertsRetentionDays?: number;
-    /**
-     * A customer managed KMS key for the bucket and the table. The receiver's role is granted its use.
-     * @default S3-managed keys for the bucket, the AWS managed key (aws/dynamodb) for the table
-     */
-    kmsKeyArn?: pulumi.Input<string>;
-    /**
-     * Protect the table from deletion (DynamoDB.6). Turn off and `pulumi up` before `pulumi destroy`.
-     * @default true
-     */
+    store?: ArgsOf<"store">;
+    /** Protect the table from deletion (DynamoDB.6). Turn off and `pulumi up` before `pulumi destroy`. @default true */
     deletionProtection?: boolean;
-    /**
-     * The data lake over alerts/: readers, crawler schedule, partition projection, Athena limits.
-     * @default see HealthScoreLakeArgs
-     */
-    lake?: Omit<HealthScoreLakeArgs, "bucketName" | "bucketArn" | "bucketKmsKeyArn">;
+    /** The data lake over alerts/: the `lake` group of the settings table. */
+    lake?: ArgsOf<"lake">;
 }
 
-export class HealthScoreStore extends pulumi.ComponentResource {
+/** The arguments with the settings table's defaults applied. */
+interface ResolvedStoreArgs {
+    store: SettingsOf<"store">;
+    deletionProtection: boolean;
+}
+
+export class HealthScoreStore extends pulumi.ComponentResource implements StoreReference {
     public readonly bucket: aws.s3.Bucket;
     public readonly bucketName: pulumi.Output<string>;
     public readonly bucketArn: pulumi.Output<string>;
@@ -49,28 +40,31 @@ export class HealthScoreStore extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
     public readonly tableArn: pulumi.Output<string>;
     /** The key of the bucket and the table, when one was given. */
-    public readonly kmsKeyArn?: pulumi.Input<string>;
+    public readonly kmsKeyArn?: string;
+    /** Days the table keeps history items: the receiver writes each item's `expires_at` from it. */
+    public readonly retentionDays: number;
     /** Lake Formation, the Glue catalog and crawler, and the Athena workgroup over alerts/. */
     public readonly lake: HealthScoreLake;
 
     constructor(name: string, args: HealthScoreStoreArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        validate(args);
+        const { store, deletionProtection } = resolveStoreArgs(name, args);
         super("healthscore:index:HealthScoreStore", name, {}, opts);
-        this.kmsKeyArn = args.kmsKeyArn;
+        this.kmsKeyArn = store.kmsKeyArn;
+        this.retentionDays = store.retentionDays;
 
-        const store = this.createBucket(name, args);
-        this.bucket = store.bucket;
-        this.bucketName = store.bucketName;
-        this.bucketArn = store.bucketArn;
-        this.bucketId = store.bucket.id;
-        this.table = this.createTable(name, args);
+        const data = this.createBucket(name, store);
+        this.bucket = data.bucket;
+        this.bucketName = data.bucketName;
+        this.bucketArn = data.bucketArn;
+        this.bucketId = data.bucket.id;
+        this.table = this.createTable(name, store, deletionProtection);
         this.tableName = this.table.name;
         this.tableArn = this.table.arn;
-        this.lake = new HealthScoreLake(`${name}-lake`, {
-            ...args.lake,
+        this.lake = new HealthScoreLake(lakeName(name), {
             bucketName: this.bucketName,
             bucketArn: this.bucketArn,
-            bucketKmsKeyArn: args.kmsKeyArn,
+            bucketKmsKeyArn: store.kmsKeyArn,
+            lake: args.lake,
         }, { parent: this });
 
         this.registerOutputs({
@@ -84,19 +78,19 @@ export class HealthScoreStore extends pulumi.ComponentResource {
         });
     }
 
-    private createBucket(name: string, args: HealthScoreStoreArgs): PrivateBucket {
-        const rawDays = args.rawRetentionDays ?? 90;
+    private createBucket(name: string, store: SettingsOf<"store">): PrivateBucket {
         const expirations: ExpirationRule[] = [
-            { id: "expire-raw", prefix: bucketPrefixes.raw, days: rawDays },
-            { id: "expire-rejected", prefix: bucketPrefixes.rejected, days: rawDays },
+            { id: "expire-raw", prefix: bucketPrefixes.raw, days: store.rawRetentionDays },
+            { id: "expire-rejected", prefix: bucketPrefixes.rejected, days: store.rawRetentionDays },
         ];
-        if (args.alertsRetentionDays !== undefined) {
-            expirations.push({ id: "expire-alerts", prefix: bucketPrefixes.alerts, days: args.alertsRetentionDays });
+        // Unset keeps alerts/: the lake queries history from it, while DynamoDB's own history expires by TTL.
+        if (store.alertsRetentionDays !== undefined) {
+            expirations.push({ id: "expire-alerts", prefix: bucketPrefixes.alerts, days: store.alertsRetentionDays });
         }
-        return new PrivateBucket(`${name}-data`, { kmsKeyArn: args.kmsKeyArn, expirations }, { parent: this });
+        return new PrivateBucket(`${name}-data`, { kmsKeyArn: store.kmsKeyArn, expirations }, { parent: this });
     }
 
-    private createTable(name: string, args: HealthScoreStoreArgs): aws.dynamodb.Table {
+    private createTable(name: string, store: SettingsOf<"store">, deletionProtection: boolean): aws.dynamodb.Table {
         return new aws.dynamodb.Table(`${name}-table`, {
             // One delivery a day: on-demand costs cents where provisioned capacity would cost dollars.
             billingMode: "PAY_PER_REQUEST",
@@ -110,19 +104,24 @@ export class HealthScoreStore extends pulumi.ComponentResource {
             })),
             ttl: { attributeName: tableSchema.ttlAttribute, enabled: true },
             pointInTimeRecovery: { enabled: true },
-            serverSideEncryption: args.kmsKeyArn === undefined ? { enabled: true } : { enabled: true, kmsKeyArn: args.kmsKeyArn },
-            deletionProtectionEnabled: args.deletionProtection ?? true,
+            serverSideEncryption: store.kmsKeyArn === undefined ? { enabled: true } : { enabled: true, kmsKeyArn: store.kmsKeyArn },
+            deletionProtectionEnabled: deletionProtection,
         }, { parent: this });
     }
 }
 
-function validate(args: HealthScoreStoreArgs): void {
-    // The lake's arguments too, so that a bad one leaves nothing of the store behind.
-    validateLakeArgs({ ...args.lake, bucketName: "checked", bucketArn: "arn:aws:s3:::checked" });
-    for (const key of ["rawRetentionDays", "alertsRetentionDays"] as const) {
-        const days = args[key];
-        if (days !== undefined && (!Number.isInteger(days) || days < 1)) {
-            throw new Error(`HealthScoreStore: ${key} must be a whole number of days from 1, got ${days}`);
-        }
-    }
+function lakeName(name: string): string {
+    return `${name}-lake`;
+}
+
+/**
+ * The arguments with the settings table's defaults, once every one is checked, the lake's included, so that a bad
+ * one leaves nothing of the store behind (errors name the argument).
+ */
+export function resolveStoreArgs(name: string, args: HealthScoreStoreArgs): ResolvedStoreArgs {
+    resolveLakeArgs(lakeName(name), { bucketName: "checked", bucketArn: "arn:aws:s3:::checked", lake: args.lake });
+    return {
+        store: resolveGroup("HealthScoreStore", "store", args.store),
+        deletionProtection: resolveSetting("HealthScoreStore", "deletionProtection", args.deletionProtection),
+    };
 }

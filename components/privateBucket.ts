@@ -41,6 +41,9 @@ export interface PrivateBucketArgs {
     forceDestroy?: boolean;
 }
 
+/** The arguments with their defaults applied. */
+type ResolvedPrivateBucketArgs = Required<Omit<PrivateBucketArgs, "kmsKeyArn" | "policyStatements">> & Pick<PrivateBucketArgs, "kmsKeyArn" | "policyStatements">;
+
 export class PrivateBucket extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
     /** The bucket's name, which is also its id. */
@@ -50,19 +53,19 @@ export class PrivateBucket extends pulumi.ComponentResource {
     public readonly policy: aws.s3.BucketPolicy;
 
     constructor(name: string, args: PrivateBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        validate(args);
+        const bucketArgs = resolvePrivateBucketArgs(args);
         super("healthscore:index:PrivateBucket", name, {}, opts);
 
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: args.forceDestroy ?? false }, { parent: this });
+        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: bucketArgs.forceDestroy }, { parent: this });
         this.bucketName = this.bucket.bucket;
         this.bucketArn = this.bucket.arn;
 
         const publicAccessBlock = this.blockPublicAccess(name);
         this.enforceBucketOwner(name);
-        this.encrypt(name, args.kmsKeyArn);
+        this.encrypt(name, bucketArgs.kmsKeyArn);
         const versioning = this.enableVersioning(name);
-        this.expire(name, args, versioning);
-        this.policy = this.allowOnlyTls(name, args, publicAccessBlock);
+        this.expire(name, bucketArgs, versioning);
+        this.policy = this.allowOnlyTls(name, bucketArgs, publicAccessBlock);
 
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
     }
@@ -106,8 +109,8 @@ export class PrivateBucket extends pulumi.ComponentResource {
      * Per-prefix expiry, plus one bucket-wide rule so that versioning does not keep everything forever:
      * old versions, leftover delete markers and abandoned multipart uploads go too (S3.13/S3.10).
      */
-    private expire(name: string, args: PrivateBucketArgs, versioning: aws.s3.BucketVersioning): void {
-        const expirations: aws.types.input.s3.BucketLifecycleConfigurationRule[] = (args.expirations ?? []).map((rule) => ({
+    private expire(name: string, args: ResolvedPrivateBucketArgs, versioning: aws.s3.BucketVersioning): void {
+        const expirations: aws.types.input.s3.BucketLifecycleConfigurationRule[] = args.expirations.map((rule) => ({
             id: rule.id,
             status: "Enabled",
             filter: rule.prefix === undefined ? {} : { prefix: rule.prefix },
@@ -117,7 +120,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
             id: "noncurrent-versions-and-incomplete-uploads",
             status: "Enabled",
             filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
+            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
             expiration: { expiredObjectDeleteMarker: true },
         };
@@ -129,24 +132,32 @@ export class PrivateBucket extends pulumi.ComponentResource {
     }
 
     /** Requests without TLS 1.2+ are denied (S3.5). Put after the public access block, which S3 applies first. */
-    private allowOnlyTls(name: string, args: PrivateBucketArgs, publicAccessBlock: aws.s3.BucketPublicAccessBlock): aws.s3.BucketPolicy {
+    private allowOnlyTls(name: string, args: ResolvedPrivateBucketArgs, publicAccessBlock: aws.s3.BucketPublicAccessBlock): aws.s3.BucketPolicy {
         const policy = this.bucketArn.apply((arn) =>
             pulumi.output(args.policyStatements?.(arn) ?? []).apply((extra) => JSON.stringify(bucketPolicy(arn, extra as PolicyStatement[]))));
         return new aws.s3.BucketPolicy(`${name}-policy`, { bucket: this.bucket.id, policy }, { parent: this, dependsOn: [publicAccessBlock] });
     }
 }
 
-function validate(args: PrivateBucketArgs): void {
+/** The arguments with their defaults, once each is checked (errors name the argument). */
+export function resolvePrivateBucketArgs(args: PrivateBucketArgs): ResolvedPrivateBucketArgs {
+    const resolved: ResolvedPrivateBucketArgs = {
+        ...args,
+        expirations: args.expirations ?? [],
+        noncurrentVersionDays: args.noncurrentVersionDays ?? 30,
+        forceDestroy: args.forceDestroy ?? false,
+    };
     const ids = new Set<string>();
-    for (const rule of args.expirations ?? []) {
+    for (const rule of resolved.expirations) {
         if (!Number.isInteger(rule.days) || rule.days < 1) {
             throw new Error(`PrivateBucket: expirations[${rule.id}].days must be a whole number of days from 1, got ${rule.days}`);
         }
         if (ids.has(rule.id)) throw new Error(`PrivateBucket: expirations has two rules with id ${JSON.stringify(rule.id)}`);
         ids.add(rule.id);
     }
-    const noncurrent = args.noncurrentVersionDays;
-    if (noncurrent !== undefined && (!Number.isInteger(noncurrent) || noncurrent < 1)) {
+    const noncurrent = resolved.noncurrentVersionDays;
+    if (!Number.isInteger(noncurrent) || noncurrent < 1) {
         throw new Error(`PrivateBucket: noncurrentVersionDays must be a whole number of days from 1, got ${noncurrent}`);
     }
+    return resolved;
 }

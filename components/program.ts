@@ -22,14 +22,11 @@ export interface StackOutputs {
 }
 
 export function createProgram(settings: StackSettings, name = "healthscore"): StackOutputs {
-    const webhookToken = settings.webhookToken !== undefined ? pulumi.secret(settings.webhookToken) : generateToken(name);
-    const previousWebhookToken = settings.previousWebhookToken !== undefined ? pulumi.secret(settings.previousWebhookToken) : undefined;
-    const alb = settings.ingress === "alb";
+    const webhookToken = settings.token.webhookToken !== undefined ? pulumi.secret(settings.token.webhookToken) : generateToken(name);
+    const previousWebhookToken = settings.token.previousWebhookToken !== undefined ? pulumi.secret(settings.token.previousWebhookToken) : undefined;
 
     const store = new HealthScoreStore(name, {
-        rawRetentionDays: settings.rawRetentionDays,
-        alertsRetentionDays: settings.alertsRetentionDays,
-        kmsKeyArn: settings.kmsKeyArn,
+        store: settings.store,
         deletionProtection: settings.deletionProtection,
         lake: settings.lake,
     });
@@ -37,20 +34,10 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         store,
         webhookToken,
         previousWebhookToken,
-        retentionDays: settings.retentionDays,
         ingress: settings.ingress,
-        lambdaMemoryMb: settings.lambdaMemoryMb,
-        lambdaTimeoutSeconds: settings.lambdaTimeoutSeconds,
-        reservedConcurrency: settings.reservedConcurrency,
-        logRetentionDays: settings.logRetentionDays,
+        lambda: settings.lambda,
+        alb: settings.alb,
         deletionProtection: settings.deletionProtection,
-        ...(alb ? {
-            domain: settings.domain,
-            allowedCidrs: settings.allowedCidrs,
-            subnetIds: settings.subnetIds,
-            accessLogs: settings.accessLogs,
-            accessLogRetentionDays: settings.accessLogRetentionDays,
-        } : {}),
     });
 
     return {

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ENV } from "../handlers/environment";
 import { createLambdaHandler } from "../handlers/lambda";
+import { ArgsOf, SettingsOf, checkTokenArguments, resolveGroup } from "../shared/settings";
 import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies/receiverPolicies";
 import { receiverCodePathOptions } from "./lambdaPackage";
 
@@ -22,28 +23,22 @@ export interface StoreReference {
     tableArn: pulumi.Input<string>;
     /** The store's customer managed key, if any: the role may use it through S3 and DynamoDB only. */
     kmsKeyArn?: pulumi.Input<string>;
+    /** Days the table keeps history items: the receiver writes each item's `expires_at` from it. */
+    retentionDays: number;
 }
 
-export interface ReceiverFunctionArgs extends StoreReference {
+export interface ReceiverFunctionArgs {
+    /** Where the receiver writes. */
+    store: StoreReference;
     /** The webhook's secret path segment. Reaches the function as an environment variable. */
     webhookToken: pulumi.Input<string>;
     /** Accepted too while a rotation is under way. @default none */
     previousWebhookToken?: pulumi.Input<string>;
-    /** Days DynamoDB keeps history items (their `expires_at`). */
-    retentionDays: number;
-    /** @default 256 */
-    memoryMb?: number;
-    /** @default 10 */
-    timeoutSeconds?: number;
     /**
-     * Concurrent executions reserved, and so the most that can run: a flood of requests is throttled here rather
-     * than billed or passed on to DynamoDB. `"none"` reserves nothing (and so caps nothing): for accounts whose
-     * concurrency quota is too small to reserve any (new accounts may have 10, all of which Lambda keeps unreserved).
-     * @default 10
+     * Memory, timeout, reserved concurrency and log retention: the `lambda` group of the settings table
+     * (shared/settings.ts), which documents each and gives the defaults.
      */
-    reservedConcurrency?: number | "none";
-    /** @default 30 */
-    logRetentionDays?: number;
+    lambda?: ArgsOf<"lambda">;
 }
 
 export class ReceiverFunction extends pulumi.ComponentResource {
@@ -54,15 +49,15 @@ export class ReceiverFunction extends pulumi.ComponentResource {
     public readonly logGroup: aws.cloudwatch.LogGroup;
 
     constructor(name: string, args: ReceiverFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateReceiverArgs(args);
+        const lambda = resolveReceiverArgs(args);
         super("healthscore:index:ReceiverFunction", name, {}, opts);
 
         this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            retentionInDays: args.logRetentionDays ?? 30,
+            retentionInDays: lambda.logRetentionDays,
         }, { parent: this });
         this.role = this.createRole(name);
-        const rolePolicy = this.grantLeastPrivilege(name, args);
-        this.function = this.createFunction(name, args, rolePolicy);
+        const rolePolicy = this.grantLeastPrivilege(name, args.store);
+        this.function = this.createFunction(name, args, lambda, rolePolicy);
         this.functionName = this.function.name;
         this.functionArn = this.function.arn;
 
@@ -77,26 +72,31 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private grantLeastPrivilege(name: string, args: ReceiverFunctionArgs): aws.iam.RolePolicy {
+    private grantLeastPrivilege(name: string, store: StoreReference): aws.iam.RolePolicy {
         const region = aws.getRegionOutput({}, { parent: this });
         const policy = pulumi
-            .all([args.bucketArn, args.tableArn, this.logGroup.arn, region.region, args.kmsKeyArn])
+            .all([store.bucketArn, store.tableArn, this.logGroup.arn, region.region, store.kmsKeyArn])
             .apply(([bucketArn, tableArn, logGroupArn, regionName, kmsKeyArn]) =>
                 JSON.stringify(receiverPolicy({ bucketArn, tableArn, logGroupArn, region: regionName, kmsKeyArn })));
         return new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy }, { parent: this });
     }
 
-    private createFunction(name: string, args: ReceiverFunctionArgs, rolePolicy: aws.iam.RolePolicy): aws.lambda.CallbackFunction<unknown, unknown> {
+    private createFunction(
+        name: string,
+        args: ReceiverFunctionArgs,
+        lambda: SettingsOf<"lambda">,
+        rolePolicy: aws.iam.RolePolicy,
+    ): aws.lambda.CallbackFunction<unknown, unknown> {
         const variables: Record<string, pulumi.Input<string>> = {
-            [ENV.bucketName]: args.bucketName,
-            [ENV.tableName]: args.tableName,
-            [ENV.retentionDays]: String(args.retentionDays),
+            [ENV.bucketName]: args.store.bucketName,
+            [ENV.tableName]: args.store.tableName,
+            [ENV.retentionDays]: String(args.store.retentionDays),
             [ENV.token]: pulumi.secret(args.webhookToken),
         };
         if (args.previousWebhookToken !== undefined) variables[ENV.previousToken] = pulumi.secret(args.previousWebhookToken);
 
         return new aws.lambda.CallbackFunction(`${name}-function`, {
-            ...receiverFunctionSettings(args),
+            ...receiverFunctionSettings(lambda),
             callbackFactory: createLambdaHandler as unknown as aws.lambda.CallbackFactory<unknown, unknown>,
             codePathOptions: receiverCodePathOptions(readPackageJson()),
             role: this.role.arn,
@@ -108,7 +108,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
 }
 
 /** The function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */
-export function receiverFunctionSettings(args: Pick<ReceiverFunctionArgs, "memoryMb" | "timeoutSeconds" | "reservedConcurrency">): {
+export function receiverFunctionSettings(lambda: SettingsOf<"lambda">): {
     description: string;
     runtime: string;
     architectures: string[];
@@ -116,16 +116,17 @@ export function receiverFunctionSettings(args: Pick<ReceiverFunctionArgs, "memor
     timeout: number;
     reservedConcurrentExecutions?: number;
 } {
-    const reserved = args.reservedConcurrency ?? 10;
     return {
         description: "Receives SparkPost Health Score alert webhooks.",
         // Explicit: CallbackFunction's default would follow provider upgrades.
         runtime: RECEIVER_RUNTIME,
         architectures: ["arm64"],
-        memorySize: args.memoryMb ?? 256,
-        timeout: args.timeoutSeconds ?? 10,
-        // "none": the property is left out, so Lambda reserves nothing (the function uses the unreserved pool).
-        ...(reserved === "none" ? {} : { reservedConcurrentExecutions: reserved }),
+        memorySize: lambda.lambdaMemoryMb,
+        timeout: lambda.lambdaTimeoutSeconds,
+        // "none": the property is left out, so Lambda reserves nothing (the function uses the unreserved pool), and
+        // so caps nothing. A count caps the function: a flood of requests is throttled here rather than billed or
+        // passed on to DynamoDB.
+        ...(lambda.reservedConcurrency === "none" ? {} : { reservedConcurrentExecutions: lambda.reservedConcurrency }),
     };
 }
 
@@ -134,19 +135,12 @@ function readPackageJson(): { dependencies?: Record<string, string> } {
     return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
 }
 
-/** Throws for arguments Lambda would reject; exported so that HealthScoreIngest checks before it creates anything. */
-export function validateReceiverArgs(args: ReceiverFunctionArgs): void {
-    const ranges: [keyof ReceiverFunctionArgs, number | undefined, number, number][] = [
-        ["retentionDays", args.retentionDays, 1, 36_500],
-        ["memoryMb", args.memoryMb, 128, 10_240],
-        ["timeoutSeconds", args.timeoutSeconds, 1, 900],
-        // "none" is the one word accepted; any other value must be a count.
-        ["reservedConcurrency", args.reservedConcurrency === "none" ? undefined : args.reservedConcurrency, 1, 1_000],
-        ["logRetentionDays", args.logRetentionDays, 1, 3_653],
-    ];
-    for (const [key, value, min, max] of ranges) {
-        if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
-            throw new Error(`ReceiverFunction: ${key} must be a whole number from ${min} to ${max}, got ${value}`);
-        }
-    }
+/**
+ * The `lambda` settings with their defaults, once every argument Lambda would reject is refused (errors name the
+ * argument). HealthScoreIngest calls it too, before it creates anything.
+ */
+export function resolveReceiverArgs(args: ReceiverFunctionArgs): SettingsOf<"lambda"> {
+    checkTokenArguments("ReceiverFunction", args, "function-url");
+    resolveGroup("ReceiverFunction", "store", { retentionDays: args.store.retentionDays });
+    return resolveGroup("ReceiverFunction", "lambda", args.lambda);
 }

@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOOK_PATH_PREFIX, NOT_FOUND_BODY } from "../shared/limits";
+import { ArgsOf, SettingsOf, checkTokenArguments, resolveGroup, resolveSetting } from "../shared/settings";
 import { albLogDeliveryStatement } from "./policies/receiverPolicies";
 import { PrivateBucket } from "./privateBucket";
 
@@ -22,15 +23,6 @@ export const MAX_LOAD_BALANCER_NAME_LENGTH = 32 - 8 - "-tg".length;
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 const ACCESS_LOG_PREFIX = "alb";
 
-export interface WebhookDomain {
-    /** The name SparkPost posts to, e.g. alerts.example.com. */
-    domainName: string;
-    /** The Route 53 hosted zone of `domainName`: it receives the alias record (and the validation record). */
-    hostedZoneId: string;
-    /** An ACM certificate for `domainName` in the ALB's Region. @default one is requested and validated through DNS */
-    certificateArn?: pulumi.Input<string>;
-}
-
 export interface WebhookLoadBalancerArgs {
     /** The receiver: the target group's only target. */
     function: aws.lambda.Function;
@@ -39,26 +31,23 @@ export interface WebhookLoadBalancerArgs {
     /** @default none */
     previousWebhookToken?: pulumi.Input<string>;
     /**
-     * HTTPS on this domain. Without it the ALB serves plain HTTP on its own DNS name: for development only, since
-     * the token then crosses the network in clear text.
-     * @default none (HTTP, development only)
+     * The domain, allowed ranges, subnets and access logs: the `alb` group of the settings table
+     * (shared/settings.ts), which documents each and gives the defaults. Without `domainName` the ALB serves plain
+     * HTTP on its own DNS name: for development only, since the token then crosses the network in clear text.
      */
-    domain?: WebhookDomain;
-    /**
-     * IPv4 ranges allowed to connect. SparkPost publishes no egress addresses for alert webhooks, so the default
-     * is everyone; the token is what keeps others out.
-     * @default ["0.0.0.0/0"]
-     */
-    allowedCidrs?: string[];
-    /** At least two subnets in different Availability Zones. @default the default VPC's default subnets */
-    subnetIds?: string[];
-    /** ALB deletion protection (ELB.6). @default true */
+    alb?: ArgsOf<"alb">;
+    /** ALB deletion protection (ELB.6), as the settings table's `deletionProtection`. */
     deletionProtection?: boolean;
-    /** Access logs to their own bucket (ELB.5). @default true */
-    accessLogs?: boolean;
-    /** Days access logs are kept; their request lines hold the token. @default 7 */
-    accessLogRetentionDays?: number;
 }
+
+/** The arguments with the table's defaults applied. */
+interface ResolvedLoadBalancerArgs {
+    alb: SettingsOf<"alb">;
+    deletionProtection: boolean;
+}
+
+/** An ALB with HTTPS: the domain, its hosted zone, and a certificate if one is given. */
+type Domain = Required<Pick<SettingsOf<"alb">, "domainName" | "hostedZoneId">> & Pick<SettingsOf<"alb">, "certificateArn">;
 
 export class WebhookLoadBalancer extends pulumi.ComponentResource {
     public readonly loadBalancer: aws.lb.LoadBalancer;
@@ -68,26 +57,26 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
     public readonly accessLogBucket?: PrivateBucket;
 
     constructor(name: string, args: WebhookLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateLoadBalancerArgs(name, args);
+        const { alb, deletionProtection } = resolveLoadBalancerArgs(name, args);
         super("healthscore:index:WebhookLoadBalancer", name, {}, opts);
-        const https = args.domain !== undefined;
-        if (!https) {
+        const domain = domainOf(alb);
+        if (!domain) {
             pulumi.log.warn(`${name}: no domainName configured, so the webhook is served over plain HTTP on the load balancer's own name. ` +
                 "This is for development only: the token crosses the network in clear text. Set healthscore:domainName and healthscore:hostedZoneId.", this);
         }
 
-        const network = this.findNetwork(args.subnetIds);
-        const securityGroup = this.createSecurityGroup(name, network.vpcId, https ? 443 : 80, args.allowedCidrs ?? ["0.0.0.0/0"]);
-        this.accessLogBucket = (args.accessLogs ?? true) ? this.createAccessLogBucket(name, args.accessLogRetentionDays ?? 7) : undefined;
-        this.loadBalancer = this.createLoadBalancer(name, args, network.subnetIds, securityGroup);
+        const network = this.findNetwork(alb.subnetIds);
+        const securityGroup = this.createSecurityGroup(name, network.vpcId, domain ? 443 : 80, alb.allowedCidrs);
+        this.accessLogBucket = alb.accessLogs ? this.createAccessLogBucket(name, alb.accessLogRetentionDays) : undefined;
+        this.loadBalancer = this.createLoadBalancer(name, deletionProtection, network.subnetIds, securityGroup);
         this.dnsName = this.loadBalancer.dnsName;
 
-        const listener = https ? this.createHttpsListener(name, args.domain!) : this.createHttpListener(name);
+        const listener = domain ? this.createHttpsListener(name, domain) : this.createHttpListener(name);
         const targetGroup = this.attachFunction(name, args.function);
         this.forwardHookPath(name, listener, targetGroup, args);
-        if (https) this.createAliasRecord(name, args.domain!);
+        if (domain) this.createAliasRecord(name, domain);
 
-        const origin = https ? pulumi.output(`https://${args.domain!.domainName}`) : pulumi.interpolate`http://${this.dnsName}`;
+        const origin = domain ? pulumi.output(`https://${domain.domainName}`) : pulumi.interpolate`http://${this.dnsName}`;
         this.endpointUrl = pulumi.secret(pulumi.interpolate`${origin}${HOOK_PATH_PREFIX}${args.webhookToken}`);
         this.registerOutputs({ dnsName: this.dnsName, endpointUrl: this.endpointUrl });
     }
@@ -146,8 +135,8 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private createLoadBalancer(name: string, args: WebhookLoadBalancerArgs, subnets: pulumi.Input<string[]>, securityGroup: aws.ec2.SecurityGroup): aws.lb.LoadBalancer {
-        // Named like the component itself: AWS allows 32 characters, and Pulumi appends 8 (see validateLoadBalancerArgs).
+    private createLoadBalancer(name: string, deletionProtection: boolean, subnets: pulumi.Input<string[]>, securityGroup: aws.ec2.SecurityGroup): aws.lb.LoadBalancer {
+        // Named like the component itself: AWS allows 32 characters, and Pulumi appends 8 (see resolveLoadBalancerArgs).
         return new aws.lb.LoadBalancer(name, {
             loadBalancerType: "application",
             internal: false,
@@ -158,13 +147,13 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             // Requests that could be read two ways are refused (ELB.12/ELB.14): SparkPost sends plain HTTP/1.1.
             desyncMitigationMode: "strictest",
-            enableDeletionProtection: args.deletionProtection ?? true,
+            enableDeletionProtection: deletionProtection,
             accessLogs: this.accessLogBucket && { bucket: this.accessLogBucket.bucketName, prefix: ACCESS_LOG_PREFIX, enabled: true },
         }, { parent: this, dependsOn: this.accessLogBucket ? [this.accessLogBucket.policy] : [] });
     }
 
     /** HTTPS only (ELB.18: no plain-HTTP listener at all; a redirect is no use to a webhook POST). */
-    private createHttpsListener(name: string, domain: WebhookDomain): aws.lb.Listener {
+    private createHttpsListener(name: string, domain: Domain): aws.lb.Listener {
         const certificateArn = domain.certificateArn ?? this.requestCertificate(name, domain);
         return new aws.lb.Listener(`${name}-https`, {
             loadBalancerArn: this.loadBalancer.arn,
@@ -187,7 +176,7 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
     }
 
     /** An ACM certificate validated through a record in the hosted zone; the listener waits for the validation. */
-    private requestCertificate(name: string, domain: WebhookDomain): pulumi.Output<string> {
+    private requestCertificate(name: string, domain: Domain): pulumi.Output<string> {
         const certificate = new aws.acm.Certificate(`${name}-certificate`, {
             domainName: domain.domainName,
             validationMethod: "DNS",
@@ -248,7 +237,7 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private createAliasRecord(name: string, domain: WebhookDomain): void {
+    private createAliasRecord(name: string, domain: Domain): void {
         new aws.route53.Record(`${name}-alias`, {
             zoneId: domain.hostedZoneId,
             name: domain.domainName,
@@ -297,23 +286,24 @@ export function checkSubnetPlacement(subnets: SubnetPlacement[], what = "subnetI
     return vpcs[0];
 }
 
-/** Throws for arguments AWS would reject; exported so that HealthScoreIngest checks before it creates anything. */
-export function validateLoadBalancerArgs(name: string, args: Omit<WebhookLoadBalancerArgs, "function">): void {
+/** The domain to serve HTTPS on, if one is configured (the settings table's rules pair it with its zone). */
+function domainOf(alb: SettingsOf<"alb">): Domain | undefined {
+    if (alb.domainName === undefined || alb.hostedZoneId === undefined) return undefined;
+    return { domainName: alb.domainName, hostedZoneId: alb.hostedZoneId, certificateArn: alb.certificateArn };
+}
+
+/**
+ * The arguments with the settings table's defaults, once every one AWS would reject is refused (errors name the
+ * argument). HealthScoreIngest calls it too, before it creates anything.
+ */
+export function resolveLoadBalancerArgs(name: string, args: Omit<WebhookLoadBalancerArgs, "function">): ResolvedLoadBalancerArgs {
     if (name.length > MAX_LOAD_BALANCER_NAME_LENGTH) {
         throw new Error(`WebhookLoadBalancer: name ${JSON.stringify(name)} is longer than ${MAX_LOAD_BALANCER_NAME_LENGTH} characters; ` +
             "AWS limits load balancer and target group names to 32, and Pulumi appends 8");
     }
-    if (args.subnetIds !== undefined && new Set(args.subnetIds).size < 2) {
-        throw new Error("WebhookLoadBalancer: subnetIds needs at least two different subnets, in different Availability Zones");
-    }
-    if (args.allowedCidrs !== undefined && args.allowedCidrs.length === 0) {
-        throw new Error("WebhookLoadBalancer: allowedCidrs is empty, so nobody could deliver a webhook");
-    }
-    const days = args.accessLogRetentionDays;
-    if (days !== undefined && (!Number.isInteger(days) || days < 1)) {
-        throw new Error(`WebhookLoadBalancer: accessLogRetentionDays must be a whole number of days from 1, got ${days}`);
-    }
-    if (args.domain !== undefined && !args.domain.hostedZoneId) {
-        throw new Error("WebhookLoadBalancer: domain.hostedZoneId is required with domain.domainName");
-    }
+    checkTokenArguments("WebhookLoadBalancer", args, "alb");
+    return {
+        alb: resolveGroup("WebhookLoadBalancer", "alb", args.alb, { ingress: "alb" }),
+        deletionProtection: resolveSetting("WebhookLoadBalancer", "deletionProtection", args.deletionProtection),
+    };
 }

@@ -1,7 +1,7 @@
 /**
  * The `alerts` table of the data lake, as plain data: its columns in Glue and DuckDB terms, its partition
- * columns, and the partition projection settings. The Glue table (components/dataLake.ts) and the local DuckDB
- * view (local/query.ts) are both built from this, so the same SQL sees the same columns on Athena and locally.
+ * columns, and the partition projection settings. The Glue table (components/healthScoreLake.ts) and the local
+ * DuckDB view (local/query.ts) are both built from this, so the same SQL sees the same columns on Athena and locally.
  */
 import { bucketPrefixes, lakePartitionKeys } from "./layout";
 import type { LakeRow } from "../handlers/records";
@@ -66,6 +66,12 @@ export function alertsLocation(bucketName: string): string {
 export function alertsLocationArn(bucketArn: string): string {
     return `${bucketArn}/${bucketPrefixes.alerts.replace(/\/$/, "")}`;
 }
+
+/** With partition projection, the `metric` partitions Athena enumerates unless told otherwise. */
+export const DEFAULT_PROJECTED_METRICS: readonly string[] = ["health_score"];
+
+/** With partition projection, the first day Athena considers unless told otherwise. */
+export const DEFAULT_PROJECTION_FIRST_DAY = "2024-01-01";
 
 export interface ProjectionOptions {
     bucketName: string;

@@ -1,320 +1,212 @@
 /**
- * The stack's configuration (namespace `healthscore`), parsed and validated once, before any resource exists.
+ * THE settings table: every key of the stack's configuration (namespace `healthscore`), once, with its type,
+ * default, bounds or allowed values, whether it is secret, the ingress it applies to, the group (component) it
+ * configures and its one-line doc. Everything else reads it:
  *
- * Pure: it reads a plain object of the raw strings Pulumi stores (`pulumi config set` values; structured values
- * arrive as JSON text) and returns typed settings or throws a {@link ConfigError} naming the key. No Pulumi here,
- * so every rule is unit-tested without mocks.
+ * - {@link parseConfig} turns the raw strings Pulumi stores into typed settings, grouped as the components take
+ *   them, or throws a {@link ConfigError} naming `healthscore:<key>`;
+ * - the components check the arguments they are given and apply their defaults with {@link resolveGroup} and
+ *   {@link resolveSetting}, whose errors name the argument (`HealthScoreIngest: lambda.lambdaMemoryMb ...`);
+ * - the README's configuration table is rendered from it (shared/settingsReadme.ts, `npm run readme`).
+ *
+ * Adding a key is one entry in {@link SETTINGS}: its type reaches the settings parseConfig returns and the
+ * arguments of the component that takes its group. Pure: no Pulumi, no I/O.
  */
-import { DEFAULT_RETENTION_DAYS, HOOK_PATH_PREFIX, isValidToken } from "./limits";
+import {
+    ALB_PATH_PATTERN_MAX_LENGTH,
+    DEFAULT_RETENTION_DAYS,
+    GENERATED_TOKEN_LENGTH,
+    INGRESSES,
+    Ingress,
+    MAX_ALB_TOKEN_LENGTH,
+    MAX_BODY_BYTES,
+    MAX_TOKEN_LENGTH,
+    MIN_TOKEN_LENGTH,
+    TOKEN_RULE,
+    isValidToken,
+    maxTokenLength,
+} from "./limits";
 
 export const CONFIG_NAMESPACE = "healthscore";
 
-export type Ingress = "alb" | "function-url";
-
-/** A custom domain for the ALB: an alias record in the hosted zone, and a certificate for it. */
-export interface DomainSettings {
-    domainName: string;
-    hostedZoneId: string;
-    /** An existing ACM certificate; when unset, one is requested and validated through DNS in the zone. */
-    certificateArn?: string;
-}
-
-export interface StackSettings {
-    ingress: Ingress;
-    /** Only with `ingress: alb`. Without it the ALB serves plain HTTP on its own DNS name (development only). */
-    domain?: DomainSettings;
-    /** When unset, the program generates one and keeps it in the state. */
-    webhookToken?: string;
-    /** Still accepted while SparkPost is switched to the new token. */
-    previousWebhookToken?: string;
-    /** Days DynamoDB keeps history items (TTL). */
-    retentionDays: number;
-    /** Days S3 keeps raw/ and rejected/ objects. */
-    rawRetentionDays: number;
-    /** Days S3 keeps alerts/ objects; unset keeps them (the data lake reads them). */
-    alertsRetentionDays?: number;
-    /** IPv4 CIDRs allowed to reach the ALB. */
-    allowedCidrs: string[];
-    /** ALB subnets; unset uses the default VPC's default subnets. */
-    subnetIds?: string[];
-    lambdaMemoryMb: number;
-    lambdaTimeoutSeconds: number;
-    /** Concurrent executions reserved for the receiver (its cap), or "none" to reserve nothing (small accounts). */
-    reservedConcurrency: number | "none";
-    logRetentionDays: number;
-    /** Customer managed KMS key for the bucket and the table; unset uses S3-managed and AWS-managed keys. */
-    kmsKeyArn?: string;
-    /** On the table and the ALB. Turn off (and `pulumi up`) before `pulumi destroy`. */
-    deletionProtection: boolean;
-    /** ALB access logs to their own bucket. */
-    accessLogs: boolean;
-    accessLogRetentionDays: number;
-    /** The data lake's settings; HealthScoreLake applies the defaults and checks them (ARNs, cron, bounds). */
-    lake: LakeSettings;
-}
-
-/** The stack config's part of the data lake's arguments (see HealthScoreLakeArgs for meaning and defaults). */
-export interface LakeSettings {
-    lakeReaders?: string[];
-    lakeAdmins?: string[];
-    manageLakeAdmins?: boolean;
-    crawlerSchedule?: string;
-    lakePartitionProjection?: boolean;
-    athenaBytesScannedCutoff?: number;
-    athenaResultsRetentionDays?: number;
-}
-
-export const DEFAULTS = {
-    ingress: "alb" as Ingress,
-    retentionDays: DEFAULT_RETENTION_DAYS,
-    rawRetentionDays: 90,
-    // SparkPost publishes no egress addresses for alert webhooks, so the ALB cannot be narrowed by default.
-    allowedCidrs: ["0.0.0.0/0"],
-    lambdaMemoryMb: 256,
-    lambdaTimeoutSeconds: 10,
-    reservedConcurrency: 10,
-    logRetentionDays: 30,
-    deletionProtection: true,
-    accessLogs: true,
-    // The request line in ALB access logs holds the token: keep them briefly.
-    accessLogRetentionDays: 7,
-} as const;
-
-/** Every key this program reads; anything else in the namespace is a typo and is rejected. */
-export const CONFIG_KEYS = [
-    "ingress", "domainName", "hostedZoneId", "certificateArn", "webhookToken", "previousWebhookToken",
-    "retentionDays", "rawRetentionDays", "alertsRetentionDays", "allowedCidrs", "subnetIds",
-    "lambdaMemoryMb", "lambdaTimeoutSeconds", "reservedConcurrency", "logRetentionDays", "kmsKeyArn",
-    "deletionProtection", "accessLogs", "accessLogRetentionDays",
-    "lakeReaders", "lakeAdmins", "manageLakeAdmins", "crawlerSchedule", "lakePartitionProjection",
-    "athenaBytesScannedCutoff", "athenaResultsRetentionDays",
-] as const;
-
-export type ConfigKey = typeof CONFIG_KEYS[number];
-export type RawConfig = Readonly<Partial<Record<string, string | undefined>>>;
-
 /**
- * An ALB condition value holds at most 128 characters, and the path pattern is `/hooks/<token>`, so the ALB
- * accepts shorter tokens than the handler does.
+ * What a setting configures, and so which component argument holds it: `stack` settings are arguments of their
+ * own (the ingress, deletion protection); every other group is one argument, handed through whole.
  */
-export const MAX_ALB_TOKEN_LENGTH = 128 - HOOK_PATH_PREFIX.length;
+export type SettingGroup = "stack" | "token" | "store" | "lambda" | "alb" | "lake";
 
-export class ConfigError extends Error {
-    constructor(readonly key: string, problem: string) {
-        super(`${CONFIG_NAMESPACE}:${key} ${problem}`);
-        this.name = "ConfigError";
+/** How one kind of value is read from config text, checked, and shown in the README. */
+export interface SettingKind<T> {
+    /** The value of a config string (trimmed, not blank); throws a {@link SettingProblem} when it is malformed. */
+    parse(text: string): T;
+    /**
+     * What is wrong with a value, in words that follow the setting's name (`must be ...`), or undefined.
+     * `shown` is how the value is quoted back: the config text as given, or the component's argument.
+     */
+    problem(value: unknown, shown: string): string | undefined;
+    /** The values it takes, for the README. */
+    values: string;
+    /** How a value is written in the README. */
+    show(value: T): string;
+}
+
+export interface SettingSpec<G extends SettingGroup = SettingGroup, T = unknown, D extends T | undefined = T | undefined> {
+    group: G;
+    kind: SettingKind<T>;
+    /** Applied when the key is unset; none: the key stays unset (its meaning is in {@link defaultDoc}). */
+    default: D;
+    /** The README's words for the default when it is not a fixed value, or needs saying otherwise. */
+    defaultDoc?: string;
+    /** Never echoed in an error; `pulumi config set --secret`. */
+    secret: boolean;
+    /** The one ingress the key applies to; set with the other, it is refused. */
+    ingress?: Ingress;
+    /** One line: what the setting does (the README's meaning column). */
+    doc: string;
+}
+
+/** A malformed value: `problem` follows the setting's name. */
+export class SettingProblem extends Error {
+    constructor(readonly problem: string) {
+        super(problem);
+        this.name = "SettingProblem";
     }
 }
 
-/** Parses the `healthscore` namespace, keys without their `healthscore:` prefix. */
-export function parseConfig(raw: RawConfig): StackSettings {
-    rejectUnknownKeys(raw);
-    const read = (key: ConfigKey): string | undefined => {
-        const value = raw[key]?.trim();
-        return value ? value : undefined;
-    };
+// ---- kinds ----
 
-    const ingress = parseIngress(read("ingress"));
-    const domain = parseDomain(read("domainName"), read("hostedZoneId"), read("certificateArn"));
-    const webhookToken = parseToken("webhookToken", read("webhookToken"), ingress);
-    const previousWebhookToken = parseToken("previousWebhookToken", read("previousWebhookToken"), ingress);
-    if (webhookToken && webhookToken === previousWebhookToken) {
-        throw new ConfigError("previousWebhookToken", "must differ from webhookToken (unset it once the rotation is done)");
-    }
+const quote = (value: unknown): string => JSON.stringify(value);
 
-    const settings: StackSettings = {
-        ingress,
-        domain,
-        webhookToken,
-        previousWebhookToken,
-        retentionDays: parseWholeNumber("retentionDays", read("retentionDays"), DEFAULTS.retentionDays, 1, 36_500),
-        rawRetentionDays: parseWholeNumber("rawRetentionDays", read("rawRetentionDays"), DEFAULTS.rawRetentionDays, 1, 36_500),
-        alertsRetentionDays: parseOptionalWholeNumber("alertsRetentionDays", read("alertsRetentionDays"), 1, 36_500),
-        allowedCidrs: parseCidrs(read("allowedCidrs")),
-        subnetIds: parseSubnetIds(read("subnetIds")),
-        // Lambda's limits: 128 MB to 10,240 MB, 1 s to 900 s.
-        lambdaMemoryMb: parseWholeNumber("lambdaMemoryMb", read("lambdaMemoryMb"), DEFAULTS.lambdaMemoryMb, 128, 10_240),
-        lambdaTimeoutSeconds: parseWholeNumber("lambdaTimeoutSeconds", read("lambdaTimeoutSeconds"), DEFAULTS.lambdaTimeoutSeconds, 1, 900),
-        reservedConcurrency: parseReservedConcurrency(read("reservedConcurrency")),
-        logRetentionDays: parseLogRetention(read("logRetentionDays")),
-        kmsKeyArn: parseKmsKeyArn(read("kmsKeyArn")),
-        deletionProtection: parseBoolean("deletionProtection", read("deletionProtection"), DEFAULTS.deletionProtection),
-        accessLogs: parseBoolean("accessLogs", read("accessLogs"), DEFAULTS.accessLogs),
-        accessLogRetentionDays: parseWholeNumber("accessLogRetentionDays", read("accessLogRetentionDays"), DEFAULTS.accessLogRetentionDays, 1, 3_650),
-        lake: parseLake(read),
+function oneOf<const T extends string>(choices: readonly T[]): SettingKind<T> {
+    const listed = choices.map(quote).join(" or ");
+    const problem = (value: unknown, shown: string) =>
+        (choices as readonly unknown[]).includes(value) ? undefined : `must be ${listed}, got ${shown}`;
+    return {
+        parse(text) {
+            const found = problem(text, quote(text));
+            if (found) throw new SettingProblem(found);
+            return text as T;
+        },
+        problem,
+        values: choices.map((choice) => `\`${choice}\``).join(" or "),
+        show: (value) => `\`${value}\``,
     };
-    rejectAlbSettingsWithFunctionUrl(raw, settings);
-    return settings;
 }
 
-/**
- * The lake's keys. HealthScoreLake checks the same rules again (validateLakeArgs in components/dataLake.ts) for
- * callers that skip this parser; checking them here too makes a mistake fail before any resource is registered,
- * with the key named. tests/infra/validation.test.ts keeps the two in agreement.
- */
-function parseLake(read: (key: ConfigKey) => string | undefined): LakeSettings {
-    const principals = (key: ConfigKey) => {
-        const value = read(key);
-        if (value === undefined) return undefined;
-        const arns = parseList(key, value);
-        const bad = arns.find((arn) => !IAM_PRINCIPAL_ARN.test(arn));
-        if (bad !== undefined) {
-            throw new ConfigError(key, `must hold IAM role or user ARNs such as arn:aws:iam::123456789012:role/analysts, got ${JSON.stringify(bad)}`);
-        }
-        return arns;
-    };
-    const flag = (key: ConfigKey) => {
-        const value = read(key);
-        return value === undefined ? undefined : parseBoolean(key, value, false);
-    };
-    const lake: LakeSettings = {
-        lakeReaders: principals("lakeReaders"),
-        lakeAdmins: principals("lakeAdmins"),
-        manageLakeAdmins: flag("manageLakeAdmins"),
-        crawlerSchedule: read("crawlerSchedule"),
-        lakePartitionProjection: flag("lakePartitionProjection"),
-        // Athena's minimum cutoff is 10 MiB.
-        athenaBytesScannedCutoff: parseOptionalWholeNumber("athenaBytesScannedCutoff", read("athenaBytesScannedCutoff"), 10 * 1024 * 1024, Number.MAX_SAFE_INTEGER),
-        athenaResultsRetentionDays: parseOptionalWholeNumber("athenaResultsRetentionDays", read("athenaResultsRetentionDays"), 1, 36_500),
-    };
-    if (lake.crawlerSchedule !== undefined && !/^cron\(.+\)$/.test(lake.crawlerSchedule)) {
-        throw new ConfigError("crawlerSchedule", `must be a Glue cron expression such as "cron(0 10 * * ? *)", got ${JSON.stringify(lake.crawlerSchedule)}`);
-    }
-    // DataLakeSettings replaces the account's Lake Formation admins: only on purpose, and never with nobody.
-    if (lake.manageLakeAdmins === true && (lake.lakeAdmins ?? []).length === 0) {
-        throw new ConfigError("manageLakeAdmins", "is true but lakeAdmins is empty: that would remove every Lake Formation admin of the account");
-    }
-    if (lake.manageLakeAdmins !== true && (lake.lakeAdmins ?? []).length > 0) {
-        throw new ConfigError("lakeAdmins", "is set but manageLakeAdmins is not: set manageLakeAdmins to true to replace the account's Lake Formation admins");
-    }
-    return lake;
+const BOOLEAN: SettingKind<boolean> = {
+    parse(text) {
+        if (text === "true") return true;
+        if (text === "false") return false;
+        throw new SettingProblem(`must be true or false, got ${quote(text)}`);
+    },
+    problem: (value, shown) => (typeof value === "boolean" ? undefined : `must be true or false, got ${shown}`),
+    values: "`true` or `false`",
+    show: String,
+};
+
+const thousands = (n: number): string => n.toLocaleString("en-US");
+
+interface WholeNumberOptions<W extends string> {
+    /** Besides the range, only these values (CloudWatch Logs' retention periods, say), described as `allowedName`. */
+    allowed?: readonly number[];
+    allowedName?: string;
+    /** A word accepted instead of a number, and what it means (`none` to reserve nothing). */
+    word?: { word: W; meaning: string };
 }
 
-/** An IAM role or user ARN, the principals Lake Formation grants to. */
-const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::\d{12}:(role|user)\/.+$/;
-
-function rejectUnknownKeys(raw: RawConfig): void {
-    const known = new Set<string>(CONFIG_KEYS);
-    for (const key of Object.keys(raw)) {
-        if (!known.has(key)) {
-            throw new ConfigError(key, `is not a setting of this program (known: ${CONFIG_KEYS.join(", ")})`);
-        }
-    }
-}
-
-function parseIngress(value: string | undefined): Ingress {
-    if (value === undefined) return DEFAULTS.ingress;
-    if (value === "alb" || value === "function-url") return value;
-    throw new ConfigError("ingress", `must be "alb" or "function-url", got ${JSON.stringify(value)}`);
-}
-
-function parseDomain(domainName?: string, hostedZoneId?: string, certificateArn?: string): DomainSettings | undefined {
-    if (domainName === undefined) {
-        if (hostedZoneId !== undefined) throw new ConfigError("hostedZoneId", "is set but domainName is not: set both, or neither");
-        if (certificateArn !== undefined) throw new ConfigError("certificateArn", "is set but domainName is not: the certificate is for the domain");
+/** A whole number from `min` (to `max`, when there is one), or the word of `options.word`. */
+function wholeNumber<const W extends string = never>(min: number, max?: number, options: WholeNumberOptions<W> = {}): SettingKind<number | W> {
+    const range = max === undefined ? `a whole number from ${min}` : `a whole number from ${min} to ${max}`;
+    const expected = options.word ? `${range}, or ${options.word.word} ${options.word.meaning}` : range;
+    const problem = (value: unknown, shown: string) => {
+        if (options.word && value === options.word.word) return undefined;
+        const inRange = typeof value === "number" && Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max);
+        if (!inRange) return `must be ${expected}, got ${shown}`;
+        if (options.allowed && !options.allowed.includes(value)) return `must be one of ${options.allowedName} (${options.allowed.join(", ")}), got ${shown}`;
         return undefined;
-    }
-    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
-        throw new ConfigError("domainName", `must be a lower-case DNS name such as alerts.example.com, got ${JSON.stringify(domainName)}`);
-    }
-    if (hostedZoneId === undefined) {
-        throw new ConfigError("domainName", "needs hostedZoneId: the Route 53 hosted zone that holds the alias record (and the certificate's validation record)");
-    }
-    if (!/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId)) {
-        throw new ConfigError("hostedZoneId", `must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(hostedZoneId)}`);
-    }
-    if (certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)) {
-        throw new ConfigError("certificateArn", `must be an ACM certificate ARN, got ${JSON.stringify(certificateArn)}`);
-    }
-    return { domainName, hostedZoneId, certificateArn };
+    };
+    const bounds = max === undefined ? `${thousands(min)} or more` : `${thousands(min)} to ${thousands(max)}`;
+    return {
+        parse(text) {
+            if (options.word && text === options.word.word) return options.word.word;
+            if (!/^\d+$/.test(text)) throw new SettingProblem(`must be ${expected}, got ${quote(text)}`);
+            return Number(text);
+        },
+        problem,
+        values: options.allowed
+            ? `one of ${options.allowedName}: ${options.allowed.join(", ")}`
+            : options.word ? `${bounds}, or \`${options.word.word}\`` : bounds,
+        show: String,
+    };
 }
 
-function parseToken(key: ConfigKey, value: string | undefined, ingress: Ingress): string | undefined {
-    if (value === undefined) return undefined;
-    // Never echo a token in an error: it is a secret.
-    if (!isValidToken(value)) {
-        throw new ConfigError(key, "must be 16 to 128 characters of A-Z, a-z, 0-9, \"_\" or \"-\" (it stands unescaped in the URL path)");
-    }
-    if (ingress === "alb" && value.length > MAX_ALB_TOKEN_LENGTH) {
-        throw new ConfigError(key, `must be at most ${MAX_ALB_TOKEN_LENGTH} characters with ingress alb (an ALB path pattern holds 128)`);
-    }
-    return value;
+/** A string matching `pattern`; `expected` says what that is, with an example. */
+function text(pattern: RegExp, expected: string): SettingKind<string> {
+    const problem = (value: unknown, shown: string) =>
+        typeof value === "string" && pattern.test(value) ? undefined : `must be ${expected}, got ${shown}`;
+    return {
+        parse(value) {
+            const found = problem(value, quote(value));
+            if (found) throw new SettingProblem(found);
+            return value;
+        },
+        problem,
+        values: expected,
+        show: (value) => `\`${value}\``,
+    };
 }
 
-function parseWholeNumber(key: ConfigKey, value: string | undefined, fallback: number, min: number, max: number): number {
-    return parseOptionalWholeNumber(key, value, min, max) ?? fallback;
+/** A token: never quoted back, since it is a secret. */
+const TOKEN: SettingKind<string> = {
+    parse(value) {
+        if (!isValidToken(value)) throw new SettingProblem(TOKEN_PROBLEM);
+        return value;
+    },
+    problem: (value) => (typeof value === "string" && isValidToken(value) ? undefined : TOKEN_PROBLEM),
+    values: `${MIN_TOKEN_LENGTH} to ${MAX_TOKEN_LENGTH} characters of \`A-Za-z0-9_-\`; at most ${MAX_ALB_TOKEN_LENGTH} with \`alb\` (an ALB path pattern holds ${ALB_PATH_PATTERN_MAX_LENGTH})`,
+    show: () => "[secret]",
+};
+const TOKEN_PROBLEM = `must be ${TOKEN_RULE} (it stands unescaped in the URL path)`;
+
+interface ListOptions {
+    /** Each item must pass this; `expected` says what an item is, with an example. */
+    item: (value: string) => boolean;
+    expected: string;
+    /** The problem of an empty list, when one is not allowed. */
+    empty?: string;
+    /** The fewest distinct items, and the problem of fewer. */
+    distinct?: { min: number; problem: string };
 }
 
-function parseOptionalWholeNumber(key: ConfigKey, value: string | undefined, min: number, max: number): number | undefined {
-    if (value === undefined) return undefined;
-    const number = Number(value);
-    if (!/^\d+$/.test(value) || number < min || number > max) {
-        throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    }
-    return number;
-}
-
-/**
- * A count from 1 (0 would throttle every request: a cap, never an off switch), or `none` to reserve nothing: an
- * account whose concurrency quota is 10 (some new accounts) cannot reserve any, since Lambda keeps 10 unreserved.
- */
-function parseReservedConcurrency(value: string | undefined): number | "none" {
-    if (value === undefined) return DEFAULTS.reservedConcurrency;
-    if (value === "none") return "none";
-    const number = Number(value);
-    if (!/^\d+$/.test(value) || number < 1 || number > 1_000) {
-        throw new ConfigError("reservedConcurrency", `must be a whole number from 1 to 1000, or none to reserve nothing, got ${JSON.stringify(value)}`);
-    }
-    return number;
-}
-
-function parseBoolean(key: ConfigKey, value: string | undefined, fallback: boolean): boolean {
-    if (value === undefined) return fallback;
-    if (value === "true") return true;
-    if (value === "false") return false;
-    throw new ConfigError(key, `must be true or false, got ${JSON.stringify(value)}`);
-}
-
-/** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-function parseLogRetention(value: string | undefined): number {
-    const days = parseWholeNumber("logRetentionDays", value, DEFAULTS.logRetentionDays, 1, 3653);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
-        throw new ConfigError("logRetentionDays", `must be one of CloudWatch Logs' periods (${LOG_RETENTION_DAYS.join(", ")}), got ${days}`);
-    }
-    return days;
-}
-
-/** A list as JSON (`pulumi config set --path 'healthscore:allowedCidrs[0]' ...` stores JSON) or comma-separated. */
-function parseList(key: ConfigKey, value: string): string[] {
-    let items: unknown;
-    if (value.startsWith("[")) {
-        try {
-            items = JSON.parse(value);
-        } catch {
-            throw new ConfigError(key, "is not valid JSON");
-        }
-    } else {
-        items = value.split(",");
-    }
-    if (!Array.isArray(items) || !items.every((item) => typeof item === "string")) {
-        throw new ConfigError(key, "must be a list of strings");
-    }
-    return items.map((item: string) => item.trim()).filter((item) => item.length > 0);
-}
-
-function parseCidrs(value: string | undefined): string[] {
-    if (value === undefined) return [...DEFAULTS.allowedCidrs];
-    const cidrs = parseList("allowedCidrs", value);
-    if (cidrs.length === 0) throw new ConfigError("allowedCidrs", "is empty: nobody could reach the webhook");
-    for (const cidr of cidrs) {
-        if (!isIpv4Cidr(cidr)) {
-            // The ALB is IPv4-only (ipAddressType ipv4), so an IPv6 range would allow nothing.
-            throw new ConfigError("allowedCidrs", `must hold IPv4 CIDRs such as 203.0.113.0/24, got ${JSON.stringify(cidr)}`);
-        }
-    }
-    return cidrs;
+/** A list of strings: JSON (`pulumi config set --path` stores JSON) or comma-separated. */
+function list(options: ListOptions): SettingKind<string[]> {
+    const problem = (value: unknown) => {
+        if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) return "must be a list of strings";
+        const bad = value.find((item) => !options.item(item));
+        if (bad !== undefined) return `must hold ${options.expected}, got ${quote(bad)}`;
+        if (options.empty && value.length === 0) return options.empty;
+        if (options.distinct && new Set(value).size < options.distinct.min) return options.distinct.problem;
+        return undefined;
+    };
+    return {
+        parse(textValue) {
+            let items: unknown;
+            if (textValue.startsWith("[")) {
+                try {
+                    items = JSON.parse(textValue);
+                } catch {
+                    throw new SettingProblem("is not valid JSON");
+                }
+            } else {
+                items = textValue.split(",");
+            }
+            if (!Array.isArray(items) || !items.every((item) => typeof item === "string")) throw new SettingProblem("must be a list of strings");
+            return items.map((item: string) => item.trim()).filter((item) => item.length > 0);
+        },
+        problem,
+        values: `${options.expected} (JSON list or comma-separated)`,
+        show: (value) => (value.length === 0 ? "none" : `\`${JSON.stringify(value)}\``),
+    };
 }
 
 export function isIpv4Cidr(cidr: string): boolean {
@@ -325,33 +217,449 @@ export function isIpv4Cidr(cidr: string): boolean {
     return octets.every((octet) => octet <= 255) && prefix <= 32;
 }
 
-function parseSubnetIds(value: string | undefined): string[] | undefined {
-    if (value === undefined) return undefined;
-    const ids = parseList("subnetIds", value);
-    for (const id of ids) {
-        if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) throw new ConfigError("subnetIds", `must hold subnet ids such as subnet-0123abcd, got ${JSON.stringify(id)}`);
-    }
-    // An ALB needs subnets in at least two Availability Zones; two distinct ids is what can be checked here.
-    if (new Set(ids).size < 2) throw new ConfigError("subnetIds", "needs at least two different subnets, in different Availability Zones");
-    return ids;
+/** An IAM role or user ARN, the principals Lake Formation grants to. */
+const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::\d{12}:(role|user)\/.+$/;
+const IAM_PRINCIPALS = list({
+    item: (arn) => IAM_PRINCIPAL_ARN.test(arn),
+    expected: "IAM role or user ARNs such as arn:aws:iam::123456789012:role/analysts",
+});
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Athena's minimum for a workgroup's bytes-scanned cutoff: 10 MiB. */
+export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
+
+const megabytes = (bytes: number): string => `${bytes / 1024 ** 2} MB`;
+
+/** The entry of one setting; keeps the group, value and default types for {@link SettingsOf}. */
+function setting<const G extends SettingGroup, T, const D extends T | undefined = undefined>(spec: {
+    group: G;
+    kind: SettingKind<T>;
+    default?: D;
+    defaultDoc?: string;
+    secret?: boolean;
+    ingress?: Ingress;
+    doc: string;
+}): SettingSpec<G, T, D> {
+    return { ...spec, default: spec.default as D, secret: spec.secret ?? false };
 }
 
-function parseKmsKeyArn(value: string | undefined): string | undefined {
-    if (value === undefined) return undefined;
-    // A key ARN, not an alias: IAM policies grant on keys, and an alias ARN would grant nothing.
-    if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(value)) {
-        throw new ConfigError("kmsKeyArn", `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>, not an alias), got ${JSON.stringify(value)}`);
+// ---- the table ----
+
+export const SETTINGS = {
+    ingress: setting({
+        group: "stack",
+        kind: oneOf(INGRESSES),
+        default: "alb",
+        doc: `how deliveries get in: an Application Load Balancer (deliveries up to ${megabytes(MAX_BODY_BYTES.alb)}) or a Lambda Function URL `
+            + `(up to ${megabytes(MAX_BODY_BYTES["function-url"])}, no fixed cost)`,
+    }),
+    deletionProtection: setting({
+        group: "stack",
+        kind: BOOLEAN,
+        default: true,
+        doc: "on the table and the ALB; turn it off (and `pulumi up`) before `pulumi destroy`",
+    }),
+
+    webhookToken: setting({
+        group: "token",
+        kind: TOKEN,
+        secret: true,
+        defaultDoc: `generated: ${GENERATED_TOKEN_LENGTH} letters and digits, kept in the state`,
+        doc: "the secret path segment of `/hooks/<token>`, the only guard of the endpoint (SparkPost sends no credentials)",
+    }),
+    previousWebhookToken: setting({
+        group: "token",
+        kind: TOKEN,
+        secret: true,
+        doc: "still accepted during a rotation, by the listener rule and the handler",
+    }),
+
+    retentionDays: setting({
+        group: "store",
+        kind: wholeNumber(1, 36_500),
+        default: DEFAULT_RETENTION_DAYS,
+        doc: "days DynamoDB keeps history items (TTL on `expires_at`)",
+    }),
+    rawRetentionDays: setting({
+        group: "store",
+        kind: wholeNumber(1, 36_500),
+        default: 90,
+        doc: "days S3 keeps `raw/` and `rejected/` objects",
+    }),
+    alertsRetentionDays: setting({
+        group: "store",
+        kind: wholeNumber(1, 36_500),
+        defaultDoc: "kept",
+        doc: "days S3 keeps `alerts/` (the lake's rows)",
+    }),
+    kmsKeyArn: setting({
+        group: "store",
+        // A key ARN, not an alias: IAM policies grant on keys, and an alias ARN would grant nothing.
+        kind: text(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 (not an alias)"),
+        defaultDoc: "none (S3-managed and AWS-managed keys)",
+        doc: "a customer-managed KMS key for the bucket and the table",
+    }),
+
+    lambdaMemoryMb: setting({
+        group: "lambda",
+        // Lambda's limits.
+        kind: wholeNumber(128, 10_240),
+        default: 256,
+        doc: "the receiver's memory, in MB",
+    }),
+    lambdaTimeoutSeconds: setting({
+        group: "lambda",
+        kind: wholeNumber(1, 900),
+        default: 10,
+        doc: "the receiver's timeout; raise it to 30 to 60 above a few thousand subaccounts (see [Performance](#performance))",
+    }),
+    reservedConcurrency: setting({
+        group: "lambda",
+        // From 1: 0 would throttle every request, a cap and never an off switch.
+        kind: wholeNumber(1, 1_000, { word: { word: "none", meaning: "to reserve nothing" } }),
+        default: 10 as number | "none",
+        doc: "cap on the function's concurrent executions, or `none` to reserve nothing: new accounts may have a concurrency quota of 10, "
+            + "all of which Lambda keeps unreserved, so any reservation fails there (the dev stack sets `none`)",
+    }),
+    logRetentionDays: setting({
+        group: "lambda",
+        kind: wholeNumber(1, 3_653, { allowed: LOG_RETENTION_DAYS, allowedName: "CloudWatch Logs' periods" }),
+        default: 30,
+        doc: "retention of the function's log group",
+    }),
+
+    domainName: setting({
+        group: "alb",
+        ingress: "alb",
+        kind: text(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as alerts.example.com"),
+        defaultDoc: "none",
+        doc: "the HTTPS name; needs `hostedZoneId`. Without it: plain HTTP on the ALB's own name, for development only (the program warns)",
+    }),
+    hostedZoneId: setting({
+        group: "alb",
+        ingress: "alb",
+        kind: text(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+        doc: "the Route 53 zone of `domainName`, for the alias record and the certificate's validation",
+    }),
+    certificateArn: setting({
+        group: "alb",
+        ingress: "alb",
+        kind: text(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, "an ACM certificate ARN"),
+        defaultDoc: "requested and DNS-validated",
+        doc: "an existing ACM certificate for `domainName`",
+    }),
+    allowedCidrs: setting({
+        group: "alb",
+        ingress: "alb",
+        // The ALB is IPv4-only (ipAddressType ipv4), so an IPv6 range would allow nothing.
+        kind: list({ item: isIpv4Cidr, expected: "IPv4 CIDRs such as 203.0.113.0/24", empty: "is empty: nobody could reach the webhook" }),
+        // SparkPost publishes no egress addresses for alert webhooks, so the ALB cannot be narrowed by default.
+        default: ["0.0.0.0/0"] as string[],
+        doc: "IPv4 ranges allowed to the listener (443; 80 without `domainName`). SparkPost publishes no addresses for alerts",
+    }),
+    subnetIds: setting({
+        group: "alb",
+        ingress: "alb",
+        kind: list({
+            item: (id) => /^subnet-[0-9a-f]{8,17}$/.test(id),
+            expected: "subnet ids such as subnet-0123abcd",
+            // An ALB needs subnets in at least two Availability Zones; two distinct ids is what can be checked here.
+            distinct: { min: 2, problem: "needs at least two different subnets, in different Availability Zones" },
+        }),
+        defaultDoc: "the default VPC's default subnets",
+        doc: "at least two, in one VPC, one per Availability Zone; checked by looking them up, so `pulumi preview` fails naming `subnetIds` otherwise",
+    }),
+    accessLogs: setting({
+        group: "alb",
+        ingress: "alb",
+        kind: BOOLEAN,
+        default: true,
+        doc: "access logs to their own bucket (SSE-S3, the only encryption ALB log delivery accepts)",
+    }),
+    accessLogRetentionDays: setting({
+        group: "alb",
+        ingress: "alb",
+        kind: wholeNumber(1, 3_650),
+        // The request line in ALB access logs holds the token: keep them briefly.
+        default: 7,
+        doc: "days access logs are kept: short, because their request lines hold the token",
+    }),
+
+    lakeReaders: setting({
+        group: "lake",
+        kind: IAM_PRINCIPALS,
+        default: [] as string[],
+        doc: "IAM roles or users granted SELECT and DESCRIBE on the lake's tables",
+    }),
+    crawlerSchedule: setting({
+        group: "lake",
+        kind: text(/^cron\(.+\)$/, "a Glue cron expression such as \"cron(0 10 * * ? *)\""),
+        // SparkPost evaluates health score alerts around 09:00 UTC: crawl an hour later, when the day's files are in.
+        default: "cron(0 10 * * ? *)",
+        doc: "when the Glue crawler runs (UTC), a while after the daily alert",
+    }),
+    lakePartitionProjection: setting({
+        group: "lake",
+        kind: BOOLEAN,
+        default: false,
+        doc: "define the `alerts` table in code with partition projection instead of crawling",
+    }),
+    manageLakeAdmins: setting({
+        group: "lake",
+        kind: BOOLEAN,
+        default: false,
+        doc: "replace the account's Lake Formation admins with `lakeAdmins` (account-wide: off unless asked for)",
+    }),
+    lakeAdmins: setting({
+        group: "lake",
+        kind: IAM_PRINCIPALS,
+        default: [] as string[],
+        doc: "the Lake Formation admins with `manageLakeAdmins`; include the identity that runs Pulumi",
+    }),
+    athenaBytesScannedCutoff: setting({
+        group: "lake",
+        kind: wholeNumber(MIN_BYTES_SCANNED_CUTOFF),
+        // The whole lake is far smaller; a query that scans more has lost its partition filter.
+        default: 1024 ** 3,
+        defaultDoc: "1073741824 (1 GiB)",
+        doc: "the workgroup cancels a query that scans more bytes (Athena's minimum is 10 MiB)",
+    }),
+    athenaResultsRetentionDays: setting({
+        group: "lake",
+        kind: wholeNumber(1, 36_500),
+        default: 30,
+        doc: "days Athena query results are kept",
+    }),
+} as const;
+
+// ---- types derived from the table ----
+
+type Table = typeof SETTINGS;
+export type SettingKey = keyof Table;
+type ValueOf<K extends SettingKey> = Table[K]["kind"] extends SettingKind<infer T> ? T : never;
+type KeysOf<G extends SettingGroup> = { [K in SettingKey]: Table[K]["group"] extends G ? K : never }[SettingKey];
+type Defaulted<K extends SettingKey> = undefined extends Table[K]["default"] ? false : true;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** A group's settings with the defaults applied: keys without a default may be unset. */
+export type SettingsOf<G extends SettingGroup> = Simplify<
+    { -readonly [K in KeysOf<G> as Defaulted<K> extends true ? K : never]: ValueOf<K> } &
+    { -readonly [K in KeysOf<G> as Defaulted<K> extends true ? never : K]?: ValueOf<K> }
+>;
+
+/** What a component takes for a group: any key may be left out, for its default. */
+export type ArgsOf<G extends SettingGroup> = Partial<SettingsOf<G>>;
+
+type NestedGroup = Exclude<SettingGroup, "stack" | "alb">;
+
+/**
+ * The stack's settings, defaults applied: the `stack` group's keys at the top, every other group under its name,
+ * and `alb` only with `ingress: alb`.
+ */
+export type StackSettings = Simplify<SettingsOf<"stack"> & { [G in NestedGroup]: SettingsOf<G> } & { alb?: SettingsOf<"alb"> }>;
+
+export type RawConfig = Readonly<Partial<Record<string, string | undefined>>>;
+
+const KEYS = Object.keys(SETTINGS) as SettingKey[];
+const GROUPS = [...new Set(KEYS.map((key) => SETTINGS[key].group))];
+
+export function keysOf(group: SettingGroup): SettingKey[] {
+    return KEYS.filter((key) => SETTINGS[key].group === group);
+}
+
+// ---- rules across keys ----
+
+/** A problem with one key of a group, given the others. */
+interface RuleProblem {
+    key: SettingKey;
+    problem: string;
+}
+
+/** What the rules know besides the group: the ingress (an ALB routes shorter tokens). */
+interface RuleContext {
+    ingress: Ingress;
+}
+
+/** The rules that relate a group's keys; they run on values that each passed their own check. */
+const GROUP_RULES: { [G in SettingGroup]?: (values: SettingsOf<G>, context: RuleContext) => RuleProblem | undefined } = {
+    token(tokens, { ingress }) {
+        for (const key of ["webhookToken", "previousWebhookToken"] as const) {
+            const token = tokens[key];
+            if (token !== undefined && token.length > maxTokenLength(ingress)) {
+                return { key, problem: `must be at most ${maxTokenLength(ingress)} characters with ingress ${ingress} (an ALB path pattern holds ${ALB_PATH_PATTERN_MAX_LENGTH})` };
+            }
+        }
+        if (tokens.webhookToken !== undefined && tokens.webhookToken === tokens.previousWebhookToken) {
+            return { key: "previousWebhookToken", problem: "must differ from webhookToken (unset it once the rotation is done)" };
+        }
+        return undefined;
+    },
+    alb(alb) {
+        if (alb.domainName === undefined) {
+            if (alb.hostedZoneId !== undefined) return { key: "hostedZoneId", problem: "is set but domainName is not: set both, or neither" };
+            if (alb.certificateArn !== undefined) return { key: "certificateArn", problem: "is set but domainName is not: the certificate is for the domain" };
+        } else if (alb.hostedZoneId === undefined) {
+            return { key: "domainName", problem: "needs hostedZoneId: the Route 53 hosted zone that holds the alias record (and the certificate's validation record)" };
+        }
+        return undefined;
+    },
+    lake(lake) {
+        // DataLakeSettings replaces the account's Lake Formation admins: only on purpose, and never with nobody.
+        if (lake.manageLakeAdmins && lake.lakeAdmins.length === 0) {
+            return { key: "manageLakeAdmins", problem: "is true but lakeAdmins is empty: that would remove every Lake Formation admin of the account" };
+        }
+        if (!lake.manageLakeAdmins && lake.lakeAdmins.length > 0) {
+            return { key: "lakeAdmins", problem: "is set but manageLakeAdmins is not: set manageLakeAdmins to true to replace the account's Lake Formation admins" };
+        }
+        return undefined;
+    },
+};
+
+// ---- resolving: checks, defaults, rules ----
+
+type Fail = (key: SettingKey, problem: string) => never;
+
+/** A group's values with every key checked, the defaults applied, and the group's rules checked. */
+function resolve<G extends SettingGroup>(group: G, values: Readonly<Record<string, unknown>>, context: RuleContext, fail: Fail, shown: (key: SettingKey) => string): SettingsOf<G> {
+    const resolved: Record<string, unknown> = {};
+    for (const key of keysOf(group)) {
+        const spec = SETTINGS[key] as SettingSpec;
+        const value = values[key];
+        if (value === undefined) {
+            if (spec.default !== undefined) resolved[key] = structuredClone(spec.default);
+            continue;
+        }
+        const problem = spec.kind.problem(value, spec.secret ? "[secret]" : shown(key));
+        if (problem) fail(key, problem);
+        resolved[key] = value;
     }
-    return value;
+    const rule = GROUP_RULES[group] as ((values: SettingsOf<G>, context: RuleContext) => RuleProblem | undefined) | undefined;
+    const broken = rule?.(resolved as SettingsOf<G>, context);
+    if (broken) fail(broken.key, broken.problem);
+    return resolved as SettingsOf<G>;
+}
+
+/** A component argument that is wrong; the message names the component and the argument. */
+export class ArgumentError extends Error {
+    constructor(readonly component: string, readonly argument: string, problem: string) {
+        super(`${component}: ${argument} ${problem}`);
+        this.name = "ArgumentError";
+    }
+}
+
+/**
+ * A component's argument for a group (`lambda`, `alb`, ...): every key checked against the table, the defaults
+ * applied, the group's rules checked. Errors name `<component>: <argument>.<key>`.
+ */
+export function resolveGroup<G extends SettingGroup>(
+    component: string,
+    group: G,
+    args: ArgsOf<G> | undefined,
+    options: { ingress?: Ingress } = {},
+): SettingsOf<G> {
+    return resolveArguments(component, group, args, group, options.ingress);
+}
+
+/** {@link resolveGroup}, for keys that are arguments of their own when `argument` is undefined. */
+function resolveArguments<G extends SettingGroup>(component: string, group: G, args: ArgsOf<G> | undefined, argument: string | undefined, ingress?: Ingress): SettingsOf<G> {
+    const name = (key: string) => (argument === undefined ? key : `${argument}.${key}`);
+    const unknown = Object.keys(args ?? {}).filter((key) => !(keysOf(group) as string[]).includes(key));
+    if (unknown.length > 0) throw new ArgumentError(component, name(unknown[0]), `is not a setting of ${argument ?? group} (known: ${keysOf(group).join(", ")})`);
+    const fail: Fail = (key, problem) => { throw new ArgumentError(component, name(key), problem); };
+    const values = (args ?? {}) as Record<string, unknown>;
+    return resolve(group, values, { ingress: ingress ?? SETTINGS.ingress.default }, fail, (key) => quote(values[key]));
+}
+
+/** One setting given to a component as an argument of its own (`ingress`, `deletionProtection`), checked and defaulted. */
+export function resolveSetting<K extends KeysOf<"stack">>(component: string, key: K, value: ValueOf<K> | undefined): ValueOf<K> {
+    const resolved = resolveArguments(component, "stack", { [key]: value } as ArgsOf<"stack">, undefined) as Record<string, unknown>;
+    return resolved[key] as ValueOf<K>;
+}
+
+/**
+ * The tokens a component is given, where they are plain strings (a generated token is an Output, checked where it
+ * is made): each a valid token, short enough for the ingress, and the previous one not the current one.
+ */
+export function checkTokenArguments(component: string, tokens: { webhookToken?: unknown; previousWebhookToken?: unknown }, ingress: Ingress): void {
+    const plain = (value: unknown) => (typeof value === "string" ? value : undefined);
+    resolveArguments(component, "token", { webhookToken: plain(tokens.webhookToken), previousWebhookToken: plain(tokens.previousWebhookToken) }, undefined, ingress);
+}
+
+/** Refuses keys of `args` that apply to another ingress than `ingress`, naming `<group>.<key>`. */
+export function checkIngressOf<G extends SettingGroup>(component: string, group: G, args: ArgsOf<G> | undefined, ingress: Ingress): void {
+    for (const key of Object.keys(args ?? {}) as SettingKey[]) {
+        const only = (SETTINGS[key] as SettingSpec | undefined)?.ingress;
+        if (only !== undefined && only !== ingress) throw new ArgumentError(component, `${group}.${key}`, `applies to ingress ${only} only, not ${ingress}`);
+    }
+}
+
+// ---- the stack config ----
+
+export class ConfigError extends Error {
+    constructor(readonly key: string, problem: string) {
+        super(`${CONFIG_NAMESPACE}:${key} ${problem}`);
+        this.name = "ConfigError";
+    }
+}
+
+/**
+ * Parses the `healthscore` namespace, keys without their `healthscore:` prefix: the raw strings Pulumi stores
+ * (`pulumi config set` values; structured values arrive as JSON text). Blank values count as unset. Throws a
+ * {@link ConfigError} naming the key; a secret is never quoted back.
+ */
+export function parseConfig(raw: RawConfig): StackSettings {
+    const texts = readTexts(raw);
+    const typed: Partial<Record<SettingKey, unknown>> = {};
+    for (const [key, value] of Object.entries(texts) as [SettingKey, string][]) {
+        try {
+            typed[key] = SETTINGS[key].kind.parse(value);
+        } catch (err) {
+            if (err instanceof SettingProblem) throw new ConfigError(key, err.problem);
+            throw err;
+        }
+    }
+    const fail: Fail = (key, problem) => { throw new ConfigError(key, problem); };
+    const shown = (key: SettingKey) => quote(texts[key]);
+    const stack = resolve("stack", typed, { ingress: SETTINGS.ingress.default }, fail, shown);
+    rejectKeysOfOtherIngress(texts, stack.ingress);
+    const context = { ingress: stack.ingress };
+    const group = <G extends SettingGroup>(name: G) => resolve(name, typed, context, fail, shown);
+    const settings: StackSettings = {
+        ...stack,
+        token: group("token"),
+        store: group("store"),
+        lambda: group("lambda"),
+        lake: group("lake"),
+    };
+    if (stack.ingress === "alb") settings.alb = group("alb");
+    return settings;
+}
+
+/** The non-blank values, trimmed; an unknown key is a typo, never a silent default. */
+function readTexts(raw: RawConfig): Partial<Record<SettingKey, string>> {
+    const texts: Partial<Record<SettingKey, string>> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (!(key in SETTINGS)) throw new ConfigError(key, `is not a setting of this program (known: ${KEYS.join(", ")})`);
+        const trimmed = value?.trim();
+        if (trimmed) texts[key as SettingKey] = trimmed;
+    }
+    return texts;
 }
 
 /** Settings that only shape the ALB are mistakes with a Function URL: say so rather than ignore them. */
-function rejectAlbSettingsWithFunctionUrl(raw: RawConfig, settings: StackSettings): void {
-    if (settings.ingress !== "function-url") return;
-    const albOnly: ConfigKey[] = ["domainName", "hostedZoneId", "certificateArn", "allowedCidrs", "subnetIds", "accessLogs", "accessLogRetentionDays"];
-    for (const key of albOnly) {
-        if (raw[key]?.trim()) {
-            throw new ConfigError(key, "applies to ingress alb only; a Function URL has its own lambda-url.<region>.on.aws address and no load balancer");
+function rejectKeysOfOtherIngress(texts: Partial<Record<SettingKey, string>>, ingress: Ingress): void {
+    for (const key of Object.keys(texts) as SettingKey[]) {
+        const only = (SETTINGS[key] as SettingSpec).ingress;
+        if (only !== undefined && only !== ingress) {
+            const why = only === "alb" ? "; a Function URL has its own lambda-url.<region>.on.aws address and no load balancer" : "";
+            throw new ConfigError(key, `applies to ingress ${only} only${why}`);
         }
     }
+}
+
+/** Every group, in the order of the table (the README's order). */
+export function settingGroups(): SettingGroup[] {
+    return [...GROUPS];
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 // The shared mocks install themselves on import: before the component module, which registers through @pulumi/aws.
 import { ACCOUNT_ID as TEST_ACCOUNT, Deployment, deploy, physicalName } from "../support/mocks";
-import type * as DataLake from "../../components/healthScoreLake";
+import type * as Lake from "../../components/healthScoreLake";
 import { NAMED_QUERIES } from "../../shared/lakeQueries";
 import { LAKE_COLUMNS } from "../../shared/lakeSchema";
 
@@ -12,18 +12,18 @@ const COMPONENT = "healthscore:index:HealthScoreLake";
 const PRIVATE_BUCKET = "healthscore:index:PrivateBucket";
 const BUCKET_TYPE = "aws:s3/bucket:Bucket";
 
-describe("components/dataLake (Pulumi mocks)", function () {
+describe("HealthScoreLake (Pulumi mocks)", function () {
     this.timeout(20_000);
-    let lake: typeof DataLake;
+    let lake: typeof Lake;
 
     before(async () => {
         lake = await import("../../components/healthScoreLake");
     });
 
     /** Deploys a lake alone (fake bucket inputs) and gives typed helpers over what it registered. */
-    async function build(name: string, args: Partial<DataLake.HealthScoreLakeArgs> = {}) {
+    async function build(name: string, args: Partial<Lake.HealthScoreLakeArgs> = {}) {
         const deployment: Deployment = await deploy(() => {
-            const component = lake.createDataLake(name, { bucketName: BUCKET, bucketArn: BUCKET_ARN, ...args });
+            const component = new lake.HealthScoreLake(name, { bucketName: BUCKET, bucketArn: BUCKET_ARN, ...args });
             return {
                 glueDatabaseName: component.glueDatabaseName,
                 crawlerName: component.crawlerName,
@@ -44,7 +44,7 @@ describe("components/dataLake (Pulumi mocks)", function () {
         let crawlerRoleArn: string;
         let dataAccessRoleArn: string;
         before(async () => {
-            built = await build("healthscore", { lakeReaders: READERS });
+            built = await build("healthscore", { lake: { lakeReaders: READERS } });
             crawlerRoleArn = built.deployment.get("aws:iam/role:Role", "healthscore-crawler").state.arn;
             dataAccessRoleArn = built.deployment.get("aws:iam/role:Role", "healthscore-data-access").state.arn;
         });
@@ -233,14 +233,16 @@ describe("components/dataLake (Pulumi mocks)", function () {
         const admin = `arn:aws:iam::${TEST_ACCOUNT}:role/deployer`;
         before(async () => {
             built = await build("projected", {
-                lakePartitionProjection: true,
+                lake: {
+                    lakePartitionProjection: true,
+                    manageLakeAdmins: true,
+                    lakeAdmins: [admin],
+                    athenaBytesScannedCutoff: 100 * 1024 ** 2,
+                    athenaResultsRetentionDays: 7,
+                    crawlerSchedule: "cron(0 12 * * ? *)",
+                },
                 lakeProjectedMetrics: ["health_score", "block_bounce_rate"],
-                manageLakeAdmins: true,
-                lakeAdmins: [admin],
-                athenaBytesScannedCutoff: 100 * 1024 ** 2,
-                athenaResultsRetentionDays: 7,
                 athenaResultsKmsKeyArn: `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/abcd`,
-                crawlerSchedule: "cron(0 12 * * ? *)",
                 databaseName: "analytics_healthscore",
             });
         });
@@ -315,26 +317,27 @@ describe("components/dataLake (Pulumi mocks)", function () {
         });
     });
 
+    // That a refused argument registers nothing is proven for every component in tests/components/program/validation.test.ts.
     describe("argument checks, before any resource", () => {
         const base = { bucketName: BUCKET, bucketArn: BUCKET_ARN };
-        const cases: Array<[string, Partial<DataLake.HealthScoreLakeArgs>, RegExp]> = [
-            ["admins managed but none given", { manageLakeAdmins: true }, /would remove every Lake Formation admin/],
-            ["admins given but not managed", { lakeAdmins: [`arn:aws:iam::${TEST_ACCOUNT}:role/x`] }, /set manageLakeAdmins to true/],
-            ["a reader that is not an IAM ARN", { lakeReaders: ["analysts"] }, /lakeReaders must hold IAM role or user ARNs/],
-            ["a schedule that is not a cron expression", { crawlerSchedule: "daily" }, /crawlerSchedule must be a Glue cron expression/],
-            ["a cutoff under Athena's minimum", { athenaBytesScannedCutoff: 1024 }, /athenaBytesScannedCutoff must be .* ≥ 10485760/],
-            ["a retention of zero days", { athenaResultsRetentionDays: 0 }, /athenaResultsRetentionDays/],
+        const cases: Array<[string, Partial<Lake.HealthScoreLakeArgs>, RegExp]> = [
+            ["admins managed but none given", { lake: { manageLakeAdmins: true } }, /would remove every Lake Formation admin/],
+            ["admins given but not managed", { lake: { lakeAdmins: [`arn:aws:iam::${TEST_ACCOUNT}:role/x`] } }, /set manageLakeAdmins to true/],
+            ["a reader that is not an IAM ARN", { lake: { lakeReaders: ["analysts"] } }, /lakeReaders must hold IAM role or user ARNs/],
+            ["a schedule that is not a cron expression", { lake: { crawlerSchedule: "daily" } }, /crawlerSchedule must be a Glue cron expression/],
+            ["a cutoff under Athena's minimum", { lake: { athenaBytesScannedCutoff: 1024 } }, /athenaBytesScannedCutoff must be a whole number from 10485760/],
+            ["a retention of zero days", { lake: { athenaResultsRetentionDays: 0 } }, /athenaResultsRetentionDays/],
             ["a database name Athena would need quoted", { databaseName: "health-score" }, /databaseName must be lower case/],
-            ["projection with no metric", { lakePartitionProjection: true, lakeProjectedMetrics: [] }, /at least one metric/],
-            ["projection from a malformed day", { lakePartitionProjection: true, lakeProjectionFirstDay: "2024-1-1" }, /YYYY-MM-DD/],
+            ["projection with no metric", { lake: { lakePartitionProjection: true }, lakeProjectedMetrics: [] }, /at least one metric/],
+            ["projection from a malformed day", { lake: { lakePartitionProjection: true }, lakeProjectionFirstDay: "2024-1-1" }, /YYYY-MM-DD/],
         ];
         for (const [what, args, message] of cases) {
-            it(`refuses ${what}`, async () => {
-                const deployment = await deploy(() => {
-                    assert.throws(() => lake.createDataLake(`bad-${what.replace(/\W+/g, "-")}`, { ...base, ...args }), message);
-                    return {};
+            it(`refuses ${what}`, () => {
+                assert.throws(() => lake.resolveLakeArgs(`bad-${what.replace(/\W+/g, "-")}`, { ...base, ...args }), (err: unknown) => {
+                    assert.ok(err instanceof Error && err.message.startsWith("HealthScoreLake: "), String(err));
+                    assert.match(err.message, message);
+                    return true;
                 });
-                assert.deepEqual(deployment.resources, [], "nothing registered, not even the component");
             });
         }
     });

@@ -4,36 +4,46 @@
  * where leaving it out fails.
  */
 import * as assert from "assert";
-import { RECEIVER_RUNTIME, receiverFunctionSettings, validateReceiverArgs } from "../../components/receiverFunction";
+import { RECEIVER_RUNTIME, ReceiverFunctionArgs, receiverFunctionSettings, resolveReceiverArgs } from "../../components/receiverFunction";
+import { ArgsOf } from "../../shared/settings";
+
+const BASE: ReceiverFunctionArgs = {
+    store: { bucketName: "b", bucketArn: "arn:aws:s3:::b", tableName: "t", tableArn: "t", retentionDays: 30 },
+    webhookToken: "valid-token_0123456789",
+};
+
+/** The settings CallbackFunction gets for these `lambda` arguments, the table's defaults applied. */
+function settingsFor(lambda: ArgsOf<"lambda"> = {}): ReturnType<typeof receiverFunctionSettings> {
+    return receiverFunctionSettings(resolveReceiverArgs({ ...BASE, lambda }));
+}
 
 describe("receiverFunctionSettings", () => {
     it("sets the runtime explicitly (nodejs22.x), on arm64", () => {
-        const settings = receiverFunctionSettings({});
+        const settings = settingsFor();
         assert.strictEqual(RECEIVER_RUNTIME, "nodejs22.x");
         assert.strictEqual(settings.runtime, RECEIVER_RUNTIME);
         assert.deepStrictEqual(settings.architectures, ["arm64"]);
     });
 
     it("reserves 10 concurrent executions by default, or the configured number", () => {
-        assert.strictEqual(receiverFunctionSettings({}).reservedConcurrentExecutions, 10);
-        assert.strictEqual(receiverFunctionSettings({ reservedConcurrency: 3 }).reservedConcurrentExecutions, 3);
+        assert.strictEqual(settingsFor().reservedConcurrentExecutions, 10);
+        assert.strictEqual(settingsFor({ reservedConcurrency: 3 }).reservedConcurrentExecutions, 3);
     });
 
     it("leaves reservedConcurrentExecutions out with \"none\" (not 0, which would throttle every request)", () => {
-        assert.ok(!("reservedConcurrentExecutions" in receiverFunctionSettings({ reservedConcurrency: "none" })));
+        assert.ok(!("reservedConcurrentExecutions" in settingsFor({ reservedConcurrency: "none" })));
     });
 
     it("takes memory and timeout, 256 MB and 10 s by default", () => {
-        const { memorySize, timeout } = receiverFunctionSettings({});
+        const { memorySize, timeout } = settingsFor();
         assert.deepStrictEqual([memorySize, timeout], [256, 10]);
-        const configured = receiverFunctionSettings({ memoryMb: 512, timeoutSeconds: 20 });
+        const configured = settingsFor({ lambdaMemoryMb: 512, lambdaTimeoutSeconds: 20 });
         assert.deepStrictEqual([configured.memorySize, configured.timeout], [512, 20]);
     });
 
-    it("validateReceiverArgs accepts \"none\" and refuses other words or out-of-range counts", () => {
-        const base = { bucketName: "b", bucketArn: "arn:aws:s3:::b", tableName: "t", tableArn: "t", webhookToken: "x", retentionDays: 30 };
-        assert.doesNotThrow(() => validateReceiverArgs({ ...base, reservedConcurrency: "none" }));
-        assert.throws(() => validateReceiverArgs({ ...base, reservedConcurrency: "nothing" as unknown as "none" }), /reservedConcurrency must be/);
-        assert.throws(() => validateReceiverArgs({ ...base, reservedConcurrency: 0 }), /reservedConcurrency must be a whole number from 1 to 1000/);
+    it("resolveReceiverArgs accepts \"none\" and refuses other words or out-of-range counts", () => {
+        assert.doesNotThrow(() => resolveReceiverArgs({ ...BASE, lambda: { reservedConcurrency: "none" } }));
+        assert.throws(() => resolveReceiverArgs({ ...BASE, lambda: { reservedConcurrency: "nothing" as unknown as "none" } }), /reservedConcurrency must be/);
+        assert.throws(() => resolveReceiverArgs({ ...BASE, lambda: { reservedConcurrency: 0 } }), /reservedConcurrency must be a whole number from 1 to 1000/);
     });
 });

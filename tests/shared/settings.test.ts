@@ -1,6 +1,9 @@
 /** parseConfig: defaults, and an error that names the key for every mistake. Pure: no Pulumi. */
 import * as assert from "assert";
-import { ConfigError, DEFAULTS, MAX_ALB_TOKEN_LENGTH, parseConfig, RawConfig } from "../../shared/settings";
+import { MAX_ALB_TOKEN_LENGTH } from "../../shared/limits";
+import {
+    ArgumentError, ConfigError, parseConfig, RawConfig, resolveGroup, resolveSetting, SETTINGS, SettingKey, SettingSpec,
+} from "../../shared/settings";
 
 const TOKEN = "abcdefghijklmnopqrstuvwxyz012345";
 const DOMAIN = { domainName: "alerts.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
@@ -17,36 +20,25 @@ function rejects(raw: RawConfig, key: string, pattern: RegExp): void {
 
 describe("parseConfig", () => {
     it("gives the documented defaults for an empty config", () => {
+        // Keys without a default (a domain, a token, a KMS key...) stay unset.
         assert.deepStrictEqual(parseConfig({}), {
             ingress: "alb",
-            domain: undefined,
-            webhookToken: undefined,
-            previousWebhookToken: undefined,
-            retentionDays: 30,
-            rawRetentionDays: 90,
-            alertsRetentionDays: undefined,
-            allowedCidrs: ["0.0.0.0/0"],
-            subnetIds: undefined,
-            lambdaMemoryMb: 256,
-            lambdaTimeoutSeconds: 10,
-            reservedConcurrency: 10,
-            logRetentionDays: 30,
-            kmsKeyArn: undefined,
             deletionProtection: true,
-            accessLogs: true,
-            accessLogRetentionDays: 7,
-            // Unset: HealthScoreLake applies its documented defaults (no readers, the crawler at 10:00 UTC, 1 GiB, 30 days).
+            token: {},
+            store: { retentionDays: 30, rawRetentionDays: 90 },
+            lambda: { lambdaMemoryMb: 256, lambdaTimeoutSeconds: 10, reservedConcurrency: 10, logRetentionDays: 30 },
             lake: {
-                lakeReaders: undefined,
-                lakeAdmins: undefined,
-                manageLakeAdmins: undefined,
-                crawlerSchedule: undefined,
-                lakePartitionProjection: undefined,
-                athenaBytesScannedCutoff: undefined,
-                athenaResultsRetentionDays: undefined,
+                lakeReaders: [],
+                crawlerSchedule: "cron(0 10 * * ? *)",
+                lakePartitionProjection: false,
+                manageLakeAdmins: false,
+                lakeAdmins: [],
+                athenaBytesScannedCutoff: 1024 ** 3,
+                athenaResultsRetentionDays: 30,
             },
+            alb: { allowedCidrs: ["0.0.0.0/0"], accessLogs: true, accessLogRetentionDays: 7 },
         });
-        assert.strictEqual(DEFAULTS.lambdaTimeoutSeconds, 10);
+        assert.strictEqual(SETTINGS.lambdaTimeoutSeconds.default, 10);
     });
 
     it("reads every setting", () => {
@@ -62,18 +54,23 @@ describe("parseConfig", () => {
             kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
             deletionProtection: "false", accessLogs: "false", accessLogRetentionDays: "3",
         });
-        assert.deepStrictEqual(settings.domain, { ...DOMAIN, certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" });
-        assert.deepStrictEqual(settings.allowedCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
-        assert.deepStrictEqual(settings.subnetIds, ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
+        const { alb, store, lambda } = settings;
+        assert.deepStrictEqual([alb?.domainName, alb?.hostedZoneId, alb?.certificateArn],
+            [DOMAIN.domainName, DOMAIN.hostedZoneId, "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"]);
+        assert.deepStrictEqual(alb?.allowedCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
+        assert.deepStrictEqual(alb?.subnetIds, ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
         assert.deepStrictEqual(
-            [settings.retentionDays, settings.rawRetentionDays, settings.alertsRetentionDays, settings.lambdaMemoryMb, settings.lambdaTimeoutSeconds,
-                settings.reservedConcurrency, settings.logRetentionDays, settings.deletionProtection, settings.accessLogs, settings.accessLogRetentionDays],
+            [store.retentionDays, store.rawRetentionDays, store.alertsRetentionDays, lambda.lambdaMemoryMb, lambda.lambdaTimeoutSeconds,
+                lambda.reservedConcurrency, lambda.logRetentionDays, settings.deletionProtection, alb?.accessLogs, alb?.accessLogRetentionDays],
             [60, 14, 365, 512, 30, 3, 365, false, false, 3]);
-        assert.strictEqual(settings.previousWebhookToken, `${TOKEN}-old`);
+        assert.strictEqual(store.kmsKeyArn, "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        assert.deepStrictEqual(settings.token, { webhookToken: TOKEN, previousWebhookToken: `${TOKEN}-old` });
     });
 
     it("takes function-url ingress", () => {
-        assert.strictEqual(parseConfig({ ingress: "function-url" }).ingress, "function-url");
+        const settings = parseConfig({ ingress: "function-url" });
+        assert.strictEqual(settings.ingress, "function-url");
+        assert.strictEqual(settings.alb, undefined, "no load balancer settings without a load balancer");
     });
 
     it("rejects an unknown key (a typo would otherwise be ignored)", () => {
@@ -110,8 +107,8 @@ describe("parseConfig", () => {
     it("rejects a token longer than an ALB path pattern holds, but not with a Function URL", () => {
         const long = "a".repeat(MAX_ALB_TOKEN_LENGTH + 1);
         rejects({ webhookToken: long }, "webhookToken", /at most 121 characters with ingress alb/);
-        assert.strictEqual(parseConfig({ ingress: "function-url", webhookToken: long }).webhookToken, long);
-        assert.strictEqual(parseConfig({ webhookToken: "a".repeat(MAX_ALB_TOKEN_LENGTH) }).webhookToken?.length, 121);
+        assert.strictEqual(parseConfig({ ingress: "function-url", webhookToken: long }).token.webhookToken, long);
+        assert.strictEqual(parseConfig({ webhookToken: "a".repeat(MAX_ALB_TOKEN_LENGTH) }).token.webhookToken?.length, 121);
     });
 
     it("rejects a previous token equal to the current one", () => {
@@ -128,11 +125,11 @@ describe("parseConfig", () => {
     });
 
     it("reservedConcurrency: 10 by default, a count from 1 to 1000, or none to reserve nothing", () => {
-        assert.strictEqual(parseConfig({}).reservedConcurrency, 10);
-        assert.strictEqual(parseConfig({ reservedConcurrency: "1" }).reservedConcurrency, 1);
-        assert.strictEqual(parseConfig({ reservedConcurrency: "1000" }).reservedConcurrency, 1000);
-        assert.strictEqual(parseConfig({ reservedConcurrency: "none" }).reservedConcurrency, "none");
-        assert.strictEqual(parseConfig({ reservedConcurrency: " none " }).reservedConcurrency, "none", "trimmed like every value");
+        assert.strictEqual(parseConfig({}).lambda.reservedConcurrency, 10);
+        assert.strictEqual(parseConfig({ reservedConcurrency: "1" }).lambda.reservedConcurrency, 1);
+        assert.strictEqual(parseConfig({ reservedConcurrency: "1000" }).lambda.reservedConcurrency, 1000);
+        assert.strictEqual(parseConfig({ reservedConcurrency: "none" }).lambda.reservedConcurrency, "none");
+        assert.strictEqual(parseConfig({ reservedConcurrency: " none " }).lambda.reservedConcurrency, "none", "trimmed like every value");
         for (const bad of ["0", "1001", "-1", "2.5", "None", "off", "false", "unlimited"]) {
             rejects({ reservedConcurrency: bad }, "reservedConcurrency", new RegExp(`whole number from 1 to 1000, or none to reserve nothing, got "${bad}"`));
         }
@@ -232,6 +229,42 @@ describe("parseConfig", () => {
     });
 
     it("treats blank values as unset", () => {
-        assert.strictEqual(parseConfig({ domainName: " ", hostedZoneId: "" }).domain, undefined);
+        const { alb } = parseConfig({ domainName: " ", hostedZoneId: "" });
+        assert.deepStrictEqual([alb?.domainName, alb?.hostedZoneId], [undefined, undefined]);
+    });
+    describe("the settings table", () => {
+        const keys = Object.keys(SETTINGS) as SettingKey[];
+
+        it("refuses a malformed value of every key from the stack config, naming healthscore:<key> and not echoing secrets", () => {
+            for (const key of keys) {
+                const text = "not valid!";
+                assert.throws(() => parseConfig({ [key]: text }), (err: unknown) => {
+                    assert.ok(err instanceof ConfigError && err.key === key, `${key}: ${String(err)}`);
+                    assert.ok(err.message.startsWith(`healthscore:${key} `), err.message);
+                    assert.strictEqual(err.message.includes(text), !(SETTINGS[key] as SettingSpec).secret, err.message);
+                    return true;
+                });
+            }
+        });
+
+        it("refuses a value of the wrong type for every key as a component argument, naming <group>.<key> (or the key of a stack setting)", () => {
+            for (const key of keys) {
+                const { group } = SETTINGS[key] as SettingSpec;
+                const wrong = { not: "a setting value" } as never;
+                const check = group === "stack"
+                    ? () => resolveSetting("Component", key as "ingress", wrong)
+                    : () => resolveGroup("Component", group, { [key]: wrong });
+                const argument = group === "stack" ? key : `${group}.${key}`;
+                assert.throws(check, (err: unknown) => err instanceof ArgumentError && err.message.startsWith(`Component: ${argument} `), key);
+            }
+        });
+
+        it("documents every key in one line, and every default passes its own rule", () => {
+            for (const key of keys) {
+                const spec = SETTINGS[key] as SettingSpec;
+                assert.ok(spec.doc.length > 10 && !spec.doc.includes("\n"), key);
+                if (spec.default !== undefined) assert.strictEqual(spec.kind.problem(spec.default, "the default"), undefined, `${key}: its default breaks its own rule`);
+            }
+        });
     });
 });

@@ -212,7 +212,7 @@ describe("program (mocks)", () => {
         it("reserves no concurrency (healthscore:reservedConcurrency none), which a new account's quota of 10 allows", async () => {
             const { parseConfig } = await import("../../../shared/settings");
             assert.strictEqual(stack.config["healthscore:reservedConcurrency"], "none");
-            assert.strictEqual(parseConfig({ ingress: "function-url", reservedConcurrency: stack.config["healthscore:reservedConcurrency"] }).reservedConcurrency, "none");
+            assert.strictEqual(parseConfig({ ingress: "function-url", reservedConcurrency: stack.config["healthscore:reservedConcurrency"] }).lambda.reservedConcurrency, "none");
         });
 
         it("is a valid configuration", async () => {
