@@ -22,8 +22,8 @@ import {
     projectionParameters,
 } from "../shared/lakeSchema";
 import { ArgsOf, SettingsOf, resolveGroup } from "../shared/settings";
+import { arnPartition } from "./policies/policyDocument";
 import {
-    arnPartition,
     crawlerAccessPolicy,
     crawlerAssumeRolePolicy,
     glueServiceRolePolicyArn,

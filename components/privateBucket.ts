@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketPolicy, PolicyStatement } from "./policies/receiverPolicies";
+import { bucketPolicy } from "./policies/bucketPolicies";
+import { PolicyStatement } from "./policies/policyDocument";
 
 /** Objects under `prefix` (the whole bucket when unset) expire `days` after they were written. */
 export interface ExpirationRule {

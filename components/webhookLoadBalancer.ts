@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOOK_PATH_PREFIX, NOT_FOUND_BODY } from "../shared/limits";
 import { ArgsOf, SettingsOf, checkTokenArguments, resolveGroup, resolveSetting } from "../shared/settings";
-import { albLogDeliveryStatement } from "./policies/receiverPolicies";
+import { albLogDeliveryStatement } from "./policies/bucketPolicies";
 import { PrivateBucket } from "./privateBucket";
 
 /**

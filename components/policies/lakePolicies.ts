@@ -1,30 +1,9 @@
 /**
  * IAM policy documents of the data lake, as pure functions of plain strings: tested without Pulumi, and
- * applied to resolved outputs in components/dataLake.ts.
+ * applied to resolved outputs in components/healthScoreLake.ts.
  */
 import { bucketPrefixes } from "../../shared/layout";
-
-export interface PolicyStatement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Principal?: Record<string, string | string[]>;
-    Action: string | string[];
-    /** Absent only in trust policies. */
-    Resource?: string | string[];
-    Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: PolicyStatement[];
-}
-
-/** `aws`, `aws-cn` or `aws-us-gov`, read from any ARN, so that managed policy ARNs match the bucket's partition. */
-export function arnPartition(arn: string): string {
-    const match = /^arn:([^:]+):/.exec(arn);
-    if (!match) throw new Error(`not an ARN: ${JSON.stringify(arn)}`);
-    return match[1];
-}
+import { PolicyDocument, PolicyStatement, policyDocument, serviceTrustPolicy } from "./policyDocument";
 
 /** The AWS managed policy every Glue crawler role needs (Glue catalog calls, its own CloudWatch logs). */
 export function glueServiceRolePolicyArn(partition: string): string {
@@ -33,10 +12,7 @@ export function glueServiceRolePolicyArn(partition: string): string {
 
 /** Only Glue may assume the crawler's role. */
 export function crawlerAssumeRolePolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    };
+    return serviceTrustPolicy("glue.amazonaws.com");
 }
 
 export interface CrawlerAccessOptions {
@@ -64,13 +40,10 @@ function readAlertsStatements(bucketArn: string): PolicyStatement[] {
  * credentials the crawler reads (and so decrypts) as the location's data-access role, which holds kms:Decrypt.
  */
 export function crawlerAccessPolicy(options: CrawlerAccessOptions): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            ...readAlertsStatements(options.bucketArn),
-            { Sid: "LakeFormationCredentials", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
-        ],
-    };
+    return policyDocument([
+        ...readAlertsStatements(options.bucketArn),
+        { Sid: "LakeFormationCredentials", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
+    ]);
 }
 
 /** The Lake Formation service principal, which assumes the role a location is registered with. */
@@ -81,10 +54,7 @@ export const LAKE_FORMATION_SERVICE = "lakeformation.amazonaws.com";
  * locations"). No sts:SetContext: that is only for IAM Identity Center principals, and the lake grants IAM ones.
  */
 export function lakeDataAccessAssumeRolePolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: LAKE_FORMATION_SERVICE }, Action: "sts:AssumeRole" }],
-    };
+    return serviceTrustPolicy(LAKE_FORMATION_SERVICE);
 }
 
 export interface LakeDataAccessOptions {
@@ -112,5 +82,5 @@ export function lakeDataAccessPolicy(options: LakeDataAccessOptions): PolicyDocu
             Condition: { StringEquals: { "kms:ViaService": `s3.${options.region}.amazonaws.com` } },
         });
     }
-    return { Version: "2012-10-17", Statement: statements };
+    return policyDocument(statements);
 }

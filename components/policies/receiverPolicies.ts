@@ -1,23 +1,6 @@
-/**
- * IAM and bucket policy documents as plain JSON built from ARNs. Pure: the components resolve the ARNs and
- * `JSON.stringify` the result, and the unit tests read every statement without Pulumi.
- */
+/** The receiver's role: who may assume it, and what it may do (pure functions of ARNs). */
 import { bucketPrefixes, tableSchema } from "../../shared/layout";
-
-export interface PolicyStatement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Principal?: "*" | Record<string, string | string[]>;
-    Action: string | string[];
-    /** Absent only in trust policies, whose resource is the role itself. */
-    Resource?: string | string[];
-    Condition?: Record<string, Record<string, string | string[] | boolean | number>>;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: PolicyStatement[];
-}
+import { PolicyDocument, PolicyStatement, policyDocument, serviceTrustPolicy } from "./policyDocument";
 
 /**
  * The DynamoDB calls handlers/storage.ts makes: batch and single puts, and one GetItem (when a delivery was first
@@ -31,14 +14,7 @@ export const RECEIVER_DYNAMODB_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:G
  * condition on an absent key fails, so the function could not run at all.
  */
 export function lambdaAssumeRolePolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-        }],
-    };
+    return serviceTrustPolicy("lambda.amazonaws.com");
 }
 
 export interface ReceiverPolicyArgs {
@@ -88,59 +64,5 @@ export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
             },
         });
     }
-    return { Version: "2012-10-17", Statement: statements };
-}
-
-/** Denies every request to the bucket that does not come over TLS 1.2 or newer (S3.5). */
-export function denyInsecureTransportStatements(bucketArn: string): PolicyStatement[] {
-    const resources = [bucketArn, `${bucketArn}/*`];
-    return [
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: resources,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-            Sid: "DenyOutdatedTls",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: resources,
-            Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } },
-        },
-    ];
-}
-
-export function bucketPolicy(bucketArn: string, extraStatements: PolicyStatement[] = []): PolicyDocument {
-    return { Version: "2012-10-17", Statement: [...denyInsecureTransportStatements(bucketArn), ...extraStatements] };
-}
-
-/** The service principal of ALB log delivery in Regions opened from August 2022. */
-export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
-
-export interface AlbLogDeliveryArgs {
-    bucketArn: string;
-    /** Key prefix the ALB writes under (its `accessLogs.prefix`). */
-    prefix: string;
-    accountId: string;
-    /** The Region's Elastic Load Balancing account (aws.elb.getServiceAccount), which older Regions deliver as. */
-    elbAccountArn: string;
-}
-
-/**
- * Lets the ALB deliver access logs for this account's load balancers, under the prefix only. Older Regions
- * deliver as the regional ELB account, newer ones as the log delivery service: both are allowed so the same
- * policy works in every Region.
- */
-export function albLogDeliveryStatement(args: AlbLogDeliveryArgs): PolicyStatement {
-    return {
-        Sid: "AllowAlbLogDelivery",
-        Effect: "Allow",
-        Principal: { AWS: args.elbAccountArn, Service: ELB_LOG_DELIVERY_SERVICE },
-        Action: "s3:PutObject",
-        Resource: `${args.bucketArn}/${args.prefix}/AWSLogs/${args.accountId}/*`,
-    };
+    return policyDocument(statements);
 }

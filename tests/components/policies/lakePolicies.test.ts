@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
+import { arnPartition } from "../../../components/policies/policyDocument";
 import {
-    arnPartition,
     crawlerAccessPolicy,
     crawlerAssumeRolePolicy,
     glueServiceRolePolicyArn,

@@ -1,11 +1,8 @@
-/** The pure policy builders and the receiver's package list. */
+/** The receiver role's policies: its trust and exactly what it does. */
 import * as assert from "assert";
-import {
-    albLogDeliveryStatement, bucketPolicy, ELB_LOG_DELIVERY_SERVICE, lambdaAssumeRolePolicy, receiverPolicy, RECEIVER_DYNAMODB_ACTIONS,
-} from "../../../components/policies/receiverPolicies";
-import { BUNDLED_PACKAGES, receiverCodePathOptions } from "../../../components/lambdaPackage";
 import * as fs from "fs";
 import * as path from "path";
+import { lambdaAssumeRolePolicy, receiverPolicy, RECEIVER_DYNAMODB_ACTIONS } from "../../../components/policies/receiverPolicies";
 
 const ARNS = {
     bucketArn: "arn:aws:s3:::data",
@@ -18,7 +15,7 @@ function actionsOf(statement: { Action: string | string[] }): string[] {
     return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 }
 
-describe("policies", () => {
+describe("receiverPolicies", () => {
     describe("receiverPolicy", () => {
         it("grants s3:PutObject on raw/, alerts/ and rejected/ only", () => {
             const [objects] = receiverPolicy(ARNS).Statement;
@@ -79,38 +76,5 @@ describe("policies", () => {
         const text = JSON.stringify(lambdaAssumeRolePolicy());
         assert.ok(!text.includes("*"), "no wildcard");
         assert.ok(!text.includes("Condition"), "no condition");
-    });
-
-    it("bucketPolicy denies non-TLS and pre-1.2 requests first, then adds the given statements", () => {
-        const extra = albLogDeliveryStatement({ bucketArn: "arn:aws:s3:::logs", prefix: "alb", accountId: "123456789012", elbAccountArn: "arn:aws:iam::127311923021:root" });
-        const policy = bucketPolicy("arn:aws:s3:::logs", [extra]);
-        assert.deepStrictEqual(policy.Statement.map((s) => [s.Effect, s.Condition]), [
-            ["Deny", { Bool: { "aws:SecureTransport": "false" } }],
-            ["Deny", { NumericLessThan: { "s3:TlsVersion": 1.2 } }],
-            ["Allow", undefined],
-        ]);
-        assert.deepStrictEqual(policy.Statement[0].Resource, ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"]);
-    });
-
-    it("albLogDeliveryStatement allows both ELB delivery principals under prefix/AWSLogs/<account>/", () => {
-        const statement = albLogDeliveryStatement({ bucketArn: "arn:aws:s3:::logs", prefix: "alb", accountId: "123456789012", elbAccountArn: "arn:aws:iam::127311923021:root" });
-        assert.deepStrictEqual(statement.Principal, { AWS: "arn:aws:iam::127311923021:root", Service: ELB_LOG_DELIVERY_SERVICE });
-        assert.strictEqual(statement.Resource, "arn:aws:s3:::logs/alb/AWSLogs/123456789012/*");
-        assert.strictEqual(statement.Action, "s3:PutObject");
-    });
-});
-
-describe("receiverCodePathOptions", () => {
-    it("excludes every dependency but the bundled ones, @aws-sdk/* included", () => {
-        const options = receiverCodePathOptions({
-            dependencies: { "@aws-sdk/client-s3": "1", "@duckdb/node-api": "1", superstruct: "2", s3rver: "3" },
-            devDependencies: { mocha: "1" },
-        });
-        assert.deepStrictEqual(options.extraExcludePackages, ["@aws-sdk/client-s3", "@duckdb/node-api", "s3rver"]);
-        assert.deepStrictEqual(BUNDLED_PACKAGES, ["superstruct"]);
-    });
-
-    it("fails when a bundled package is missing from dependencies", () => {
-        assert.throws(() => receiverCodePathOptions({ dependencies: {} }), /bundles superstruct/);
     });
 });
