@@ -7,7 +7,10 @@ import { findUnsafeValues } from "./body";
 import { canonicalJson, uuidV5, HEALTHSCORE_NAMESPACE } from "./ids";
 import { utcDay } from "../shared/layout";
 
-/** `subaccount_id` of an alert about the account overall (`filters: {}`), as the original implementation stored it. */
+/**
+ * `subaccount_id` of an alert about the account overall (`filters: {}`): no subaccount has it (0 is the primary
+ * account), and a number rather than null keeps the account's series in the same keys, columns and queries.
+ */
 export const ACCOUNT_OVERALL = -1;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * SQL over the local stack's lake objects with an embedded DuckDB: a view `alerts` with the Glue table's columns
- * and partition columns (components/lakeSchema.ts), read from the files s3rver keeps on disk. DuckDB cannot
+ * and partition columns (shared/lakeSchema.ts), read from the files s3rver keeps on disk. DuckDB cannot
  * download extensions here (no httpfs), so it reads files, never s3:// URLs.
  */
 import * as fs from "fs";
@@ -48,7 +48,7 @@ export interface LocalLake {
     close(): void;
 }
 
-/** `<bucketDir>/alerts/metric=*\/dt=*\/*.ndjson<suffix>`: the key layout of handlers/layout.ts `lakeObjectKey`. */
+/** `<bucketDir>/alerts/metric=*\/dt=*\/*.ndjson<suffix>`: the key layout of shared/layout.ts `lakeObjectKey`. */
 export function lakeGlob(bucketDir: string, objectSuffix: string = S3RVER_OBJECT_SUFFIX): string {
     return path.join(bucketDir, bucketPrefixes.alerts, "metric=*", "dt=*", `*.ndjson${objectSuffix}`);
 }

@@ -1,5 +1,5 @@
 /**
- * The named queries over the `alerts` table: pure data, saved as Athena named queries by components/dataLake.ts
+ * The named queries over the `alerts` table: pure data, saved as Athena named queries by components/healthScoreLake.ts
  * and run by `query --named` on DuckDB or Athena.
  *
  * One SQL text for both engines: only what Trino (Athena engine 3) and DuckDB both read the same way

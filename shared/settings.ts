@@ -463,9 +463,8 @@ export type StackSettings = Simplify<SettingsOf<"stack"> & { [G in NestedGroup]:
 export type RawConfig = Readonly<Partial<Record<string, string | undefined>>>;
 
 const KEYS = Object.keys(SETTINGS) as SettingKey[];
-const GROUPS = [...new Set(KEYS.map((key) => SETTINGS[key].group))];
 
-export function keysOf(group: SettingGroup): SettingKey[] {
+function keysOf(group: SettingGroup): SettingKey[] {
     return KEYS.filter((key) => SETTINGS[key].group === group);
 }
 
@@ -657,9 +656,4 @@ function rejectKeysOfOtherIngress(texts: Partial<Record<SettingKey, string>>, in
             throw new ConfigError(key, `applies to ingress ${only} only${why}`);
         }
     }
-}
-
-/** Every group, in the order of the table (the README's order). */
-export function settingGroups(): SettingGroup[] {
-    return [...GROUPS];
 }

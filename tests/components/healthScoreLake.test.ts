@@ -181,7 +181,7 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
         });
 
         it("keeps results in a PrivateBucket: private, ACLs off, SSE-S3, versioned, TLS-only, expiring, force-destroyed", () => {
-            // The settings every bucket of the program has (tests/infra/store.test.ts checks them stack-wide).
+            // The settings every bucket of the program has (tests/components/program/store.test.ts checks them stack-wide).
             const bucket = built.deployment.get(BUCKET_TYPE, "healthscore-athena-results-bucket");
             assert.equal(bucket.parent, built.deployment.get(PRIVATE_BUCKET, "healthscore-athena-results").urn);
             assert.equal(built.outputs.athenaResultsBucketName, physicalName(bucket.name));

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { NAMED_QUERIES, NamedQuery, QueryParameterError, UnknownNamedQueryError, bindParameters, findNamedQuery } from "../../shared/lakeQueries";
 
-describe("components/lakeQueries", () => {
+describe("shared/lakeQueries", () => {
     it("has unique keys and Athena names, and reads the alerts table's raw health scores", () => {
         assert.equal(new Set(NAMED_QUERIES.map((query) => query.key)).size, NAMED_QUERIES.length);
         assert.equal(new Set(NAMED_QUERIES.map((query) => query.title)).size, NAMED_QUERIES.length);

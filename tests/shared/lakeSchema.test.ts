@@ -5,7 +5,7 @@ import { createAlertStruct } from "../../handlers/alert";
 import { toLakeNdjson, toRecord } from "../../handlers/records";
 import realDelivery from "../fixtures/real-delivery.json";
 
-describe("components/lakeSchema", () => {
+describe("shared/lakeSchema", () => {
     it("has a column for every field of a lake line, in the line's order, and no metric", () => {
         const record = toRecord(createAlertStruct().create(realDelivery[2]) as never, { deliveryId: "d", receivedAt: new Date(0) });
         const line = JSON.parse(toLakeNdjson([record]).trim()) as Record<string, unknown>;

@@ -34,7 +34,7 @@ export const GIVEN_SUBNETS_VPC_ID = "vpc-0913e11";
 
 /**
  * Every subnet the mocks know (getSubnet fails loudly for any other): the default VPC's two default subnets,
- * the two the `configured` variant gives (tests/infra/variants.ts GIVEN_SUBNETS), and misplaced ones for the
+ * the two the `configured` variant gives (tests/components/program/variants.ts GIVEN_SUBNETS), and misplaced ones for the
  * placement checks: a second subnet in a zone already used, and one in another VPC.
  */
 export const SUBNETS: Record<string, { availabilityZone: string; vpcId: string }> = {

@@ -10,7 +10,7 @@ import {
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/k";
 
-describe("components/lakePolicies", () => {
+describe("lakePolicies", () => {
     it("lets only Glue assume the crawler role", () => {
         assert.deepEqual(crawlerAssumeRolePolicy().Statement, [{ Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" }]);
     });

@@ -203,7 +203,7 @@ describe("program (mocks)", () => {
             assert.ok(!JSON.stringify(stack).includes("secure"));
         });
 
-        it("is what the dev variant deploys (tests/infra/variants.ts), key for key", () => {
+        it("is what the dev variant deploys (tests/components/program/variants.ts), key for key", () => {
             const raw = Object.fromEntries(Object.entries(stack.config).filter(([key]) => key.startsWith("healthscore:"))
                 .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
             assert.deepStrictEqual(raw, VARIANTS.dev);

@@ -153,7 +153,7 @@ describe("HealthScoreStore (mocks)", () => {
         let table: any;
         before(() => { table = https.get(T.table, "healthscore-table").inputs; });
 
-        it("takes its keys, attributes and index from handlers/layout.ts", () => {
+        it("takes its keys, attributes and index from shared/layout.ts", () => {
             assert.strictEqual(table.hashKey, tableSchema.hashKey);
             assert.strictEqual(table.rangeKey, tableSchema.rangeKey);
             assert.deepStrictEqual(table.attributes, tableSchema.attributes.map((a) => ({ name: a.name, type: a.type })));
