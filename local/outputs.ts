@@ -4,8 +4,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { Option } from "commander";
 
 export const DEFAULT_DATA_DIR = ".data";
+
+/** `--data-dir <dir>`, which every command takes to find a local stack; `role` says what it is for. */
+export function dataDirOption(role: string): Option {
+    return new Option("--data-dir <dir>", role).default(DEFAULT_DATA_DIR);
+}
 
 export interface LocalOutputs {
     endpointUrl: string;

@@ -5,7 +5,7 @@ import { AlertRecord } from "../../handlers/records";
 import { healthBand } from "../../shared/healthBands";
 import { localClients } from "../emulators";
 import { plainUnlessTty } from "../tableStyle";
-import { DEFAULT_DATA_DIR, readOutputs } from "../outputs";
+import { dataDirOption, readOutputs } from "../outputs";
 
 interface LatestOptions {
     dataDir: string;
@@ -16,7 +16,7 @@ interface LatestOptions {
 export function latestCommand(): Command {
     return new Command("latest")
         .description("print the latest score of every subaccount (one DynamoDB Query)")
-        .option("--data-dir <dir>", "the local stack to read", DEFAULT_DATA_DIR)
+        .addOption(dataDirOption("the local stack to read"))
         .option("--metric <name>", "which metric", "health_score")
         .option("--json", "print the records as JSON")
         .action(async (options: LatestOptions) => {

@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { bindParameters, findNamedQuery, NAMED_QUERIES } from "../../shared/lakeQueries";
 import { AthenaSender, readStackOutputs, runAthenaQuery } from "../athena";
-import { DEFAULT_DATA_DIR, readOutputs } from "../outputs";
+import { dataDirOption, readOutputs } from "../outputs";
 import { listLakeObjects, openLocalLake } from "../query";
 import { QueryResult, renderJson, renderTable } from "../queryResult";
 
@@ -49,7 +49,7 @@ export function queryCommand(io: QueryIo = processIo): Command {
         .option("--subaccount <id>", "the trend query's subaccount (-1 = account overall, 0 = primary account)")
         .option("--param <name=value...>", "a named query's parameter, e.g. limit=5")
         .option("--json", "print the rows as JSON")
-        .option("--data-dir <dir>", "the local stack whose lake to read", DEFAULT_DATA_DIR)
+        .addOption(dataDirOption("the local stack whose lake to read"))
         .option("--athena", "run on Athena in the deployed stack (needs --outputs)")
         .option("--outputs <file>", "`pulumi stack output --json` of the deployed stack")
         .option("--region <region>", "the stack's AWS region (default: the SDK's, e.g. AWS_REGION)")

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { localClients } from "../emulators";
-import { DEFAULT_DATA_DIR, readOutputs } from "../outputs";
+import { dataDirOption, readOutputs } from "../outputs";
 
 interface ReplayOptions {
     dataDir: string;
@@ -17,7 +17,7 @@ export function replayCommand(): Command {
     return new Command("replay")
         .description("POST archived raw bodies (raw/dt=.../<delivery_id>.json) to the endpoint again")
         .argument("<keys...>", "raw object keys, as named in a response's warnings or the logs")
-        .option("--data-dir <dir>", "the local stack to read from and post to", DEFAULT_DATA_DIR)
+        .addOption(dataDirOption("the local stack to read from and post to"))
         .option("--bucket <name>", "read from this S3 bucket with your AWS credentials instead of the local stack's")
         .option("--url <url>", "post to this endpoint (a deployed stack's endpointUrl) instead of the local stack's")
         .action(async (keys: string[], options: ReplayOptions) => {

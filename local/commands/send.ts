@@ -2,25 +2,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { generateDelivery, seededRandom } from "../generate";
-import { DEFAULT_DATA_DIR, readOutputs } from "../outputs";
+import { dataDirOption, readOutputs } from "../outputs";
 
 export const DOCUMENTED_SAMPLE = path.join(__dirname, "..", "samples", "documented-delivery.json");
-
-interface SendOptions {
-    dataDir: string;
-    url?: string;
-    documented?: boolean;
-    subaccounts?: number;
-    date?: string;
-    seed?: number;
-}
 
 export function sendCommand(): Command {
     return new Command("send")
         .description("POST a delivery to the local stack (or --url): a file, the documented sample, or a generated one")
         .argument("[file]", "a JSON file to send byte for byte")
-        .option("--data-dir <dir>", "the local stack whose endpoint to use", DEFAULT_DATA_DIR)
-        .option("--url <url>", "send here instead of the local stack's endpoint")
+        .addOption(dataDirOption("the local stack whose endpoint to use"))
+        .option("--url <url>", "send here instead of the local stack's endpoint", parseUrl)
         .option("--documented", "send SparkPost's documented payload sample")
         .option("--subaccounts <n>", "generate a real-shape delivery for N subaccounts plus the account overall", parseCount)
         .option("--date <YYYY-MM-DD>", "the day the generated alerts trigger (default: now)", parseDay)
@@ -38,6 +29,15 @@ export function sendCommand(): Command {
             process.stdout.write(`${response.status} ${response.statusText}\n${prettyJson(text)}\n`);
             if (!response.ok) process.exitCode = 1;
         });
+}
+
+interface SendOptions {
+    dataDir: string;
+    url?: string;
+    documented?: boolean;
+    subaccounts?: number;
+    date?: string;
+    seed?: number;
 }
 
 export function deliveryBody(file: string | undefined, options: SendOptions): Buffer {
@@ -68,5 +68,11 @@ function parseDay(value: string): string {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
         throw new InvalidArgumentError(`not a day (YYYY-MM-DD): ${value}`);
     }
+    return value;
+}
+
+/** A URL as given (a deployed stack's endpointUrl), refused here rather than by fetch when it is not one. */
+function parseUrl(value: string): string {
+    if (!URL.canParse(value)) throw new InvalidArgumentError(`not a URL: ${value}`);
     return value;
 }

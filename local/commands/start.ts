@@ -1,12 +1,12 @@
 import { Command, InvalidArgumentError } from "commander";
-import { DEFAULT_DATA_DIR } from "../outputs";
+import { DEFAULT_DATA_DIR, dataDirOption } from "../outputs";
 import { ENV } from "../../handlers/environment";
 import { startLocalStack } from "../stack";
 
 export function startCommand(): Command {
     return new Command("start")
         .description("run the local stack: S3 and DynamoDB emulators and the webhook endpoint, until Ctrl-C")
-        .option("--data-dir <dir>", "where the emulators keep their data", DEFAULT_DATA_DIR)
+        .addOption(dataDirOption("where the emulators keep their data"))
         .option("--port <n>", "the endpoint's port (default: env PORT, else 8080)", parsePort)
         .action(async (options: { dataDir: string; port?: number }) => {
             const port = options.port ?? (process.env.PORT ? parsePort(process.env.PORT) : 8080);
