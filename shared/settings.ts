@@ -1,7 +1,7 @@
 /**
  * THE settings table: every key of the stack's configuration (namespace `healthscore`), once, with its type,
- * default, bounds or allowed values, whether it is secret, the ingress it applies to, the group (component) it
- * configures and its one-line doc. Everything else reads it:
+ * default, bounds or allowed values, whether it is secret, the group (component argument) it belongs to and so the
+ * ingress it applies to, and its one-line doc. Everything else reads it:
  *
  * - {@link parseConfig} turns the raw strings Pulumi stores into typed settings, grouped as the components take
  *   them, or throws a {@link ConfigError} naming `healthscore:<key>`;
@@ -10,7 +10,8 @@
  * - the README's configuration table is rendered from it (shared/settingsReadme.ts, `npm run readme`).
  *
  * Adding a key is one entry in {@link SETTINGS}: its type reaches the settings parseConfig returns and the
- * arguments of the component that takes its group. Pure: no Pulumi, no I/O.
+ * arguments of the component that takes its group. A new group is one entry in {@link SETTING_GROUPS}, and the
+ * component argument that takes it. Pure: no Pulumi, no I/O.
  */
 import {
     ALB_PATH_PATTERN_MAX_LENGTH,
@@ -31,14 +32,27 @@ export const CONFIG_NAMESPACE = "healthscore";
 
 /**
  * What a setting configures, and so which component argument holds it: `stack` settings are arguments of their
- * own (the ingress, deletion protection); every other group is one argument, handed through whole.
+ * own (the ingress, deletion protection); every other group is one argument, handed through whole. A group that
+ * serves one ingress only is left out of the settings of the other.
  */
-export type SettingGroup = "stack" | "token" | "store" | "lambda" | "alb" | "lake";
+export const SETTING_GROUPS = {
+    stack: { doc: "the stack as a whole: HealthScoreStore and HealthScoreIngest take them as arguments of their own" },
+    token: { doc: "the webhook's tokens: the program makes them secrets (or generates one) for HealthScoreIngest" },
+    store: { doc: "HealthScoreStore's `store` argument: retention and encryption of the bucket and the table" },
+    lambda: { doc: "ReceiverFunction's `lambda` argument (through HealthScoreIngest)" },
+    alb: { doc: "WebhookLoadBalancer's `alb` argument (through HealthScoreIngest)", ingress: "alb" },
+    lake: { doc: "HealthScoreLake's `lake` argument (through HealthScoreStore)" },
+} as const satisfies Record<string, { doc: string; ingress?: Ingress }>;
+
+export type SettingGroup = keyof typeof SETTING_GROUPS;
 
 /** How one kind of value is read from config text, checked, and shown in the README. */
 export interface SettingKind<T> {
-    /** The value of a config string (trimmed, not blank); throws a {@link SettingProblem} when it is malformed. */
-    parse(text: string): T;
+    /**
+     * The value of a config string (trimmed, not blank); throws a {@link SettingProblem} when it is malformed,
+     * quoting it back as `shown` (a secret's is `[secret]`).
+     */
+    parse(text: string, shown: string): T;
     /**
      * What is wrong with a value, in words that follow the setting's name (`must be ...`), or undefined.
      * `shown` is how the value is quoted back: the config text as given, or the component's argument.
@@ -59,8 +73,6 @@ export interface SettingSpec<G extends SettingGroup = SettingGroup, T = unknown,
     defaultDoc?: string;
     /** Never echoed in an error; `pulumi config set --secret`. */
     secret: boolean;
-    /** The one ingress the key applies to; set with the other, it is refused. */
-    ingress?: Ingress;
     /** One line: what the setting does (the README's meaning column). */
     doc: string;
 }
@@ -77,13 +89,16 @@ export class SettingProblem extends Error {
 
 const quote = (value: unknown): string => JSON.stringify(value);
 
+/** How a secret value is quoted back: never. */
+const SECRET_SHOWN = "[secret]";
+
 function oneOf<const T extends string>(choices: readonly T[]): SettingKind<T> {
     const listed = choices.map(quote).join(" or ");
     const problem = (value: unknown, shown: string) =>
         (choices as readonly unknown[]).includes(value) ? undefined : `must be ${listed}, got ${shown}`;
     return {
-        parse(text) {
-            const found = problem(text, quote(text));
+        parse(text, shown) {
+            const found = problem(text, shown);
             if (found) throw new SettingProblem(found);
             return text as T;
         },
@@ -94,10 +109,10 @@ function oneOf<const T extends string>(choices: readonly T[]): SettingKind<T> {
 }
 
 const BOOLEAN: SettingKind<boolean> = {
-    parse(text) {
+    parse(text, shown) {
         if (text === "true") return true;
         if (text === "false") return false;
-        throw new SettingProblem(`must be true or false, got ${quote(text)}`);
+        throw new SettingProblem(`must be true or false, got ${shown}`);
     },
     problem: (value, shown) => (typeof value === "boolean" ? undefined : `must be true or false, got ${shown}`),
     values: "`true` or `false`",
@@ -127,9 +142,9 @@ function wholeNumber<const W extends string = never>(min: number, max?: number, 
     };
     const bounds = max === undefined ? `${thousands(min)} or more` : `${thousands(min)} to ${thousands(max)}`;
     return {
-        parse(text) {
+        parse(text, shown) {
             if (options.word && text === options.word.word) return options.word.word;
-            if (!/^\d+$/.test(text)) throw new SettingProblem(`must be ${expected}, got ${quote(text)}`);
+            if (!/^\d+$/.test(text)) throw new SettingProblem(`must be ${expected}, got ${shown}`);
             return Number(text);
         },
         problem,
@@ -145,8 +160,8 @@ function text(pattern: RegExp, expected: string): SettingKind<string> {
     const problem = (value: unknown, shown: string) =>
         typeof value === "string" && pattern.test(value) ? undefined : `must be ${expected}, got ${shown}`;
     return {
-        parse(value) {
-            const found = problem(value, quote(value));
+        parse(value, shown) {
+            const found = problem(value, shown);
             if (found) throw new SettingProblem(found);
             return value;
         },
@@ -164,7 +179,7 @@ const TOKEN: SettingKind<string> = {
     },
     problem: (value) => (typeof value === "string" && isValidToken(value) ? undefined : TOKEN_PROBLEM),
     values: `${MIN_TOKEN_LENGTH} to ${MAX_TOKEN_LENGTH} characters of \`A-Za-z0-9_-\`; at most ${MAX_ALB_TOKEN_LENGTH} with \`alb\` (an ALB path pattern holds ${ALB_PATH_PATTERN_MAX_LENGTH})`,
-    show: () => "[secret]",
+    show: () => SECRET_SHOWN,
 };
 const TOKEN_PROBLEM = `must be ${TOKEN_RULE} (it stands unescaped in the URL path)`;
 
@@ -180,10 +195,10 @@ interface ListOptions {
 
 /** A list of strings: JSON (`pulumi config set --path` stores JSON) or comma-separated. */
 function list(options: ListOptions): SettingKind<string[]> {
-    const problem = (value: unknown) => {
+    const problem = (value: unknown, shown: string) => {
         if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) return "must be a list of strings";
         const bad = value.find((item) => !options.item(item));
-        if (bad !== undefined) return `must hold ${options.expected}, got ${quote(bad)}`;
+        if (bad !== undefined) return `must hold ${options.expected}, got ${shown === SECRET_SHOWN ? shown : quote(bad)}`;
         if (options.empty && value.length === 0) return options.empty;
         if (options.distinct && new Set(value).size < options.distinct.min) return options.distinct.problem;
         return undefined;
@@ -239,7 +254,6 @@ function setting<const G extends SettingGroup, T, const D extends T | undefined 
     default?: D;
     defaultDoc?: string;
     secret?: boolean;
-    ingress?: Ingress;
     doc: string;
 }): SettingSpec<G, T, D> {
     return { ...spec, default: spec.default as D, secret: spec.secret ?? false };
@@ -332,27 +346,23 @@ export const SETTINGS = {
 
     domainName: setting({
         group: "alb",
-        ingress: "alb",
         kind: text(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as alerts.example.com"),
         defaultDoc: "none",
         doc: "the HTTPS name; needs `hostedZoneId`. Without it: plain HTTP on the ALB's own name, for development only (the program warns)",
     }),
     hostedZoneId: setting({
         group: "alb",
-        ingress: "alb",
         kind: text(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
         doc: "the Route 53 zone of `domainName`, for the alias record and the certificate's validation",
     }),
     certificateArn: setting({
         group: "alb",
-        ingress: "alb",
         kind: text(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, "an ACM certificate ARN"),
         defaultDoc: "requested and DNS-validated",
         doc: "an existing ACM certificate for `domainName`",
     }),
     allowedCidrs: setting({
         group: "alb",
-        ingress: "alb",
         // The ALB is IPv4-only (ipAddressType ipv4), so an IPv6 range would allow nothing.
         kind: list({ item: isIpv4Cidr, expected: "IPv4 CIDRs such as 203.0.113.0/24", empty: "is empty: nobody could reach the webhook" }),
         // SparkPost publishes no egress addresses for alert webhooks, so the ALB cannot be narrowed by default.
@@ -361,7 +371,6 @@ export const SETTINGS = {
     }),
     subnetIds: setting({
         group: "alb",
-        ingress: "alb",
         kind: list({
             item: (id) => /^subnet-[0-9a-f]{8,17}$/.test(id),
             expected: "subnet ids such as subnet-0123abcd",
@@ -373,14 +382,12 @@ export const SETTINGS = {
     }),
     accessLogs: setting({
         group: "alb",
-        ingress: "alb",
         kind: BOOLEAN,
         default: true,
         doc: "access logs to their own bucket (SSE-S3, the only encryption ALB log delivery accepts)",
     }),
     accessLogRetentionDays: setting({
         group: "alb",
-        ingress: "alb",
         kind: wholeNumber(1, 3_650),
         // The request line in ALB access logs holds the token: keep them briefly.
         default: 7,
@@ -452,17 +459,32 @@ export type SettingsOf<G extends SettingGroup> = Simplify<
 /** What a component takes for a group: any key may be left out, for its default. */
 export type ArgsOf<G extends SettingGroup> = Partial<SettingsOf<G>>;
 
-type NestedGroup = Exclude<SettingGroup, "stack" | "alb">;
+/** Groups that serve one ingress only (the load balancer's), and so may be absent. */
+type IngressGroup = { [G in SettingGroup]: (typeof SETTING_GROUPS)[G] extends { ingress: Ingress } ? G : never }[SettingGroup];
 
 /**
- * The stack's settings, defaults applied: the `stack` group's keys at the top, every other group under its name,
- * and `alb` only with `ingress: alb`.
+ * The stack's settings, defaults applied: the `stack` group's keys at the top, every other group under its name;
+ * a group of one ingress only with that ingress (`alb` with `ingress: alb`).
  */
-export type StackSettings = Simplify<SettingsOf<"stack"> & { [G in NestedGroup]: SettingsOf<G> } & { alb?: SettingsOf<"alb"> }>;
+export type StackSettings = Simplify<
+    SettingsOf<"stack"> &
+    { [G in Exclude<SettingGroup, "stack" | IngressGroup>]: SettingsOf<G> } &
+    { [G in IngressGroup]?: SettingsOf<G> }
+>;
 
 export type RawConfig = Readonly<Partial<Record<string, string | undefined>>>;
 
 const KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** The one ingress a group serves, if it serves one only. */
+function groupIngress(group: SettingGroup): Ingress | undefined {
+    return (SETTING_GROUPS[group] as { ingress?: Ingress }).ingress;
+}
+
+/** The one ingress a key applies to (its group's), if it applies to one only: set with the other, it is refused. */
+export function ingressOf(key: SettingKey): Ingress | undefined {
+    return groupIngress(SETTINGS[key].group);
+}
 
 function keysOf(group: SettingGroup): SettingKey[] {
     return KEYS.filter((key) => SETTINGS[key].group === group);
@@ -530,7 +552,7 @@ function resolve<G extends SettingGroup>(group: G, values: Readonly<Record<strin
             if (spec.default !== undefined) resolved[key] = structuredClone(spec.default);
             continue;
         }
-        const problem = spec.kind.problem(value, spec.secret ? "[secret]" : shown(key));
+        const problem = spec.kind.problem(value, spec.secret ? SECRET_SHOWN : shown(key));
         if (problem) fail(key, problem);
         resolved[key] = value;
     }
@@ -589,7 +611,7 @@ export function checkTokenArguments(component: string, tokens: { webhookToken?: 
 /** Refuses keys of `args` that apply to another ingress than `ingress`, naming `<group>.<key>`. */
 export function checkIngressOf<G extends SettingGroup>(component: string, group: G, args: ArgsOf<G> | undefined, ingress: Ingress): void {
     for (const key of Object.keys(args ?? {}) as SettingKey[]) {
-        const only = (SETTINGS[key] as SettingSpec | undefined)?.ingress;
+        const only = Object.hasOwn(SETTINGS, key) ? ingressOf(key) : undefined;
         if (only !== undefined && only !== ingress) throw new ArgumentError(component, `${group}.${key}`, `applies to ingress ${only} only, not ${ingress}`);
     }
 }
@@ -612,8 +634,9 @@ export function parseConfig(raw: RawConfig): StackSettings {
     const texts = readTexts(raw);
     const typed: Partial<Record<SettingKey, unknown>> = {};
     for (const [key, value] of Object.entries(texts) as [SettingKey, string][]) {
+        const spec = SETTINGS[key] as SettingSpec;
         try {
-            typed[key] = SETTINGS[key].kind.parse(value);
+            typed[key] = spec.kind.parse(value, spec.secret ? SECRET_SHOWN : quote(value));
         } catch (err) {
             if (err instanceof SettingProblem) throw new ConfigError(key, err.problem);
             throw err;
@@ -623,24 +646,20 @@ export function parseConfig(raw: RawConfig): StackSettings {
     const shown = (key: SettingKey) => quote(texts[key]);
     const stack = resolve("stack", typed, { ingress: SETTINGS.ingress.default }, fail, shown);
     rejectKeysOfOtherIngress(texts, stack.ingress);
-    const context = { ingress: stack.ingress };
-    const group = <G extends SettingGroup>(name: G) => resolve(name, typed, context, fail, shown);
-    const settings: StackSettings = {
-        ...stack,
-        token: group("token"),
-        store: group("store"),
-        lambda: group("lambda"),
-        lake: group("lake"),
-    };
-    if (stack.ingress === "alb") settings.alb = group("alb");
-    return settings;
+    const settings: Record<string, unknown> = { ...stack };
+    for (const group of Object.keys(SETTING_GROUPS) as SettingGroup[]) {
+        const only = groupIngress(group);
+        if (group === "stack" || (only !== undefined && only !== stack.ingress)) continue;
+        settings[group] = resolve(group, typed, { ingress: stack.ingress }, fail, shown);
+    }
+    return settings as StackSettings;
 }
 
 /** The non-blank values, trimmed; an unknown key is a typo, never a silent default. */
 function readTexts(raw: RawConfig): Partial<Record<SettingKey, string>> {
     const texts: Partial<Record<SettingKey, string>> = {};
     for (const [key, value] of Object.entries(raw)) {
-        if (!(key in SETTINGS)) throw new ConfigError(key, `is not a setting of this program (known: ${KEYS.join(", ")})`);
+        if (!Object.hasOwn(SETTINGS, key)) throw new ConfigError(key, `is not a setting of this program (known: ${KEYS.join(", ")})`);
         const trimmed = value?.trim();
         if (trimmed) texts[key as SettingKey] = trimmed;
     }
@@ -650,7 +669,7 @@ function readTexts(raw: RawConfig): Partial<Record<SettingKey, string>> {
 /** Settings that only shape the ALB are mistakes with a Function URL: say so rather than ignore them. */
 function rejectKeysOfOtherIngress(texts: Partial<Record<SettingKey, string>>, ingress: Ingress): void {
     for (const key of Object.keys(texts) as SettingKey[]) {
-        const only = (SETTINGS[key] as SettingSpec).ingress;
+        const only = ingressOf(key);
         if (only !== undefined && only !== ingress) {
             const why = only === "alb" ? "; a Function URL has its own lambda-url.<region>.on.aws address and no load balancer" : "";
             throw new ConfigError(key, `applies to ingress ${only} only${why}`);

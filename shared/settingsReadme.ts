@@ -2,7 +2,7 @@
  * The README's configuration table, rendered from the settings table: one row per key, in the table's order.
  * `npm run readme` writes it into README.md between the two markers; a test fails when they differ.
  */
-import { SETTINGS, SettingKey, SettingSpec } from "./settings";
+import { SETTINGS, SettingKey, SettingSpec, ingressOf } from "./settings";
 
 export const TABLE_START = "<!-- settings table: generated from shared/settings.ts by `npm run readme` -->";
 export const TABLE_END = "<!-- end of settings table -->";
@@ -14,7 +14,8 @@ export function settingsTableMarkdown(): string {
         const spec = SETTINGS[key] as SettingSpec;
         const name = `\`${key}\`${spec.secret ? " (secret)" : ""}`;
         const defaultText = spec.defaultDoc ?? (spec.default === undefined ? "none" : spec.kind.show(spec.default));
-        const meaning = spec.ingress ? `${INGRESS_NAMES[spec.ingress]} only. ${capitalize(spec.doc)}` : spec.doc;
+        const only = ingressOf(key);
+        const meaning = only ? `${INGRESS_NAMES[only]} only. ${capitalize(spec.doc)}` : spec.doc;
         return `| ${name} | ${defaultText} | ${spec.kind.values} | ${meaning} |`;
     });
     return ["| key | default | values | meaning |", "|---|---|---|---|", ...rows].join("\n");
