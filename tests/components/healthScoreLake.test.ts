@@ -64,8 +64,8 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
             assert.equal(built.outputs.glueDatabaseName, "healthscore_test");
         });
 
-        // Was registered with the service-linked role (useServiceLinkedRole true): a customer managed key cannot be
-        // granted to that role through IAM, so with kmsKeyArn crawls and Athena queries could not decrypt alerts/.
+        // Not with the service-linked role (useServiceLinkedRole true): a customer managed key cannot be granted to
+        // that role through IAM, so with kmsKeyArn crawls and Athena queries could not decrypt alerts/.
         it("registers alerts/ (not the whole bucket) with Lake Formation, as its own data-access role, not the service-linked one", () => {
             const location = built.deployment.only("aws:lakeformation/resource:Resource");
             assert.equal(location.inputs.arn, `${BUCKET_ARN}/alerts`);

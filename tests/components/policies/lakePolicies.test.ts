@@ -26,8 +26,8 @@ describe("lakePolicies", () => {
         assert.ok(policy.Statement.every((statement) => statement.Effect === "Allow" && !String(statement.Action).includes("*")));
     });
 
-    // Was "adds kms:Decrypt on the bucket's key only when there is one": the crawler uses Lake Formation credentials,
-    // so it reads (and decrypts) as the location's data-access role, which now holds kms:Decrypt (tested below).
+    // The crawler uses Lake Formation credentials, so it reads (and decrypts) as the location's data-access role,
+    // which holds kms:Decrypt when there is a key (tested below).
     it("grants the crawler no KMS permission: it decrypts through Lake Formation's vended credentials", () => {
         const policy = crawlerAccessPolicy({ bucketArn: "arn:aws:s3:::b" });
         assert.ok(!JSON.stringify(policy).includes("kms:"));

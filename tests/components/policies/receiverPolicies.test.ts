@@ -65,9 +65,9 @@ describe("receiverPolicies", () => {
         });
     });
 
-    // Was "trusts Lambda for one account" (an aws:SourceAccount condition): Lambda is not documented to send that key
-    // when it assumes an execution role, and a condition on a missing key would keep the function from running. The
-    // trust is now exactly AWS's documented one, asserted whole so nothing can widen it.
+    // No aws:SourceAccount condition: Lambda is not documented to send that key when it assumes an execution role,
+    // and a condition on a missing key would keep the function from running. The trust is exactly AWS's documented
+    // one, asserted whole so nothing can widen it.
     it("lambdaAssumeRolePolicy trusts exactly Lambda's service principal, for sts:AssumeRole, and nothing else", () => {
         assert.deepStrictEqual(lambdaAssumeRolePolicy(), {
             Version: "2012-10-17",

@@ -83,8 +83,8 @@ describe("ALB ingress (mocks)", () => {
             assert.deepStrictEqual(configured.calls.filter((c) => c.token === GET_SUBNET).map((c) => c.inputs.id), GIVEN_SUBNETS);
         });
 
-        // Replaces `assert.ok(DEFAULT_SUBNET_IDS.length >= 2)`, which tested a constant of the mocks: these deploy
-        // misplaced subnets and await the whole program, so the check in an apply must reject the deployment.
+        // The placement is checked in an apply, once the subnets are looked up: these deploy misplaced subnets and
+        // await the whole program, so the check must reject the deployment (as it fails a real preview).
         describe("fails the deployment, naming subnetIds, for subnets an ALB cannot use", () => {
             const cases: Array<[string, string[], RegExp]> = [
                 ["two subnets in one Availability Zone", [GIVEN_SUBNETS[0], SAME_ZONE_SUBNET], /subnetIds must span at least two Availability Zones/],

@@ -152,9 +152,9 @@ describe("receiver Lambda (mocks)", () => {
             }
         });
 
-        // Was "for this account" (Condition aws:SourceAccount): Lambda is not documented to send that key when it
-        // assumes an execution role, so the condition could keep the function from running. Now the exact trust AWS
-        // documents for execution roles, asserted whole (no other principal, action, condition or wildcard).
+        // No aws:SourceAccount condition: Lambda is not documented to send that key when it assumes an execution role,
+        // so the condition could keep the function from running. The exact trust AWS documents for execution roles,
+        // asserted whole (no other principal, action, condition or wildcard).
         it("lets only Lambda's service principal assume the role (sts:AssumeRole, nothing else), in every variant", () => {
             for (const variant of VARIANTS) {
                 const trust = policyOf(receiverIam(deployments[variant]).role, "assumeRolePolicy");
