@@ -17,7 +17,7 @@
  * - The run is over when its stack outputs have resolved and every resource it constructed has a URN (Pulumi
  *   resolves `resource.urn` once the registration is answered).
  * - Under mocks no engine is connected, so `pulumi.log` writes to the console: the run keeps what the console
- *   receives meanwhile (and still prints nothing).
+ *   receives meanwhile, and prints none of it.
  *
  * Provider functions (invokes) are answered from a fixed table; an unknown one throws.
  */
@@ -33,9 +33,9 @@ export const DEFAULT_SUBNET_IDS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbb
 export const GIVEN_SUBNETS_VPC_ID = "vpc-0913e11";
 
 /**
- * Every subnet the mocks know (getSubnet fails loudly for any other): the default VPC's two default subnets,
- * the two the `configured` variant gives (tests/components/program/variants.ts GIVEN_SUBNETS), and misplaced ones for the
- * placement checks: a second subnet in a zone already used, and one in another VPC.
+ * Every subnet the mocks know (getSubnet fails loudly for any other): the default VPC's two default subnets, the
+ * two the `configured` variant gives (tests/components/program/variants.ts GIVEN_SUBNETS), and misplaced ones for
+ * the placement checks: a second subnet in a zone already used, and one in another VPC.
  */
 export const SUBNETS: Record<string, { availabilityZone: string; vpcId: string }> = {
     [DEFAULT_SUBNET_IDS[0]]: { availabilityZone: `${REGION}a`, vpcId: DEFAULT_VPC_ID },
@@ -249,7 +249,6 @@ interface Registration {
 }
 
 interface Run {
-    generation: number;
     constructed: Constructed[];
     registrations: Registration[];
     calls: RecordedCall[];
@@ -265,13 +264,14 @@ interface Run {
  */
 const runContext = new AsyncLocalStorage<Run>();
 
+/** The run deploy() is recording; undefined between runs. */
+let activeRun: Run | undefined;
+
+/** The run that the current registration, invoke or message belongs to, if that is the one being recorded. */
 function currentRun(): Run | undefined {
     const run = runContext.getStore();
-    return run !== undefined && run === activeRun ? run : undefined;
+    return run === activeRun ? run : undefined;
 }
-
-let activeRun: Run | undefined;
-let generation = 0;
 
 pulumi.runtime.setMocks({
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -376,7 +376,7 @@ async function settle(run: Run): Promise<void> {
  * output fails, or a resource operation fails (an apply feeding an input threw): as `pulumi preview` would fail.
  */
 export async function deploy(program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Deployment> {
-    const run: Run = { generation: ++generation, constructed: [], registrations: [], calls: [], errors: [], warnings: [], logs: [] };
+    const run: Run = { constructed: [], registrations: [], calls: [], errors: [], warnings: [], logs: [] };
     activeRun = run;
     lastRunFailed = false;
     const restoreConsole = captureConsole();
