@@ -281,7 +281,7 @@ export const SETTINGS = {
         kind: TOKEN,
         secret: true,
         defaultDoc: `generated: ${GENERATED_TOKEN_LENGTH} letters and digits, kept in the state`,
-        doc: "the secret path segment of `/hooks/<token>`, the only guard of the endpoint (SparkPost sends no credentials)",
+        doc: "the secret path segment of `/hooks/<token>`: SparkPost sends no credentials, so the token is what keeps others out",
     }),
     previousWebhookToken: setting({
         group: "token",
