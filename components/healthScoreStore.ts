@@ -60,7 +60,7 @@ export class HealthScoreStore extends pulumi.ComponentResource implements StoreR
         this.table = this.createTable(name, store, deletionProtection);
         this.tableName = this.table.name;
         this.tableArn = this.table.arn;
-        this.lake = new HealthScoreLake(lakeName(name), {
+        this.lake = new HealthScoreLake(lakeComponentName(name), {
             bucketName: this.bucketName,
             bucketArn: this.bucketArn,
             bucketKmsKeyArn: store.kmsKeyArn,
@@ -110,7 +110,7 @@ export class HealthScoreStore extends pulumi.ComponentResource implements StoreR
     }
 }
 
-function lakeName(name: string): string {
+function lakeComponentName(name: string): string {
     return `${name}-lake`;
 }
 
@@ -119,7 +119,7 @@ function lakeName(name: string): string {
  * one leaves nothing of the store behind (errors name the argument).
  */
 export function resolveStoreArgs(name: string, args: HealthScoreStoreArgs): ResolvedStoreArgs {
-    resolveLakeArgs(lakeName(name), { bucketName: "checked", bucketArn: "arn:aws:s3:::checked", lake: args.lake });
+    resolveLakeArgs(lakeComponentName(name), { bucketName: "checked", bucketArn: "arn:aws:s3:::checked", lake: args.lake });
     return {
         store: resolveGroup("HealthScoreStore", "store", args.store),
         deletionProtection: resolveSetting("HealthScoreStore", "deletionProtection", args.deletionProtection),
