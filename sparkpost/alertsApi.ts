@@ -10,10 +10,14 @@
  * It is serialized into Pulumi's dynamic provider with everything it uses, so it depends on nothing but Node's
  * globals and the files next to it.
  */
-import { CallContext, Failure, SparkPostApiError, describeFailure, errorDetailsOf, failureKindOf, isTransient, mayHaveTakenEffect } from "./errors";
+import {
+    CallContext, Failure, SparkPostApiError, describeFailure, errorDetailsOf, failureKindOf, isSparkPostApiError, isTransient,
+    mayHaveTakenEffect, sparkPostApiError,
+} from "./errors";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, backoffDelayMs, mayRetry, retryAfterMs } from "./retry";
 
-export { SparkPostApiError } from "./errors";
+export type { SparkPostApiError, SparkPostFailureKind } from "./errors";
+export { isSparkPostApiError } from "./errors";
 
 export const SPARKPOST_API_URLS = {
     us: "https://api.sparkpost.com/api/v1",
@@ -228,7 +232,7 @@ export class SparkPostAlertsClient {
             try {
                 alert = await this.getAlert(candidate.id, startedAt);
             } catch (err) {
-                if (err instanceof SparkPostApiError && err.kind === "not_found") continue;
+                if (isSparkPostApiError(err, "not_found")) continue;
                 throw err;
             }
             if (alert.channels?.webhook?.target === target) return alert.id;
@@ -324,7 +328,7 @@ export class SparkPostAlertsClient {
             })),
             ...(failure.causeMessage === undefined ? {} : { causeMessage: this.redact(failure.causeMessage) }),
         };
-        return new SparkPostApiError(this.redact(describeFailure(redacted, context)), redacted, attempts);
+        return sparkPostApiError(this.redact(describeFailure(redacted, context)), redacted, attempts);
     }
 
     /** Whatever the server or the network library wrote, the key is cut out of it. */

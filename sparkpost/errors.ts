@@ -46,23 +46,34 @@ export interface CallContext {
 const MAX_DETAILS = 5;
 const MAX_DETAIL_LENGTH = 200;
 
-export class SparkPostApiError extends Error {
-    override readonly name = "SparkPostApiError";
+/**
+ * A failed SparkPost API call. An Error with these fields rather than a subclass of Error: Pulumi's closure
+ * serializer turns a class into a function that calls `Error.call(this, message)`, which sets nothing on `this`,
+ * so in the dynamic provider's process a subclass would lose its message (and `instanceof Error`).
+ */
+export interface SparkPostApiError extends Error {
+    name: "SparkPostApiError";
     /** The HTTP status of the last answer; undefined when none came (network error, timeout). */
-    readonly status: number | undefined;
-    readonly kind: SparkPostFailureKind;
+    status: number | undefined;
+    kind: SparkPostFailureKind;
     /** SparkPost's own `errors[].message` (with its description when there is one), cut short. */
-    readonly apiMessages: string[];
+    apiMessages: string[];
     /** Tries made, the first included. */
-    readonly attempts: number;
+    attempts: number;
+}
 
-    constructor(message: string, failure: Failure, attempts: number) {
-        super(message);
-        this.status = failure.status;
-        this.kind = failure.kind;
-        this.apiMessages = failure.details.slice(0, MAX_DETAILS).map(detailText);
-        this.attempts = attempts;
-    }
+export function sparkPostApiError(message: string, failure: Failure, attempts: number): SparkPostApiError {
+    return Object.assign(new Error(message), {
+        name: "SparkPostApiError" as const,
+        status: failure.status,
+        kind: failure.kind,
+        apiMessages: failure.details.slice(0, MAX_DETAILS).map(detailText),
+        attempts,
+    });
+}
+
+export function isSparkPostApiError(err: unknown, kind?: SparkPostFailureKind): err is SparkPostApiError {
+    return err instanceof Error && err.name === "SparkPostApiError" && (kind === undefined || (err as SparkPostApiError).kind === kind);
 }
 
 export function failureKindOf(status: number): SparkPostFailureKind {

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
 import {
-    AlertsClientOptions, SPARKPOST_API_URLS, SparkPostAlertsClient, SparkPostApiError, checkApiBaseUrl, healthScoreAlert,
+    AlertsClientOptions, SPARKPOST_API_URLS, SparkPostAlertsClient, SparkPostApiError, checkApiBaseUrl, healthScoreAlert, isSparkPostApiError,
 } from "../../sparkpost/alertsApi";
 import { FAKE_API_KEY, FakeAlertsApi, useFakeAlertsApi } from "./fakeAlertsApi";
 
@@ -37,7 +37,7 @@ function testClient(fake: FakeAlertsApi, options: Partial<AlertsClientOptions> =
 /** The error a call fails with; whatever it is, it must not hold the key anywhere. */
 async function rejection(promise: Promise<unknown>, apiKey = FAKE_API_KEY): Promise<SparkPostApiError> {
     const error = await promise.then(() => undefined, (err) => err);
-    assert.ok(error instanceof SparkPostApiError, `expected a SparkPostApiError, got ${error}`);
+    assert.ok(isSparkPostApiError(error), `expected a SparkPostApiError, got ${error}`);
     assert.ok(!JSON.stringify({ ...error, message: error.message, stack: error.stack }).includes(apiKey), "the key in the error");
     return error;
 }
