@@ -13,7 +13,7 @@
  * `additionalSecretOutputs`. Delete and Update receive only the old outputs, so the key is one of them.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { AlertChanges, SparkPostAlertsClient, checkApiBaseUrl, healthScoreAlert, isSparkPostApiError } from "../sparkpost/alertsApi";
+import { AlertChanges, SparkPostAlertsClient, checkApiBaseUrl, healthScoreAlert, isSparkPostApiError, isUsableApiKey } from "../sparkpost/alertsApi";
 import { RetryPolicy } from "../sparkpost/retry";
 
 /** What the provider receives: SparkPostAlert resolves defaults and the region before. */
@@ -161,7 +161,7 @@ function alertIdOf(id: string): number {
 export function inputProblems(inputs: Partial<Record<keyof SparkPostAlertInputs, unknown>>): Array<[keyof SparkPostAlertInputs, string]> {
     const problems: Array<[keyof SparkPostAlertInputs, string]> = [];
     const known = (value: unknown) => value !== UNKNOWN;
-    if (known(inputs.apiKey) && !(typeof inputs.apiKey === "string" && /^[\x21-\x7e]+$/.test(inputs.apiKey))) {
+    if (known(inputs.apiKey) && !isUsableApiKey(inputs.apiKey)) {
         problems.push(["apiKey", "apiKey must be a SparkPost API key: printable characters, no spaces."]);
     }
     if (known(inputs.apiBaseUrl)) {

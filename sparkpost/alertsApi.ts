@@ -145,7 +145,9 @@ interface Call {
 type Outcome = { ok: true; body: unknown } | { ok: false; failure: Failure };
 
 /** A printable ASCII token, as API keys are: anything else would be refused by fetch in a message that quotes it. */
-const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
+export function isUsableApiKey(value: unknown): value is string {
+    return typeof value === "string" && /^[\x21-\x7e]+$/.test(value);
+}
 
 export class SparkPostAlertsClient {
     private readonly apiKey: string;
@@ -159,7 +161,7 @@ export class SparkPostAlertsClient {
     private readonly now: () => number;
 
     constructor(options: AlertsClientOptions) {
-        if (typeof options.apiKey !== "string" || !API_KEY_PATTERN.test(options.apiKey)) {
+        if (!isUsableApiKey(options.apiKey)) {
             throw new Error("The SparkPost API key is empty, or holds spaces or characters other than printable ASCII.");
         }
         this.apiKey = options.apiKey;
@@ -179,7 +181,8 @@ export class SparkPostAlertsClient {
      * left one, and a second would deliver every score twice. The target holds the endpoint's secret token, so
      * such an alert points at this very endpoint.
      */
-    async createAlert(definition: AlertDefinition, startedAt = this.now()): Promise<number> {
+    async createAlert(definition: AlertDefinition): Promise<number> {
+        const startedAt = this.now();
         const existing = await this.findAlike(definition, startedAt);
         if (existing !== undefined) return existing;
         const body = await this.call({
@@ -189,11 +192,12 @@ export class SparkPostAlertsClient {
             body: definition,
             recover: (start) => this.findAlike(definition, start),
         }, startedAt);
-        if (typeof body === "number") return body;
+        if (typeof body === "number") return body; // recovered: the id of the alert the failed POST created
         const id = (body as { results?: { id?: unknown } } | undefined)?.results?.id;
         return this.alertId(id, "creating the alert");
     }
 
+    /** `startedAt`: when the operation this read is part of began; the retries' total time counts from there. */
     async getAlert(id: number, startedAt = this.now()): Promise<Alert> {
         const operation = `reading alert ${id}`;
         const body = await this.call({ operation, method: "GET", path: `/alerts/${id}` }, startedAt);
