@@ -103,13 +103,27 @@ export function createAlertStruct() {
         filters,
     });
 
-    return refine(element, "health score range", (alert) => {
-        const source = (alert.threshold_evaluator ?? alert.evaluator)?.source;
-        if (alert.metric === "health_score" && source === "raw" && (alert.triggered_value < 0 || alert.triggered_value > 100)) {
-            return {
-                path: ["triggered_value"],
-                message: `Expected a health score between 0 and 100, but received ${alert.triggered_value}`,
+    return refine(element, "metric rules", (alert) => {
+        const evaluatorKey = alert.threshold_evaluator !== undefined ? "threshold_evaluator" : "evaluator";
+        const evaluator = alert.threshold_evaluator ?? alert.evaluator;
+        if (evaluator === undefined || (evaluator.operator === undefined && evaluator.source === undefined && evaluator.value === undefined)) {
+            // SparkPost makes an evaluator part of every alert but a blocklist one: without it nothing says what
+            // the value is (a score, or a change of one), so nothing can be checked or compared.
+            return alert.metric === "blocklist" || {
+                path: [evaluatorKey],
+                message: `Expected an evaluator {operator, source, value}: SparkPost sends one with every metric but blocklist, and ${alert.metric} came without`,
             };
+        }
+        if (alert.metric !== "health_score" || evaluator.source === undefined) return true;
+        const value = alert.triggered_value;
+        if (evaluator.source === "raw" && (value < 0 || value > 100)) {
+            return { path: ["triggered_value"], message: `Expected a health score between 0 and 100, but received ${value}` };
+        }
+        // day_over_day and week_over_week carry the score's change against the day or week before (SparkPost
+        // shows it as a % change). Either as a percentage or in points, a score that cannot go below 0 cannot
+        // fall by more than 100; there is no upper bound (a rise from 1 to 100 is +9,900%).
+        if (evaluator.source !== "raw" && value < -100) {
+            return { path: ["triggered_value"], message: `Expected a health score change of -100 or more, but received ${value}` };
         }
         return true;
     });

@@ -90,8 +90,10 @@ export function validAlertArb(shape: "documented" | "real" | "any" = "any"): fc.
             score: jsonNumber(0, 100),
         })
         .map(({ shape: s, alert_id, incident_id, name, metric, evaluator, filters, time, anyValue, score }) => {
-            const e = evaluator as { operator?: string; source?: string; value?: number };
-            const triggered_value = metric === "health_score" && e.source === "raw" ? score : anyValue;
+            // SparkPost sends an evaluator with every metric but blocklist; a health score's change is -100 or more.
+            const e = (metric === "blocklist" || "source" in evaluator ? evaluator : { operator: "gt", source: "raw", value: 0 }) as
+                { operator?: string; source?: string; value?: number };
+            const triggered_value = metric !== "health_score" ? anyValue : e.source === "raw" ? score : Math.max(-100, anyValue);
             const element: Record<string, unknown> = {
                 alert_id,
                 ...(s === "documented" ? { incident_id } : {}),
@@ -99,7 +101,7 @@ export function validAlertArb(shape: "documented" | "real" | "any" = "any"): fc.
                 metric,
                 triggered_value,
                 triggered_at: time.text,
-                [s === "documented" ? "threshold_evaluator" : "evaluator"]: evaluator,
+                [s === "documented" ? "threshold_evaluator" : "evaluator"]: e,
                 filters,
             };
             return {
