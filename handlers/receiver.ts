@@ -13,7 +13,7 @@ import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "./layout";
 import { Logger, jsonLogger } from "./logger";
 import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toLakeNdjson } from "./records";
 import type { DeliveryStorage } from "./storage";
-import { createTokenMatcher, redactPath } from "./token";
+import { createTokenMatcher } from "./token";
 
 export interface ReceiverOptions {
     storage: DeliveryStorage;
@@ -35,6 +35,7 @@ const LAKE_WRITE_CONCURRENCY = 8;
 const JSON_CONTENT_TYPE = "application/json";
 const NDJSON_CONTENT_TYPE = "application/x-ndjson";
 const NOT_FOUND = { message: "Not Found" };
+const KNOWN_METHODS: readonly string[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 export type Receiver = (request: HttpRequest) => Promise<HttpResponse>;
 
@@ -49,9 +50,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     return async function receive(request: HttpRequest): Promise<HttpResponse> {
         const started = Date.now();
         const response = await handle(request);
+        // Never the path, nor a method we do not know: both are the sender's text and may hold a token
+        // (`/hooks%2F<token>`, `/<token>`, a method named like one). The route and the length say enough.
         logger.info("request", {
-            method: request.method,
-            path: redactPath(request.path),
+            method: KNOWN_METHODS.includes(request.method) ? request.method : "other",
+            route: tokens.routeOf(request.path),
+            path_length: request.path.length,
             status: response.statusCode,
             bytes: request.body.byteLength,
             duration_ms: Date.now() - started,

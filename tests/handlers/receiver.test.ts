@@ -358,15 +358,42 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
     });
 
     describe("the token is never logged", () => {
-        it("logs the path redacted, for accepted and refused requests alike", async () => {
+        it("logs the route and the path's length, never the path, for accepted and refused requests alike", async () => {
             await receive(hookRequest(fixture("real-delivery.json")));
             await receive(hookRequest("[]", { path: `/hooks/${TOKEN}x` }));
             await receive(hookRequest("[]", { path: `/hooks/${PREVIOUS_TOKEN}` }));
             const text = JSON.stringify(logs);
             assert.ok(logs.length >= 3);
             assert.ok(!text.includes(TOKEN) && !text.includes(PREVIOUS_TOKEN), text);
-            assert.ok(logs.some((line) => line.fields.path === "/hooks/[redacted]"));
+            const requests = logs.filter((line) => line.message === "request").map((line) => [line.fields.route, line.fields.path_length, line.fields.status]);
+            assert.deepEqual(requests, [
+                ["hook", HOOK_PATH.length, 200],
+                ["other", HOOK_PATH.length + 1, 404],
+                ["previous-token", `/hooks/${PREVIOUS_TOKEN}`.length, 422],
+            ]);
+            assert.ok(logs.every((line) => !("path" in line.fields)));
         });
+
+        // Through a Function URL or an HTTP API every path reaches the function; these carried the whole token
+        // into the logs when only what followed a literal /hooks/ was redacted.
+        const trickyPaths = [
+            `/webhooks/${TOKEN}`, `/hook/${TOKEN}`, `/hooks%2F${TOKEN}`, `/%68ooks/${TOKEN}`, `/${TOKEN}`, `/hooks\\${TOKEN}`,
+            `/prod/hooks/${TOKEN}`, `//hooks/${TOKEN}`, `/HOOKS/${TOKEN}`, `/hooks/${TOKEN}/`, `/hooks/${encodeURIComponent(TOKEN)}%00`,
+            `/x?token=${TOKEN}`, `/${PREVIOUS_TOKEN}/${TOKEN}`,
+        ];
+        for (const path of trickyPaths) {
+            it(`does not log the token from ${path.replace(TOKEN, "<token>").replace(PREVIOUS_TOKEN, "<previous token>")}`, async () => {
+                for (const source of ["alb", "http-api"] as const) {
+                    const response = await receive(hookRequest(fixture("real-delivery.json"), { path, source }));
+                    assert.equal(response.statusCode, 404);
+                }
+                await receive(hookRequest("[]", { path, method: TOKEN }));
+                const text = JSON.stringify(logs);
+                assert.ok(!text.includes(TOKEN) && !text.includes(PREVIOUS_TOKEN), text);
+                assert.ok(logs.every((line) => line.fields.route === "other" && line.fields.path_length === path.length));
+                assert.deepEqual(logs.map((line) => line.fields.method), ["POST", "POST", "other"]);
+            });
+        }
     });
 
     describe("when storage fails", () => {
