@@ -158,6 +158,29 @@ describe("local stack (npm start), end to end", function () {
         dynamodb.destroy();
     });
 
+    it("`replay` goes on past a failing key, reports every key's outcome and exits 1, naming the keys that failed", async () => {
+        const [element] = JSON.parse(fixture("real-delivery.json").toString("utf8"));
+        const body = Buffer.from(JSON.stringify([{ ...element, filters: { subaccount_id: 556 } }]));
+        const good = "raw/replay-after-a-failure.json";
+        const { s3, dynamodb } = localClients(stack.outputs);
+        await s3.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: good, Body: body }));
+
+        const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+        const keys = ["raw/no-such-delivery.json", "alerts/not-raw.ndjson", good];
+        await assert.rejects(run(process.execPath, [...CLI, "replay", "--data-dir", dataDir, ...keys], { cwd: ROOT, env }), (err: { code?: number; stdout?: string; stderr?: string }) => {
+            assert.equal(err.code, 1);
+            assert.match(err.stdout ?? "", /^raw\/replay-after-a-failure\.json: 200 /m);
+            assert.match(err.stderr ?? "", /^raw\/no-such-delivery\.json: could not read s3:\/\/healthscore-local\/raw\/no-such-delivery\.json: NoSuchKey/m);
+            assert.match(err.stderr ?? "", /^alerts\/not-raw\.ndjson: not a raw object key/m);
+            assert.match(err.stderr ?? "", /^2 of 3 keys failed/m);
+            return true;
+        });
+        const reader = createTableReader({ dynamodb, tableName: stack.outputs.tableName });
+        assert.ok((await reader.latest("health_score")).some((r) => r.subaccount_id === 556), "the key after the failures was replayed");
+        s3.destroy();
+        dynamodb.destroy();
+    });
+
     it("stops cleanly on SIGTERM and keeps data and token across a restart", async () => {
         const before = stack.outputs;
         assert.equal(await stop(stack.child), 0);
