@@ -7,6 +7,7 @@
  */
 
 import { createHash } from "crypto";
+import { canonicalJson } from "./ids";
 
 /** Top-level prefixes of the bucket. IAM grants `s3:PutObject` on exactly these. */
 export const bucketPrefixes = {
@@ -44,7 +45,7 @@ export function rejectedObjectKey(deliveryId: string, receivedAt: Date): string 
  *
  * - history: `pk = HISTORY#<metric>#<subaccount_id>`, `sk = <triggered_at>#<record_id>`, with `expires_at`
  *   for TTL. One subaccount's history over a date range is one Query with `sk BETWEEN`.
- * - latest: `pk = LATEST#<metric>`, `sk = SUBACCOUNT#<subaccount_id>[#<other filters>]`, no TTL, replaced only
+ * - latest: `pk = LATEST#<metric>`, `sk = SUBACCOUNT#<subaccount_id>[#<other filters as canonical JSON>]`, no TTL, replaced only
  *   by a newer `triggered_at`. The latest record of every subaccount for a metric is one Query on `pk`.
  *
  * Both carry `record_id`, indexed by {@link recordIdIndex}, so a record is found by id with one Query.
@@ -79,21 +80,26 @@ export function latestPartitionKey(metric: string): string {
     return `LATEST#${metric}`;
 }
 
-/** Longest facet text kept readable in a latest sort key; DynamoDB allows 1,024 bytes for the whole key. */
-const MAX_FACETS_LENGTH = 256;
+/**
+ * Longest facets text, in UTF-8 bytes, kept readable in a latest sort key; DynamoDB allows 1,024 bytes for the
+ * whole key, and `SUBACCOUNT#<id>#` takes at most 28.
+ */
+const MAX_READABLE_FACETS_BYTES = 512;
 
 /**
  * One latest entry per series: the subaccount, plus any other filters (ip_pool, sending_domain, ...) so that a
- * facet's alert does not overwrite the subaccount's own score. Long facets are replaced by their SHA-256.
+ * facet's alert does not overwrite the subaccount's own score. The other filters are written as their canonical
+ * JSON (keys sorted at every level), which no two different filter objects share: `{"a":"x","b":"y"}` and
+ * `{"a=\"x\"#b":"y"}` are two series. Facets longer than {@link MAX_READABLE_FACETS_BYTES} become
+ * `sha256:<hex>` of that JSON (a JSON object starts with `{`, so the two forms cannot meet); the item's `filters`
+ * attribute keeps the readable form. A subaccount's own series stays `SUBACCOUNT#<id>`.
  */
 export function latestSortKey(subaccountId: number, filters: Record<string, unknown>): string {
-    const facets = Object.keys(filters)
-        .filter((key) => key !== "subaccount_id")
-        .sort()
-        .map((key) => `${key}=${JSON.stringify(filters[key])}`)
-        .join("#");
-    const series = facets.length <= MAX_FACETS_LENGTH ? facets : `sha256=${createHash("sha256").update(facets).digest("hex")}`;
-    return facets === "" ? `SUBACCOUNT#${subaccountId}` : `SUBACCOUNT#${subaccountId}#${series}`;
+    const { subaccount_id: _subaccount, ...facets } = filters;
+    if (Object.keys(facets).length === 0) return `SUBACCOUNT#${subaccountId}`;
+    const json = canonicalJson(facets);
+    const series = Buffer.byteLength(json) <= MAX_READABLE_FACETS_BYTES ? json : `sha256:${createHash("sha256").update(json).digest("hex")}`;
+    return `SUBACCOUNT#${subaccountId}#${series}`;
 }
 
 /**

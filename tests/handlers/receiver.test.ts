@@ -3,6 +3,8 @@
  * what it answers.
  */
 import { strict as assert } from "assert";
+import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { createReceiver, Receiver, toLambdaHandler } from "../../handlers/receiver";
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
@@ -153,6 +155,33 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.equal(body(response).accepted, 60);
             const latest = (await reader().latest("health_score")).filter((r) => r.subaccount_id >= 1000 && r.subaccount_id < 1060);
             assert.equal(latest.length, 60);
+        });
+    });
+
+    describe("series", () => {
+        const element = (filters: Record<string, unknown>, day = "2026-11-27", value = 70) => ({
+            ...fixtureJson("real-delivery.json")[0], triggered_value: value, triggered_at: `${day}T09:00:00.000Z`, filters,
+        });
+
+        it("keeps two series apart whose facets once made the same key", async () => {
+            const response = await receive(hookRequest([element({ subaccount_id: 940, a: "x", b: "y" }, "2026-11-27", 61), element({ subaccount_id: 940, 'a="x"#b': "y" }, "2026-11-27", 62)]));
+            assert.equal(body(response).accepted, 2);
+            const series = (await reader().latest("health_score")).filter((r) => r.subaccount_id === 940);
+            assert.deepEqual(series.map((r) => r.triggered_value).sort(), [61, 62]);
+        });
+
+        it("still reads a latest entry under the key form of earlier versions, until a newer alert of its series replaces it", async () => {
+            // As written before series keys were canonical JSON: the facets as `ip_pool="old"`.
+            await receive(hookRequest([element({ subaccount_id: 941, ip_pool: "old" }, "2026-11-20", 50)]));
+            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            const current = items.find((item) => item.kind === "latest" && item.subaccount_id === 941)!;
+            await env.emulators.dynamodb.send(new DeleteItemCommand({ TableName: TEST_TABLE, Key: marshall({ pk: current.pk, sk: current.sk }) }));
+            await env.emulators.dynamodb.send(new PutItemCommand({ TableName: TEST_TABLE, Item: marshall({ ...current, sk: 'SUBACCOUNT#941#ip_pool="old"' }) }));
+            assert.deepEqual((await reader().latest("health_score")).filter((r) => r.subaccount_id === 941).map((r) => r.triggered_value), [50]);
+
+            await receive(hookRequest([element({ subaccount_id: 941, ip_pool: "old" }, "2026-11-21", 55)]));
+            await receive(hookRequest([element({ subaccount_id: 941, ip_pool: "old" }, "2026-11-19", 45)]));
+            assert.deepEqual((await reader().latest("health_score")).filter((r) => r.subaccount_id === 941).map((r) => r.triggered_value), [55]);
         });
     });
 
