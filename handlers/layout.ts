@@ -28,16 +28,28 @@ export function utcDay(isoOrDate: string | Date): string {
     return iso.slice(0, 10);
 }
 
-export function rawObjectKey(deliveryId: string, receivedAt: Date): string {
-    return `${bucketPrefixes.raw}dt=${utcDay(receivedAt)}/${deliveryId}.json`;
+/**
+ * The raw body of a delivery. The key depends on the body alone (the delivery id is a UUID of its bytes), so
+ * every copy of a delivery, whenever it arrives, names one object: the first copy written is the archive.
+ */
+export function rawObjectKey(deliveryId: string): string {
+    return `${bucketPrefixes.raw}${deliveryId}.json`;
 }
+
+/**
+ * S3 user metadata of a raw object (`x-amz-meta-received-at`): when its delivery first arrived, ISO-8601 UTC.
+ * Every copy of a delivery takes its `received_at` from here, so the lake, the history and the latest entries
+ * agree; readers of raw/ (a loader, a replay by date) find the arrival here too.
+ */
+export const RECEIVED_AT_METADATA = "received-at";
 
 export function lakeObjectKey(metric: string, day: string, deliveryId: string): string {
     return `${bucketPrefixes.alerts}metric=${metric}/dt=${day}/${deliveryId}.ndjson`;
 }
 
-export function rejectedObjectKey(deliveryId: string, receivedAt: Date): string {
-    return `${bucketPrefixes.rejected}dt=${utcDay(receivedAt)}/${deliveryId}.json`;
+/** What a delivery's elements were rejected for; like its raw object, one key per body. */
+export function rejectedObjectKey(deliveryId: string): string {
+    return `${bucketPrefixes.rejected}${deliveryId}.json`;
 }
 
 /**
@@ -49,7 +61,6 @@ export function rejectedObjectKey(deliveryId: string, receivedAt: Date): string 
  *   by a newer `triggered_at`. The latest record of every subaccount for a metric is one Query on `pk`.
  *
  * Both carry `record_id`, indexed by {@link recordIdIndex}, so a record is found by id with one Query.
- * A third kind, the delivery item ({@link deliveryPartitionKey}), remembers when each delivery first arrived.
  */
 export const tableSchema = {
     hashKey: "pk",
@@ -101,14 +112,3 @@ export function latestSortKey(subaccountId: number, filters: Record<string, unkn
     const series = Buffer.byteLength(json) <= MAX_READABLE_FACETS_BYTES ? json : `sha256:${createHash("sha256").update(json).digest("hex")}`;
     return `SUBACCOUNT#${subaccountId}#${series}`;
 }
-
-/**
- * The delivery item: `pk = DELIVERY#<delivery_id>`, written once when a delivery is first stored. It keeps the
- * first `received_at`, so that the same delivery posted again on another day (a replay) writes the same keys and
- * the same records instead of new ones.
- */
-export function deliveryPartitionKey(deliveryId: string): string {
-    return `DELIVERY#${deliveryId}`;
-}
-
-export const DELIVERY_SORT_KEY = "DELIVERY";

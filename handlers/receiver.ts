@@ -6,13 +6,13 @@
  */
 import { createAlertStruct } from "./alert";
 import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES, checkSize, parseBody } from "./body";
-import { mapWithConcurrency, orAfter } from "./concurrency";
+import { mapWithConcurrency } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "./layout";
 import { Logger, jsonLogger } from "./logger";
 import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toLakeNdjson } from "./records";
-import type { DeliveryStorage } from "./storage";
+import { ArrivalUnknownError, type DeliveryStorage } from "./storage";
 import { createTokenMatcher } from "./token";
 
 export interface ReceiverOptions {
@@ -22,8 +22,6 @@ export interface ReceiverOptions {
     previousToken?: string;
     now?: () => Date;
     logger?: Logger;
-    /** How long the archive waits for the table to say whether the delivery was seen before. @default 1000 */
-    lookupTimeoutMs?: number;
 }
 
 /** How many element errors a response lists; all of them are kept under rejected/. */
@@ -44,7 +42,6 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const tokens = createTokenMatcher(options.token, options.previousToken);
     const now = options.now ?? (() => new Date());
     const logger = options.logger ?? jsonLogger();
-    const lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
     const { storage } = options;
 
     return async function receive(request: HttpRequest): Promise<HttpResponse> {
@@ -73,21 +70,26 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         if (sizeProblem) return jsonResponse(sizeProblem.status, { message: sizeProblem.message });
 
         const deliveryId = deliveryIdOf(request.body);
-        // A delivery seen before keeps its first arrival, so that posting it again (a replay, another day) writes
-        // the same keys and records. If the table cannot answer, promptly, the delivery is stored as new: the
-        // archive must not wait on anything that can fail or hang.
-        const lookup = storage.firstReceivedAt(deliveryId).catch((err) => {
-            logger.warn("could not look the delivery up; storing it as new", { delivery_id: deliveryId, error: describeError(err) });
-            return undefined;
-        });
-        const firstReceivedAt = await orAfter(lookup, lookupTimeoutMs, undefined);
-        const receivedAt = firstReceivedAt ?? now();
-        const rawKey = rawObjectKey(deliveryId, receivedAt);
+        const rawKey = rawObjectKey(deliveryId);
 
-        // SparkPost never retries: archive the bytes before anything else can fail.
+        // SparkPost never retries: archive the bytes before anything else can fail. The first copy archived fixes
+        // the delivery's arrival; every later copy (a concurrent one, a replay) takes that time, so all of them
+        // write the same keys, records and items.
+        let receivedAt: Date;
         try {
-            await storage.putObject(rawKey, request.body, JSON_CONTENT_TYPE);
+            receivedAt = await storage.archiveRaw(rawKey, request.body, now());
         } catch (err) {
+            if (err instanceof ArrivalUnknownError) {
+                logger.error("archived before, but its first arrival could not be read; nothing else written", {
+                    delivery_id: deliveryId,
+                    raw_key: rawKey,
+                    error: describeError(err),
+                });
+                return jsonResponse(503, {
+                    delivery_id: deliveryId,
+                    message: `the delivery is archived at ${rawKey}, but when it first arrived could not be read, so nothing else was written; replay it`,
+                });
+            }
             logger.error("raw archive failed; the delivery is lost unless SparkPost is asked to resend it", {
                 delivery_id: deliveryId,
                 error: describeError(err),
@@ -134,8 +136,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
     /**
      * After the raw archive, two independent lines of writes run side by side: S3 (the lake objects, then the
-     * rejections, in the order the store is documented) and DynamoDB (the records, then the delivery item). The
-     * raw body is already safe, so a failure here is reported, not fatal: the delivery can be replayed from raw/.
+     * rejections, in the order the store is documented) and DynamoDB (the records). The raw body is already safe,
+     * so a failure here is reported, not fatal: the delivery can be replayed from raw/.
      */
     async function store(
         context: DeliveryContext,
@@ -160,12 +162,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             if (rejected.length > 0 || bodyError) {
                 const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, error: bodyError, rejected };
                 await attempt("rejections", () =>
-                    storage.putObject(rejectedObjectKey(context.deliveryId, context.receivedAt), JSON.stringify(document), JSON_CONTENT_TYPE));
+                    storage.putObject(rejectedObjectKey(context.deliveryId), JSON.stringify(document), JSON_CONTENT_TYPE));
             }
         };
         const writeItems = async () => {
             if (records.length > 0) await attempt("table", () => storage.writeRecords(records));
-            await attempt("delivery item", () => storage.rememberDelivery(context.deliveryId, context.receivedAt, rawKey));
         };
         await Promise.all([writeObjects(), writeItems()]);
 

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { createReceiver, Receiver, toLambdaHandler } from "../../handlers/receiver";
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
@@ -56,7 +57,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.deepEqual({ accepted: summary.accepted, rejected: summary.rejected, errors: summary.errors }, { accepted: 3, rejected: 0, errors: [] });
             assert.match(summary.delivery_id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-            const rawKey = `raw/dt=2026-11-28/${summary.delivery_id}.json`;
+            const rawKey = `raw/${summary.delivery_id}.json`;
             assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, rawKey), delivery);
 
             const lakeKey = `alerts/metric=health_score/dt=2026-11-27/${summary.delivery_id}.ndjson`;
@@ -158,6 +159,55 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
         });
     });
 
+    describe("one arrival time per delivery", () => {
+        it("gives concurrent copies, straddling UTC midnight, one received_at everywhere and one raw/ and rejected/ object", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const delivery = Buffer.from(JSON.stringify([{ ...good, filters: { subaccount_id: 930 } }, { ...good, triggered_value: "x" }]));
+            const clocks = ["2026-11-28T23:59:59.700Z", "2026-11-28T23:59:59.950Z", "2026-11-29T00:00:00.100Z", "2026-11-29T00:00:00.400Z"];
+
+            const answers = await Promise.all(clocks.map((clock) => receiverWith(env.storage, new Date(clock))(hookRequest(delivery))));
+
+            assert.deepEqual(answers.map((answer) => answer.statusCode), [200, 200, 200, 200]);
+            const id = body(answers[0]).delivery_id;
+            const keys = (await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(id));
+            assert.deepEqual(keys, [`alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`, `raw/${id}.json`, `rejected/${id}.json`]);
+            const head = await env.emulators.s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: `raw/${id}.json` }));
+            const first = head.Metadata!["received-at"];
+            assert.ok(clocks.includes(first), first);
+
+            const lakeLine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, keys[0]));
+            const rejected = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, keys[2]));
+            const items = (await scanItems(env.emulators.dynamodb, TEST_TABLE)).filter((item) => item.delivery_id === id);
+            assert.deepEqual(items.map((item) => item.kind).sort(), ["history", "latest"]);
+            assert.deepEqual(
+                [lakeLine.received_at, rejected.received_at, ...items.map((item) => item.received_at)],
+                [first, first, first, first],
+            );
+        });
+
+        it("replays a delivery days later with its first arrival: no new key, the same received_at", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const delivery = Buffer.from(JSON.stringify([{ ...good, filters: { subaccount_id: 931 } }]));
+            const first = await receive(hookRequest(delivery));
+            const id = body(first).delivery_id;
+            // As after a failed lake write: only the raw object (and the table) hold the delivery.
+            await env.emulators.s3.send(new DeleteObjectCommand({ Bucket: TEST_BUCKET, Key: `alerts/metric=health_score/dt=2026-11-27/${id}.ndjson` }));
+
+            const replayed = await receiverWith(env.storage, new Date("2026-12-05T08:00:00.000Z"))(hookRequest(delivery));
+
+            assert.equal(replayed.statusCode, 200);
+            const line = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`));
+            assert.equal(line.received_at, RECEIVED_AT.toISOString());
+            assert.deepEqual((await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(id)).length, 2);
+        });
+
+        it("does not write a delivery item: the raw object's metadata is the record of the first arrival", async () => {
+            await receive(hookRequest(fixture("real-delivery.json")));
+            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            assert.ok(items.every((item) => item.kind === "history" || item.kind === "latest"), [...new Set(items.map((item) => item.kind))].join(", "));
+        });
+    });
+
     describe("series", () => {
         const element = (filters: Record<string, unknown>, day = "2026-11-27", value = 70) => ({
             ...fixtureJson("real-delivery.json")[0], triggered_value: value, triggered_at: `${day}T09:00:00.000Z`, filters,
@@ -201,9 +251,9 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.equal(summary.rejected, 3);
             assert.deepEqual(summary.errors.map((e: { path: string }) => e.path), ["[1].triggered_value", "[2].triggered_at", "[3]"]);
 
-            const rejectedKey = `rejected/dt=2026-11-28/${summary.delivery_id}.json`;
+            const rejectedKey = `rejected/${summary.delivery_id}.json`;
             const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, rejectedKey));
-            assert.equal(quarantine.raw_key, `raw/dt=2026-11-28/${summary.delivery_id}.json`);
+            assert.equal(quarantine.raw_key, `raw/${summary.delivery_id}.json`);
             assert.deepEqual(quarantine.rejected.map((r: { index: number }) => r.index), [1, 2, 3]);
             assert.deepEqual(quarantine.rejected[0].element, delivery[1]);
 
@@ -219,8 +269,8 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.equal(summary.accepted, 0);
             assert.ok(summary.errors.some((e: { path: string }) => e.path === "[0].alert_id"));
             const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
-            assert.ok(keys.includes(`raw/dt=2026-11-28/${summary.delivery_id}.json`));
-            assert.ok(keys.includes(`rejected/dt=2026-11-28/${summary.delivery_id}.json`));
+            assert.ok(keys.includes(`raw/${summary.delivery_id}.json`));
+            assert.ok(keys.includes(`rejected/${summary.delivery_id}.json`));
         });
 
         it("keeps unsafe integers, non-finite numbers and prototype keys out of storage, element by element", async () => {
@@ -239,7 +289,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
             assert.ok(items.every((item) => !JSON.stringify(item).includes("polluted")));
             const lakeKeys = (await listKeys(env.emulators.s3, TEST_BUCKET, "alerts/")).filter((key) => key.includes(summary.delivery_id));
-            const quarantine = await getText(env.emulators.s3, TEST_BUCKET, `rejected/dt=2026-11-28/${summary.delivery_id}.json`);
+            const quarantine = await getText(env.emulators.s3, TEST_BUCKET, `rejected/${summary.delivery_id}.json`);
             for (const text of [quarantine, ...(await Promise.all(lakeKeys.map((key) => getText(env.emulators.s3, TEST_BUCKET, key))))]) {
                 assert.ok(!/"__proto__"\s*:/.test(text) && !text.includes("polluted") && !text.includes("9007199254740992"), text);
             }
@@ -292,8 +342,8 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 assert.equal(response.statusCode, 400);
                 const answer = body(response);
                 assert.match(answer.message, message);
-                assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, `raw/dt=2026-11-28/${answer.delivery_id}.json`), bytes);
-                const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `rejected/dt=2026-11-28/${answer.delivery_id}.json`));
+                assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, `raw/${answer.delivery_id}.json`), bytes);
+                const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `rejected/${answer.delivery_id}.json`));
                 assert.match(quarantine.error, message);
             });
         }
@@ -426,13 +476,23 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
     });
 
     describe("when storage fails", () => {
-        it("archives without waiting on a table that does not answer", async () => {
-            const hanging: DeliveryStorage = { ...env.storage, firstReceivedAt: () => new Promise(() => undefined) };
-            const receiver = createReceiver({ storage: hanging, token: TOKEN, now: () => RECEIVED_AT, logger: recordingLogger(logs), lookupTimeoutMs: 50 });
+        // Was "archives without waiting on a table that does not answer": the archive asked the table when the
+        // delivery first arrived. It now asks nothing of the table (the raw object's metadata keeps the arrival),
+        // so what is left to prove is that the body is archived before the table is touched at all.
+        it("archives the body before the table is touched, and asks the table nothing", async () => {
+            let archivedFirst: boolean | undefined;
+            const watching: DeliveryStorage = {
+                ...env.storage,
+                async writeRecords(records) {
+                    archivedFirst = (await listKeys(env.emulators.s3, TEST_BUCKET, "raw/")).some((key) => key.includes(records[0].delivery_id));
+                    return env.storage.writeRecords(records);
+                },
+            };
             const [good] = fixtureJson("real-delivery.json");
-            const response = await receiver(hookRequest([{ ...good, filters: { subaccount_id: 913 } }]));
+            const response = await receiverWith(watching)(hookRequest([{ ...good, filters: { subaccount_id: 913 } }]));
             assert.equal(response.statusCode, 200);
-            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/dt=2026-11-28/${body(response).delivery_id}.json`));
+            assert.equal(archivedFirst, true);
+            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${body(response).delivery_id}.json`));
         });
 
         it("answers 503 and stores nothing when the raw archive cannot be written", async () => {
@@ -448,6 +508,27 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("NoSuchBucket")));
         });
 
+        it("answers 503 and writes nothing more when a copy is archived but its first arrival cannot be read", async () => {
+            const delivery = Buffer.from(JSON.stringify([{ ...fixtureJson("real-delivery.json")[0], filters: { subaccount_id: 914 } }]));
+            const first = await receive(hookRequest(delivery));
+            assert.equal(first.statusCode, 200);
+            const s3 = Object.create(env.emulators.s3) as S3Client;
+            s3.send = (async (command: unknown) => {
+                if (command instanceof HeadObjectCommand) throw Object.assign(new Error("Slow Down"), { name: "SlowDown" });
+                return env.emulators.s3.send(command as never);
+            }) as S3Client["send"];
+            const blind = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 2 });
+            const before = await stored();
+
+            const again = await receiverWith(blind, new Date("2026-12-01T10:00:00.000Z"))(hookRequest(delivery));
+
+            assert.equal(again.statusCode, 503);
+            const id = body(first).delivery_id;
+            assert.equal(body(again).message, `the delivery is archived at raw/${id}.json, but when it first arrived could not be read, so nothing else was written; replay it`);
+            assert.deepEqual(await stored(), before);
+            assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("SlowDown")));
+        });
+
         it("answers 200 with a warning when the table cannot be written after the archive was", async () => {
             const missingTable = createAwsStorage({
                 s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: "no-such-table", retentionDays: 30,
@@ -456,11 +537,9 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             const response = await receiverWith(missingTable)(hookRequest([{ ...good, filters: { subaccount_id: 907 } }]));
             assert.equal(response.statusCode, 200);
             const summary = body(response);
-            assert.equal(summary.warnings.length, 2);
-            assert.match(summary.warnings[0], /^table not written; the delivery is archived at raw\/dt=2026-11-28\/.*\.json for replay$/);
-            assert.match(summary.warnings[1], /^delivery item not written/);
-            assert.ok(logs.some((line) => line.level === "warn" && line.message.startsWith("could not look the delivery up")));
-            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/dt=2026-11-28/${summary.delivery_id}.json`));
+            assert.equal(summary.warnings.length, 1);
+            assert.match(summary.warnings[0], /^table not written; the delivery is archived at raw\/[0-9a-f-]{36}\.json for replay$/);
+            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${summary.delivery_id}.json`));
         });
     });
 });
