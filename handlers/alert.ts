@@ -170,11 +170,44 @@ function messageOf(failure: Failure): string {
     return truncate(failure.message.replace(/^Expected a integer\b/, "Expected an integer"));
 }
 
-/** Longest error message, in characters. */
+/** Longest error message, and longest error path, in characters. */
 export const MAX_MESSAGE_LENGTH = 200;
 
-function truncate(message: string): string {
+/** Cuts an error's text (a message, or a path that holds keys the sender chose) to a bounded length. */
+export function truncate(message: string): string {
     return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+/**
+ * SparkPost launched the Health Score in 2019: no alert of it triggered earlier. (Epoch milliseconds, not a Date:
+ * the Lambda serializer does not keep a Date captured from module scope.)
+ */
+export const EARLIEST_TRIGGERED_AT_MS = Date.UTC(2019, 0, 1);
+
+/**
+ * How long after its delivery first arrived an alert may say it triggered. An alert is sent seconds after it
+ * triggers, and both clocks are kept by NTP, so any real skew is far below an hour; an hour also caps the harm of
+ * a wrong clock: an alert from the future holds its series' latest entry (only a newer alert replaces it) for an
+ * hour at most, never across the next daily alert. A day would let one bad alert hide the next real one.
+ */
+export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+
+/**
+ * The one check of an alert that depends on its delivery: `triggered_at` from 2019 to an hour after the delivery
+ * first arrived. Judged against the first arrival, so a replay, any day later, judges as the first copy did.
+ */
+export function checkTriggeredAt(alert: Alert, index: number, firstArrival: Date): ElementError | undefined {
+    const latest = new Date(firstArrival.getTime() + MAX_CLOCK_SKEW_MS);
+    const instant = Date.parse(alert.triggered_at);
+    if (instant >= EARLIEST_TRIGGERED_AT_MS && instant <= latest.getTime()) return undefined;
+    return {
+        index,
+        path: elementPath(index, ["triggered_at"]),
+        message: truncate(
+            `Expected a time from ${new Date(EARLIEST_TRIGGERED_AT_MS).toISOString()} (the Health Score's launch) to ${latest.toISOString()} ` +
+            `(an hour after the delivery first arrived), but received ${describe(alert.triggered_at)}`,
+        ),
+    };
 }
 
 export function elementPath(index: number, keys: readonly string[]): string {

@@ -5,7 +5,7 @@
  * storage's clients differ.
  */
 import { createAlertStruct } from "./alert";
-import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES, checkSize, parseBody } from "./body";
+import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES, checkSize } from "./body";
 import { mapWithConcurrency } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
@@ -98,13 +98,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         }
 
         const context = { deliveryId, receivedAt };
-        const parsed = parseBody(request.body);
-        const interpretation = parsed.ok
-            ? interpretDelivery(parsed.value, struct, context)
-            : ({ kind: "not-alerts", message: parsed.problem.message } as const);
+        const interpretation = interpretDelivery(request.body, struct, context);
 
         if (interpretation.kind === "not-alerts") {
-            const warnings = await store(context, rawKey, [], [], interpretation.message);
+            const warnings = await store(context, rawKey, [], { error: interpretation.message });
             return jsonResponse(400, {
                 delivery_id: deliveryId,
                 message: interpretation.message,
@@ -112,24 +109,32 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             });
         }
 
-        const { records, rejected } = interpretation;
-        const warnings = await store(context, rawKey, records, rejected);
-        const errors = rejected.flatMap((element) => element.errors);
+        const { records, rejected, rejectedCount, errorCount, undetailed } = interpretation;
+        const rejections = rejectedCount === 0 ? undefined : {
+            rejected_count: rejectedCount,
+            rejected,
+            ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
+        };
+        const warnings = await store(context, rawKey, records, rejections);
+        const errors = rejected.flatMap((element) => element.errors).slice(0, MAX_ERRORS_IN_RESPONSE);
         logger.info("delivery stored", {
             delivery_id: deliveryId,
             accepted: records.length,
-            rejected: rejected.length,
+            rejected: rejectedCount,
             ...(warnings.length > 0 ? { warnings } : {}),
         });
         const message = records.length > 0 ? undefined
-            : rejected.length === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
+            : rejectedCount === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
         return jsonResponse(records.length > 0 ? 200 : 422, {
             delivery_id: deliveryId,
             ...(message ? { message } : {}),
             accepted: records.length,
-            rejected: rejected.length,
-            errors: errors.slice(0, MAX_ERRORS_IN_RESPONSE),
-            ...(errors.length > MAX_ERRORS_IN_RESPONSE ? { errors_truncated: errors.length - MAX_ERRORS_IN_RESPONSE } : {}),
+            rejected: rejectedCount,
+            errors,
+            // What the answer leaves out, counted: errors found but not listed, and rejected elements past the
+            // detail limits, whose errors were not worked out (the raw object has them; a replay gives them).
+            ...(errorCount > errors.length ? { errors_truncated: errorCount - errors.length } : {}),
+            ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
             ...(warnings.length > 0 ? { warnings } : {}),
         });
     }
@@ -143,8 +148,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         context: DeliveryContext,
         rawKey: string,
         records: AlertRecord[],
-        rejected: RejectedElement[],
-        bodyError?: string,
+        rejections: { error: string } | { rejected_count: number; rejected: RejectedElement[]; rejected_without_detail?: number } | undefined,
     ): Promise<string[]> {
         const failed: Array<[target: string, error: unknown]> = [];
         const attempt = async (target: string, write: () => Promise<void>): Promise<void> => {
@@ -159,8 +163,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             await mapWithConcurrency(partitionRecords(records), LAKE_WRITE_CONCURRENCY, (partition) =>
                 attempt(`lake partition metric=${partition.metric}/dt=${partition.day}`, () =>
                     storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toLakeNdjson(partition.records), NDJSON_CONTENT_TYPE)));
-            if (rejected.length > 0 || bodyError) {
-                const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, error: bodyError, rejected };
+            if (rejections) {
+                const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, ...rejections };
                 await attempt("rejections", () =>
                     storage.putObject(rejectedObjectKey(context.deliveryId), JSON.stringify(document), JSON_CONTENT_TYPE));
             }

@@ -11,6 +11,8 @@ import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
 import { Logger } from "../../handlers/logger";
 import { MAX_BODY_BYTES, MAX_INVOCATION_BODY_BYTES } from "../../handlers/body";
+import { MAX_DETAILED_REJECTIONS, MAX_REJECTION_DETAIL_BYTES } from "../../handlers/records";
+import { openLocalLake } from "../../local/query";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { HOOK_PATH, PREVIOUS_TOKEN, TOKEN, fixture, fixtureJson, hookRequest } from "../support/requests";
 import { getBytes, getText, listKeys, scanItems, snapshot } from "../support/store";
@@ -294,6 +296,76 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 assert.ok(!/"__proto__"\s*:/.test(text) && !text.includes("polluted") && !text.includes("9007199254740992"), text);
             }
             assert.deepEqual(JSON.parse(quarantine).rejected.map((r: { index: number; element?: unknown }) => [r.index, "element" in r]), [[1, false], [2, false], [3, false], [4, false]]);
+        });
+    });
+
+    describe("what one element could damage (issue 8)", () => {
+        const element = (changes: Record<string, unknown>, subaccount: number) => ({ ...fixtureJson("real-delivery.json")[0], filters: { subaccount_id: subaccount }, ...changes });
+        const withText = (subaccount: number, key: string, valueText: string) =>
+            JSON.stringify(element({}, subaccount)).replace(new RegExp(`"${key}":("[^"]*"|[^,}]*)`), `"${key}":${valueText}`);
+
+        it("#1 rejects a lone surrogate, naming the field, and keeps the lake readable by DuckDB", async () => {
+            const text = `[${withText(950, "name", '"Daily \\ud800"')}, ${JSON.stringify(element({ name: "Daily 😀 \u2028" }, 951))}]`;
+            const response = await receive(hookRequest(text));
+            const summary = body(response);
+            assert.deepEqual([response.statusCode, summary.accepted, summary.errors.map((e: { path: string }) => e.path)], [200, 1, ["[0].name"]]);
+            assert.match(summary.errors[0].message, /not well-formed Unicode/);
+            const lake = await openLocalLake({ bucketDir: env.emulators.bucketDir });
+            try {
+                const { rows } = await lake.query(`SELECT name, subaccount_id FROM alerts WHERE delivery_id = '${summary.delivery_id}'`);
+                assert.deepEqual(rows, [{ name: "Daily 😀 \u2028", subaccount_id: 951 }]);
+            } finally {
+                lake.close();
+            }
+        });
+
+        it("#2 rejects a triggered_at from the future or before 2019, so latest is not frozen", async () => {
+            const future = await receive(hookRequest([element({ triggered_at: "2099-01-01T09:00:00.000Z", triggered_value: 10 }, 952)]));
+            const ancient = await receive(hookRequest([element({ triggered_at: "0050-01-01T09:00:00.000Z", triggered_value: 10 }, 952)]));
+            assert.deepEqual([future.statusCode, ancient.statusCode], [422, 422]);
+            assert.match(body(future).errors[0].message, /^Expected a time from 2019-01-01T00:00:00.000Z .* to 2026-11-28T11:00:00.000Z/);
+            await receive(hookRequest([element({ triggered_value: 88 }, 952)]));
+            assert.deepEqual((await reader().latest("health_score")).filter((r) => r.subaccount_id === 952).map((r) => r.triggered_value), [88]);
+        });
+
+        it("#5 rejects a score without an evaluator, or with an empty one", async () => {
+            const { evaluator: _e, ...withoutEvaluator } = element({ triggered_value: -3 }, 953);
+            const response = await receive(hookRequest([element({ triggered_value: 140, evaluator: {} }, 953), withoutEvaluator]));
+            assert.equal(response.statusCode, 422);
+            assert.deepEqual(body(response).errors.map((e: { path: string }) => e.path), ["[0].evaluator", "[1].evaluator"]);
+            assert.ok(!(await reader().latest("health_score")).some((r) => r.subaccount_id === 953));
+        });
+
+        it("#6 rejects every number the parser would alter, 1e-400 like 1e-131, with one message", async () => {
+            const text = `[${withText(954, "triggered_value", "1e-400")}, ${withText(955, "triggered_value", "1e-131")}, ${withText(956, "triggered_value", "5e-324")}]`;
+            const response = await receive(hookRequest(text));
+            assert.equal(response.statusCode, 422);
+            assert.deepEqual(new Set(body(response).errors.map((e: { message: string }) => e.message)), new Set(["number is too close to zero to store (DynamoDB keeps magnitudes from 1e-130)"]));
+            assert.ok(!(await reader().latest("health_score")).some((r) => [954, 955, 956].includes(r.subaccount_id)));
+        });
+
+        it("#7 rejects an element with a key twice, naming it, instead of storing the last one", async () => {
+            const text = `[${JSON.stringify(element({}, 957)).replace('"triggered_value":', '"triggered_value":12,"triggered_value":')}]`;
+            const response = await receive(hookRequest(text));
+            assert.equal(response.statusCode, 422);
+            assert.deepEqual(body(response).errors, [{ index: 0, path: "[0].triggered_value", message: 'key "triggered_value" appears more than once in this object' }]);
+        });
+
+        it("#4 answers a 1 MB body of {} with counts, 50 errors and a bounded rejected/ document", async () => {
+            const count = Math.floor((MAX_BODY_BYTES - 2) / 3);
+            const bytes = Buffer.from(`[${Array(count).fill("{}").join(",")}]`);
+            assert.ok(bytes.byteLength <= MAX_BODY_BYTES);
+            const response = await receive(hookRequest(bytes));
+            assert.equal(response.statusCode, 422);
+            const summary = body(response);
+            assert.equal(summary.rejected, count);
+            assert.equal(summary.errors.length, 50);
+            assert.equal(summary.rejected_without_detail, count - MAX_DETAILED_REJECTIONS);
+            assert.ok(response.body.length < 16 * 1024, `${response.body.length} characters`);
+            const document = await getText(env.emulators.s3, TEST_BUCKET, `rejected/${summary.delivery_id}.json`);
+            assert.ok(document.length < MAX_REJECTION_DETAIL_BYTES + 64 * 1024, `${document.length} characters`);
+            const parsed = JSON.parse(document);
+            assert.deepEqual([parsed.rejected_count, parsed.rejected.length, parsed.rejected_without_detail], [count, MAX_DETAILED_REJECTIONS, count - MAX_DETAILED_REJECTIONS]);
         });
     });
 

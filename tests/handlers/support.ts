@@ -57,10 +57,19 @@ const filtersArb = fc.record(
     { requiredKeys: [], noNullPrototype: true },
 );
 
-/** An instant in SparkPost's lifetime and a way of writing it: UTC, or with an offset, with or without millis. */
+/**
+ * The latest instant generated: before every arrival the tests use (their deliveries arrive from 2026-11-27
+ * 09:00:04.500Z on), so that no generated alert is from the future.
+ */
+export const LATEST_GENERATED_TRIGGER = Date.UTC(2026, 10, 27, 9, 0, 0);
+
+/**
+ * An instant in the Health Score's lifetime (from 2019) and a way of writing it: UTC, or with an offset, with or
+ * without millis.
+ */
 const timestampArb = fc
     .record({
-        epochMs: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31, 23, 59, 59, 999) }),
+        epochMs: fc.integer({ min: Date.UTC(2019, 0, 1), max: LATEST_GENERATED_TRIGGER }),
         offsetMinutes: fc.integer({ min: -48, max: 56 }).map((quarters) => quarters * 15),
         withMillis: fc.boolean(),
     })

@@ -10,7 +10,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createTableReader } from "../../handlers/reads";
-import { roundTo3 } from "../../handlers/records";
+import { roundTo3 } from "../../handlers/numbers";
 import { generateDelivery, seededRandom } from "../../local/generate";
 import { localClients } from "../../local/emulators";
 import { LocalOutputs, readOutputs } from "../../local/outputs";
