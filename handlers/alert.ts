@@ -103,13 +103,27 @@ export function createAlertStruct() {
         filters,
     });
 
-    return refine(element, "health score range", (alert) => {
-        const source = (alert.threshold_evaluator ?? alert.evaluator)?.source;
-        if (alert.metric === "health_score" && source === "raw" && (alert.triggered_value < 0 || alert.triggered_value > 100)) {
-            return {
-                path: ["triggered_value"],
-                message: `Expected a health score between 0 and 100, but received ${alert.triggered_value}`,
+    return refine(element, "metric rules", (alert) => {
+        const evaluatorKey = alert.threshold_evaluator !== undefined ? "threshold_evaluator" : "evaluator";
+        const evaluator = alert.threshold_evaluator ?? alert.evaluator;
+        if (evaluator === undefined || (evaluator.operator === undefined && evaluator.source === undefined && evaluator.value === undefined)) {
+            // SparkPost makes an evaluator part of every alert but a blocklist one: without it nothing says what
+            // the value is (a score, or a change of one), so nothing can be checked or compared.
+            return alert.metric === "blocklist" || {
+                path: [evaluatorKey],
+                message: `Expected an evaluator {operator, source, value}: SparkPost sends one with every metric but blocklist, and ${alert.metric} came without`,
             };
+        }
+        if (alert.metric !== "health_score" || evaluator.source === undefined) return true;
+        const value = alert.triggered_value;
+        if (evaluator.source === "raw" && (value < 0 || value > 100)) {
+            return { path: ["triggered_value"], message: `Expected a health score between 0 and 100, but received ${value}` };
+        }
+        // day_over_day and week_over_week carry the score's change against the day or week before (SparkPost
+        // shows it as a % change). Either as a percentage or in points, a score that cannot go below 0 cannot
+        // fall by more than 100; there is no upper bound (a rise from 1 to 100 is +9,900%).
+        if (evaluator.source !== "raw" && value < -100) {
+            return { path: ["triggered_value"], message: `Expected a health score change of -100 or more, but received ${value}` };
         }
         return true;
     });
@@ -156,11 +170,44 @@ function messageOf(failure: Failure): string {
     return truncate(failure.message.replace(/^Expected a integer\b/, "Expected an integer"));
 }
 
-/** Longest error message, in characters. */
+/** Longest error message, and longest error path, in characters. */
 export const MAX_MESSAGE_LENGTH = 200;
 
-function truncate(message: string): string {
+/** Cuts an error's text (a message, or a path that holds keys the sender chose) to a bounded length. */
+export function truncate(message: string): string {
     return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+/**
+ * SparkPost launched the Health Score in 2019: no alert of it triggered earlier. (Epoch milliseconds, not a Date:
+ * the Lambda serializer does not keep a Date captured from module scope.)
+ */
+export const EARLIEST_TRIGGERED_AT_MS = Date.UTC(2019, 0, 1);
+
+/**
+ * How long after its delivery first arrived an alert may say it triggered. An alert is sent seconds after it
+ * triggers, and both clocks are kept by NTP, so any real skew is far below an hour; an hour also caps the harm of
+ * a wrong clock: an alert from the future holds its series' latest entry (only a newer alert replaces it) for an
+ * hour at most, never across the next daily alert. A day would let one bad alert hide the next real one.
+ */
+export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+
+/**
+ * The one check of an alert that depends on its delivery: `triggered_at` from 2019 to an hour after the delivery
+ * first arrived. Judged against the first arrival, so a replay, any day later, judges as the first copy did.
+ */
+export function checkTriggeredAt(alert: Alert, index: number, firstArrival: Date): ElementError | undefined {
+    const latest = new Date(firstArrival.getTime() + MAX_CLOCK_SKEW_MS);
+    const instant = Date.parse(alert.triggered_at);
+    if (instant >= EARLIEST_TRIGGERED_AT_MS && instant <= latest.getTime()) return undefined;
+    return {
+        index,
+        path: elementPath(index, ["triggered_at"]),
+        message: truncate(
+            `Expected a time from ${new Date(EARLIEST_TRIGGERED_AT_MS).toISOString()} (the Health Score's launch) to ${latest.toISOString()} ` +
+            `(an hour after the delivery first arrived), but received ${describe(alert.triggered_at)}`,
+        ),
+    };
 }
 
 export function elementPath(index: number, keys: readonly string[]): string {

@@ -47,12 +47,3 @@ export function backoffDelayMs(attempt: number, baseMs: number, capMs: number, r
 export function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-/** Resolves as `promise` does, or with `fallback` after `ms`, whichever comes first. */
-export function orAfter<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<F>((resolve) => {
-        timer = setTimeout(() => resolve(fallback), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -1,6 +1,6 @@
 /**
  * Structured logs: one JSON object per line, which CloudWatch Logs Insights reads field by field.
- * Never pass the webhook token or a raw request path to it (see redactPath).
+ * Never pass the webhook token or a request path to it: the receiver logs the route a path took (token.ts routeOf).
  */
 export interface Logger {
     info(message: string, fields?: Record<string, unknown>): void;

@@ -5,7 +5,7 @@
 import { DynamoDBClient, QueryCommand, QueryCommandInput } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { recordOfItem } from "./items";
-import { historyPartitionKey, latestPartitionKey, recordIdIndex, tableSchema } from "../shared/layout";
+import { historyPartitionKey, latestPartitionKey, latestSortKey, recordIdIndex, tableSchema } from "../shared/layout";
 import { AlertRecord } from "./records";
 
 export interface TableReader {
@@ -43,7 +43,7 @@ export function createTableReader(options: TableReaderOptions): TableReader {
                 KeyConditionExpression: "pk = :pk",
                 ExpressionAttributeValues: { ":pk": { S: latestPartitionKey(metric) } },
             });
-            return items.map(recordOfItem);
+            return newestPerSeries(items.map(recordOfItem));
         },
 
         async history(metric, subaccountId, fromDay, toDay) {
@@ -75,4 +75,19 @@ export function createTableReader(options: TableReaderOptions): TableReader {
             return items.length > 0 ? recordOfItem(items[0]) : undefined;
         },
     };
+}
+
+/**
+ * One record per series, the newest. Entries written before series keys were canonical JSON (facets as
+ * `ip_pool="default"`) stay under their old key; a newer alert of the same series lands under the new one, and
+ * this keeps whichever is newer, so old entries never need migrating.
+ */
+function newestPerSeries(records: AlertRecord[]): AlertRecord[] {
+    const newest = new Map<string, AlertRecord>();
+    for (const record of records) {
+        const series = latestSortKey(record.subaccount_id, record.filters);
+        const current = newest.get(series);
+        if (!current || current.triggered_at < record.triggered_at) newest.set(series, record);
+    }
+    return [...newest.values()];
 }

@@ -6,15 +6,15 @@
  */
 import { createAlertStruct } from "./alert";
 import { MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
-import { checkSize, parseBody } from "./body";
-import { mapWithConcurrency, orAfter } from "./concurrency";
+import { checkSize } from "./body";
+import { mapWithConcurrency } from "./concurrency";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "../shared/layout";
 import { Logger, jsonLogger } from "./logger";
 import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toLakeNdjson } from "./records";
-import type { DeliveryStorage } from "./storage";
-import { createTokenMatcher, redactPath } from "./token";
+import { ArrivalUnknownError, type DeliveryStorage } from "./storage";
+import { createTokenMatcher } from "./token";
 
 export interface ReceiverOptions {
     storage: DeliveryStorage;
@@ -23,8 +23,6 @@ export interface ReceiverOptions {
     previousToken?: string;
     now?: () => Date;
     logger?: Logger;
-    /** How long the archive waits for the table to say whether the delivery was seen before. @default 1000 */
-    lookupTimeoutMs?: number;
 }
 
 /** How many element errors a response lists; all of them are kept under rejected/. */
@@ -35,6 +33,7 @@ const LAKE_WRITE_CONCURRENCY = 8;
 
 const JSON_CONTENT_TYPE = "application/json";
 const NDJSON_CONTENT_TYPE = "application/x-ndjson";
+const KNOWN_METHODS: readonly string[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 export type Receiver = (request: HttpRequest) => Promise<HttpResponse>;
 
@@ -43,15 +42,17 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const tokens = createTokenMatcher(options.token, options.previousToken);
     const now = options.now ?? (() => new Date());
     const logger = options.logger ?? jsonLogger();
-    const lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
     const { storage } = options;
 
     return async function receive(request: HttpRequest): Promise<HttpResponse> {
         const started = Date.now();
         const response = await handle(request);
+        // Never the path, nor a method we do not know: both are the sender's text and may hold a token
+        // (`/hooks%2F<token>`, `/<token>`, a method named like one). The route and the length say enough.
         logger.info("request", {
-            method: request.method,
-            path: redactPath(request.path),
+            method: KNOWN_METHODS.includes(request.method) ? request.method : "other",
+            route: tokens.routeOf(request.path),
+            path_length: request.path.length,
             status: response.statusCode,
             bytes: request.body.byteLength,
             duration_ms: Date.now() - started,
@@ -69,21 +70,26 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         if (sizeProblem) return jsonResponse(sizeProblem.status, { message: sizeProblem.message });
 
         const deliveryId = deliveryIdOf(request.body);
-        // A delivery seen before keeps its first arrival, so that posting it again (a replay, another day) writes
-        // the same keys and records. If the table cannot answer, promptly, the delivery is stored as new: the
-        // archive must not wait on anything that can fail or hang.
-        const lookup = storage.firstReceivedAt(deliveryId).catch((err) => {
-            logger.warn("could not look the delivery up; storing it as new", { delivery_id: deliveryId, error: describeError(err) });
-            return undefined;
-        });
-        const firstReceivedAt = await orAfter(lookup, lookupTimeoutMs, undefined);
-        const receivedAt = firstReceivedAt ?? now();
-        const rawKey = rawObjectKey(deliveryId, receivedAt);
+        const rawKey = rawObjectKey(deliveryId);
 
-        // SparkPost never retries: archive the bytes before anything else can fail.
+        // SparkPost never retries: archive the bytes before anything else can fail. The first copy archived fixes
+        // the delivery's arrival; every later copy (a concurrent one, a replay) takes that time, so all of them
+        // write the same keys, records and items.
+        let receivedAt: Date;
         try {
-            await storage.putObject(rawKey, request.body, JSON_CONTENT_TYPE);
+            receivedAt = await storage.archiveRaw(rawKey, request.body, now());
         } catch (err) {
+            if (err instanceof ArrivalUnknownError) {
+                logger.error("archived before, but its first arrival could not be read; nothing else written", {
+                    delivery_id: deliveryId,
+                    raw_key: rawKey,
+                    error: describeError(err),
+                });
+                return jsonResponse(503, {
+                    delivery_id: deliveryId,
+                    message: `the delivery is archived at ${rawKey}, but when it first arrived could not be read, so nothing else was written; replay it`,
+                });
+            }
             logger.error("raw archive failed; the delivery is lost unless SparkPost is asked to resend it", {
                 delivery_id: deliveryId,
                 error: describeError(err),
@@ -92,13 +98,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         }
 
         const context = { deliveryId, receivedAt };
-        const parsed = parseBody(request.body);
-        const interpretation = parsed.ok
-            ? interpretDelivery(parsed.value, struct, context)
-            : ({ kind: "not-alerts", message: parsed.problem.message } as const);
+        const interpretation = interpretDelivery(request.body, struct, context);
 
         if (interpretation.kind === "not-alerts") {
-            const warnings = await store(context, rawKey, [], [], interpretation.message);
+            const warnings = await store(context, rawKey, [], { error: interpretation.message });
             return jsonResponse(400, {
                 delivery_id: deliveryId,
                 message: interpretation.message,
@@ -106,39 +109,46 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             });
         }
 
-        const { records, rejected } = interpretation;
-        const warnings = await store(context, rawKey, records, rejected);
-        const errors = rejected.flatMap((element) => element.errors);
+        const { records, rejected, rejectedCount, errorCount, undetailed } = interpretation;
+        const rejections = rejectedCount === 0 ? undefined : {
+            rejected_count: rejectedCount,
+            rejected,
+            ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
+        };
+        const warnings = await store(context, rawKey, records, rejections);
+        const errors = rejected.flatMap((element) => element.errors).slice(0, MAX_ERRORS_IN_RESPONSE);
         logger.info("delivery stored", {
             delivery_id: deliveryId,
             accepted: records.length,
-            rejected: rejected.length,
+            rejected: rejectedCount,
             ...(warnings.length > 0 ? { warnings } : {}),
         });
         const message = records.length > 0 ? undefined
-            : rejected.length === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
+            : rejectedCount === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
         return jsonResponse(records.length > 0 ? 200 : 422, {
             delivery_id: deliveryId,
             ...(message ? { message } : {}),
             accepted: records.length,
-            rejected: rejected.length,
-            errors: errors.slice(0, MAX_ERRORS_IN_RESPONSE),
-            ...(errors.length > MAX_ERRORS_IN_RESPONSE ? { errors_truncated: errors.length - MAX_ERRORS_IN_RESPONSE } : {}),
+            rejected: rejectedCount,
+            errors,
+            // What the answer leaves out, counted: errors found but not listed, and rejected elements past the
+            // detail limits, whose errors were not worked out (the raw object has them; a replay gives them).
+            ...(errorCount > errors.length ? { errors_truncated: errorCount - errors.length } : {}),
+            ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
             ...(warnings.length > 0 ? { warnings } : {}),
         });
     }
 
     /**
      * After the raw archive, two independent lines of writes run side by side: S3 (the lake objects, then the
-     * rejections, in the order the store is documented) and DynamoDB (the records, then the delivery item). The
-     * raw body is already safe, so a failure here is reported, not fatal: the delivery can be replayed from raw/.
+     * rejections, in the order the store is documented) and DynamoDB (the records). The raw body is already safe,
+     * so a failure here is reported, not fatal: the delivery can be replayed from raw/.
      */
     async function store(
         context: DeliveryContext,
         rawKey: string,
         records: AlertRecord[],
-        rejected: RejectedElement[],
-        bodyError?: string,
+        rejections: { error: string } | { rejected_count: number; rejected: RejectedElement[]; rejected_without_detail?: number } | undefined,
     ): Promise<string[]> {
         const failed: Array<[target: string, error: unknown]> = [];
         const attempt = async (target: string, write: () => Promise<void>): Promise<void> => {
@@ -153,15 +163,14 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             await mapWithConcurrency(partitionRecords(records), LAKE_WRITE_CONCURRENCY, (partition) =>
                 attempt(`lake partition metric=${partition.metric}/dt=${partition.day}`, () =>
                     storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toLakeNdjson(partition.records), NDJSON_CONTENT_TYPE)));
-            if (rejected.length > 0 || bodyError) {
-                const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, error: bodyError, rejected };
+            if (rejections) {
+                const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, ...rejections };
                 await attempt("rejections", () =>
-                    storage.putObject(rejectedObjectKey(context.deliveryId, context.receivedAt), JSON.stringify(document), JSON_CONTENT_TYPE));
+                    storage.putObject(rejectedObjectKey(context.deliveryId), JSON.stringify(document), JSON_CONTENT_TYPE));
             }
         };
         const writeItems = async () => {
             if (records.length > 0) await attempt("table", () => storage.writeRecords(records));
-            await attempt("delivery item", () => storage.rememberDelivery(context.deliveryId, context.receivedAt, rawKey));
         };
         await Promise.all([writeObjects(), writeItems()]);
 

@@ -1,11 +1,14 @@
 /**
- * The pure core of a delivery: parsed JSON in, records and rejections out. No I/O, no clock, no environment:
- * the receiver passes the delivery id and the time of arrival.
+ * The pure core of a delivery: request bytes in, records and rejections out. No I/O, no clock, no environment:
+ * the receiver passes the delivery id and the time it first arrived.
  */
-import { Alert, AlertStruct, ElementError, elementPath, validateAlert } from "./alert";
-import { findUnsafeValues } from "./body";
-import { canonicalJson, uuidV5, HEALTHSCORE_NAMESPACE } from "./ids";
+import { Alert, AlertStruct, ElementError, checkTriggeredAt, elementPath, truncate, validateAlert } from "./alert";
+import { MAX_JSON_DEPTH, decodeUtf8 } from "./body";
+import { canonicalJson } from "../shared/canonicalJson";
+import { uuidV5, HEALTHSCORE_NAMESPACE } from "./ids";
+import { JsonKind, ScannedElement, scanJson } from "./jsonScan";
 import { utcDay } from "../shared/layout";
+import { roundTo3 } from "./numbers";
 
 /**
  * `subaccount_id` of an alert about the account overall (`filters: {}`): no subaccount has it (0 is the primary
@@ -13,10 +16,6 @@ import { utcDay } from "../shared/layout";
  */
 export const ACCOUNT_OVERALL = -1;
 
-/**
- * One stored alert. These field names are the public contract of the store: the data lake's `alerts` table,
- * the CLI and downstream users read them.
- */
 export interface AlertRecord {
     /** Name-based UUID of the alert's content: the same element delivered again has the same id. */
     record_id: string;
@@ -46,31 +45,25 @@ export interface DeliveryContext {
 
 /**
  * An element that was not stored as a record, with why. `element` is the element as parsed, left out when it
- * holds what must not be stored (prototype keys, numbers JSON.parse altered) or is oversized: the raw archive
- * keeps the exact bytes.
+ * holds what must not be stored (prototype keys, numbers the parser alters, duplicate keys, lone surrogates) or is
+ * oversized: the raw archive keeps the exact bytes. `more_errors` counts its errors past the first
+ * {@link MAX_ERRORS_PER_ELEMENT}.
  */
 export interface RejectedElement {
     index: number;
     element?: unknown;
     errors: ElementError[];
+    more_errors?: number;
 }
-
-export type Interpretation =
-    | { kind: "alerts"; records: AlertRecord[]; rejected: RejectedElement[] }
-    | { kind: "not-alerts"; message: string };
 
 /**
- * Rounds to 3 decimals, half away from zero, on the number's shortest decimal form: 78.2725 becomes 78.273,
- * as a reader of the JSON expects, where `Math.round(x * 1000) / 1000` would give 78.272.
+ * What a body holds. `rejected` details the first rejected elements only (see {@link MAX_DETAILED_REJECTIONS});
+ * `rejectedCount` counts them all, `errorCount` counts every error of the detailed ones, and `undetailed` the
+ * rejected elements past the detail limits, whose verdict was worked out but not their errors.
  */
-export function roundTo3(value: number): number {
-    // An integer is already rounded; from 1e21 up its decimal form is exponential and the string steps below fail.
-    if (Number.isInteger(value)) return value === 0 ? 0 : value;
-    const [mantissa, exponent = "0"] = String(Math.abs(value)).split("e");
-    const shifted = Math.round(Number(`${mantissa}e${Number(exponent) + 3}`));
-    const rounded = Number(`${shifted}e-3`);
-    return value < 0 && rounded !== 0 ? -rounded : rounded;
-}
+export type Interpretation =
+    | { kind: "alerts"; records: AlertRecord[]; rejected: RejectedElement[]; rejectedCount: number; errorCount: number; undetailed: number }
+    | { kind: "not-alerts"; message: string };
 
 /**
  * The identity of an alert: everything that says what happened, nothing about when it reached us. The evaluator
@@ -113,58 +106,135 @@ export function toRecord(alert: Alert, context: DeliveryContext): AlertRecord {
 }
 
 /**
- * Reads a parsed body as a delivery. A body that is not an array, or an array with no object in it, is not a
- * delivery at all; otherwise each element stands alone: a bad one is rejected with its errors and does not
- * stop its siblings, and identical elements give one record.
+ * A SparkPost alert is a few hundred bytes; far larger ones could not be stored as one DynamoDB item (400 KB) and
+ * would fail the whole batch they are in, so they are rejected here, alone. Counted on the element's JSON text.
  */
-export function interpretDelivery(body: unknown, struct: AlertStruct, context: DeliveryContext): Interpretation {
-    if (!Array.isArray(body)) {
-        return { kind: "not-alerts", message: `expected a JSON array of alerts, but received ${jsonType(body)}` };
-    }
-    if (body.length > 0 && !body.some(isPlainObject)) {
-        return { kind: "not-alerts", message: "expected a JSON array of alert objects, but no element is an object" };
+export const MAX_ELEMENT_BYTES = 16 * 1024;
+
+/** Errors kept per rejected element; the others are counted (`more_errors`). */
+export const MAX_ERRORS_PER_ELEMENT = 10;
+
+/**
+ * How many rejected elements, and how many bytes of them, the rejection detail (the rejected/ document) holds.
+ * A 1 MB body of `{}` is 350,000 rejected elements: detailing each made a 222 MB document and used 1.9 GB. Past
+ * these limits a rejected element is counted, not detailed; the raw object keeps its bytes.
+ */
+export const MAX_DETAILED_REJECTIONS = 1_000;
+export const MAX_REJECTION_DETAIL_BYTES = 1024 * 1024;
+
+/**
+ * Reads a body as a delivery. A body that is not UTF-8 or not JSON, too deep, not an array, or an array with no
+ * object in it, is not a delivery at all; otherwise each element stands alone: a bad one is rejected with its
+ * errors and does not stop its siblings, and identical elements give one record.
+ *
+ * The work is bounded whatever the body holds: one pass over the text finds what the parser would alter and
+ * where each element is; an element that cannot be an alert (a member missing, or of the wrong JSON type) is
+ * rejected without being parsed once the detail limit is reached; superstruct judges every other element, and
+ * explains the first rejections.
+ */
+export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct, context: DeliveryContext): Interpretation {
+    let text: string;
+    if (typeof body === "string") {
+        text = body;
+    } else {
+        const decoded = decodeUtf8(body);
+        if (!decoded.ok) return { kind: "not-alerts", message: decoded.problem.message };
+        text = decoded.value;
     }
 
     const records = new Map<string, AlertRecord>();
     const rejected: RejectedElement[] = [];
-    body.forEach((element, index) => {
-        const errors = checkElement(element, index);
-        if (errors.length > 0) {
-            // What could not be stored faithfully is not copied into the rejection either: the raw archive has it.
-            rejected.push(isPlainObject(element) ? { index, errors } : { index, element, errors });
-            return;
-        }
-        const validated = validateAlert(struct, element, index);
-        if (!validated.ok) {
-            rejected.push({ index, element, errors: validated.errors });
-            return;
-        }
-        const record = toRecord(validated.alert, context);
+    let rejectedCount = 0;
+    let errorCount = 0;
+    let detailBytes = 0;
+    let sawObject = false;
+
+    const canDetail = () => rejected.length < MAX_DETAILED_REJECTIONS && detailBytes < MAX_REJECTION_DETAIL_BYTES;
+    /** Rejects an element: detailed (its first errors, and a copy when it is safe) while the limits allow. */
+    const reject = (index: number, errors: ElementError[], total = errors.length, copy?: { value: unknown }): void => {
+        rejectedCount++;
+        if (!canDetail()) return;
+        const entry: RejectedElement = { index, ...(copy ? { element: copy.value } : {}), errors: [] };
+        entry.errors = errors.slice(0, MAX_ERRORS_PER_ELEMENT).map((error) => ({ ...error, path: truncate(error.path) }));
+        if (total > entry.errors.length) entry.more_errors = total - entry.errors.length;
+        errorCount += total;
+        detailBytes += JSON.stringify(entry).length;
+        rejected.push(entry);
+    };
+    const keep = (alert: Alert): void => {
+        const record = toRecord(alert, context);
         if (!records.has(record.record_id)) records.set(record.record_id, record);
-    });
-    return { kind: "alerts", records: [...records.values()], rejected };
+    };
+
+    const visit = (scanned: ScannedElement): void => {
+        const { index } = scanned;
+        const elementText = () => text.slice(scanned.start, scanned.end);
+        if (scanned.kind === "object") sawObject = true;
+
+        const bytes = elementBytes(text, scanned);
+        if (bytes > MAX_ELEMENT_BYTES) {
+            return reject(index, [{ index, path: elementPath(index, []), message: `alert is ${bytes} bytes; the limit is ${MAX_ELEMENT_BYTES}` }]);
+        }
+        if (scanned.kind !== "object") {
+            const errors = [{ index, path: elementPath(index, []), message: `Expected an alert object, but received ${describeKind(scanned.kind)}` }];
+            return reject(index, errors, 1, canDetail() ? { value: JSON.parse(elementText()) } : undefined);
+        }
+        if (scanned.problemCount > 0) {
+            // What could not be stored faithfully is not copied into the rejection either: the raw archive has it.
+            return reject(index, scanned.problems.map(({ path, message }) => ({ index, path, message })), scanned.problemCount);
+        }
+        if (!canDetail()) {
+            // Past the detail limit only the verdict matters: what cannot be an alert is not even parsed, and for
+            // the rest superstruct's first failure decides.
+            if (!couldBeAlert(scanned)) return reject(index, []);
+            const [failure, alert] = struct.validate(JSON.parse(elementText()));
+            if (failure || checkTriggeredAt(alert!, index, context.receivedAt)) return reject(index, []);
+            return keep(alert!);
+        }
+        const element: unknown = JSON.parse(elementText());
+        const validated = validateAlert(struct, element, index);
+        if (!validated.ok) return reject(index, validated.errors, validated.errors.length, { value: element });
+        const outOfWindow = checkTriggeredAt(validated.alert, index, context.receivedAt);
+        if (outOfWindow) return reject(index, [outOfWindow], 1, { value: element });
+        keep(validated.alert);
+    };
+
+    const scan = scanJson(text, visit, { maxDepth: MAX_JSON_DEPTH, maxProblemsPerElement: MAX_ERRORS_PER_ELEMENT, maxTrackedChars: MAX_ELEMENT_BYTES });
+    if (!scan.ok) return { kind: "not-alerts", message: scan.message };
+    if (scan.rootKind !== "array") {
+        return { kind: "not-alerts", message: `expected a JSON array of alerts, but received ${describeKind(scan.rootKind)}` };
+    }
+    if (scan.elementCount > 0 && !sawObject) {
+        return { kind: "not-alerts", message: "expected a JSON array of alert objects, but no element is an object" };
+    }
+    return { kind: "alerts", records: [...records.values()], rejected, rejectedCount, errorCount, undetailed: rejectedCount - rejected.length };
 }
 
 /**
- * A SparkPost alert is a few hundred bytes; far larger ones could not be stored as one DynamoDB item (400 KB) and
- * would fail the whole batch they are in, so they are rejected here, alone.
+ * The members every alert has, and the JSON type superstruct requires of each (and of the optional ones, when
+ * present). An element without them is rejected by superstruct whatever else it holds. A property test holds
+ * this to superstruct.
  */
-export const MAX_ELEMENT_BYTES = 16 * 1024;
+const REQUIRED_MEMBERS: ReadonlyArray<readonly [string, JsonKind]> = [
+    ["alert_id", "number"], ["name", "string"], ["metric", "string"], ["triggered_value", "number"], ["triggered_at", "string"], ["filters", "object"],
+];
+const OPTIONAL_MEMBERS: ReadonlyArray<readonly [string, JsonKind]> = [["incident_id", "number"], ["evaluator", "object"], ["threshold_evaluator", "object"]];
 
-/** What JSON.parse lets through but the schema cannot see: unsafe numbers, prototype keys and sheer size. */
-function checkElement(element: unknown, index: number): ElementError[] {
-    if (!isPlainObject(element)) {
-        return [{ index, path: elementPath(index, []), message: `Expected an alert object, but received ${jsonType(element)}` }];
-    }
-    const bytes = Buffer.byteLength(JSON.stringify(element));
-    if (bytes > MAX_ELEMENT_BYTES) {
-        return [{ index, path: elementPath(index, []), message: `alert is ${bytes} bytes; the limit is ${MAX_ELEMENT_BYTES}` }];
-    }
-    return findUnsafeValues(element).map(({ path, message }) => ({
-        index,
-        path: elementPath(index, path === "" ? [] : [path]),
-        message,
-    }));
+/** False only for an element that superstruct certainly rejects: a member missing, or of the wrong JSON type. */
+export function couldBeAlert(scanned: Pick<ScannedElement, "kind" | "keys" | "kinds">): boolean {
+    if (scanned.kind !== "object") return false;
+    const kindOf = (key: string) => {
+        const at = scanned.keys.indexOf(key);
+        return at < 0 ? undefined : scanned.kinds[at];
+    };
+    return REQUIRED_MEMBERS.every(([key, kind]) => kindOf(key) === kind) &&
+        OPTIONAL_MEMBERS.every(([key, kind]) => kindOf(key) === undefined || kindOf(key) === kind);
+}
+
+/** UTF-8 bytes of an element's text; a short one needs no counting (a character is at most 3 bytes). */
+function elementBytes(text: string, scanned: ScannedElement): number {
+    const chars = scanned.end - scanned.start;
+    return chars * 3 <= MAX_ELEMENT_BYTES ? chars : Buffer.byteLength(text.slice(scanned.start, scanned.end));
 }
 
 /** Records grouped by their lake partition (metric, day of `triggered_at`), in a stable order. */
@@ -191,12 +261,6 @@ export function toLakeNdjson(records: readonly AlertRecord[]): string {
     return records.map(({ metric: _metric, ...row }: AlertRecord) => `${JSON.stringify(row as LakeRow)}\n`).join("");
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function jsonType(value: unknown): string {
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "an array";
-    return typeof value === "object" ? "an object" : `a ${typeof value}`;
+function describeKind(kind: JsonKind): string {
+    return kind === "null" ? "null" : kind === "object" || kind === "array" ? `an ${kind}` : `a ${kind}`;
 }

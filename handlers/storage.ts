@@ -3,31 +3,31 @@
  * decides nothing about what is stored, only how. Clients are passed in, so the same code writes to AWS from
  * Lambda and to the emulators from the local stack.
  */
-import { S3Client, PutObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
+import { S3Client, HeadObjectCommand, PutObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
 import {
     BatchWriteItemCommand,
     ConditionalCheckFailedException,
     DynamoDBClient,
-    GetItemCommand,
     PutItemCommand,
     WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { backoffDelayMs, chunk, mapWithConcurrency, sleep } from "./concurrency";
-import { LatestItem, expiresAt, toHistoryItem, toLatestItem } from "./items";
-import { DELIVERY_SORT_KEY, deliveryPartitionKey, tableSchema } from "../shared/layout";
+import { LatestItem, toHistoryItem, toLatestItem } from "./items";
+import { RECEIVED_AT_METADATA } from "../shared/layout";
 import { AlertRecord } from "./records";
 
 /** What the receiver needs from storage. Implemented here for AWS; tests may wrap it to inject failures. */
 export interface DeliveryStorage {
+    /**
+     * Archives a raw body under `key`, with its arrival time, unless a copy is there already, and answers when
+     * the delivery first arrived: `receivedAt` for the first copy, the archived copy's own time for any later one.
+     */
+    archiveRaw(key: string, body: Uint8Array, receivedAt: Date): Promise<Date>;
     /** Writes an object unless one already exists at `key` (a redelivery leaves the first copy as it was). */
     putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
     /** Writes history items and moves each series' latest entry forward. Redelivery adds nothing. */
     writeRecords(records: readonly AlertRecord[]): Promise<void>;
-    /** When a delivery was first stored, if it was (and its delivery item has not expired). */
-    firstReceivedAt(deliveryId: string): Promise<Date | undefined>;
-    /** Remembers when a delivery was first stored; a later call for the same delivery changes nothing. */
-    rememberDelivery(deliveryId: string, receivedAt: Date, rawKey: string): Promise<void>;
 }
 
 export interface AwsStorageOptions {
@@ -54,6 +54,17 @@ export class StorageError extends Error {
     }
 }
 
+/**
+ * A copy of the delivery is archived, but when it first arrived could not be read back: the body is safe, and
+ * nothing else may be written with a made-up arrival time.
+ */
+export class ArrivalUnknownError extends StorageError {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "ArrivalUnknownError";
+    }
+}
+
 export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
     const concurrency = options.concurrency ?? 8;
     const maxBatchAttempts = options.maxBatchAttempts ?? 8;
@@ -61,7 +72,13 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
     const retryCapMs = options.retryCapMs ?? 2_000;
     const { dynamodb, tableName } = options;
 
-    async function putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    /**
+     * S3 is the arbiter of the first copy: `If-None-Match: *` writes only when no object is at the key, and
+     * answers 412 otherwise (AWS, "Conditional writes": 409 ConditionalRequestConflict while another conditional
+     * write of the key is in flight; once it lands, a retry gets 412). Keys are derived from content: if the
+     * object exists, it holds these bytes already.
+     */
+    async function putIfAbsent(key: string, body: Uint8Array | string, contentType: string, metadata?: Record<string, string>): Promise<"created" | "exists"> {
         for (let attempt = 0; ; attempt++) {
             try {
                 await options.s3.send(new PutObjectCommand({
@@ -69,19 +86,49 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
                     Key: key,
                     Body: body,
                     ContentType: contentType,
-                    // Keys are derived from content: if the object exists, it holds these bytes already.
+                    Metadata: metadata,
                     IfNoneMatch: "*",
                 }));
-                return;
+                return "created";
             } catch (err) {
                 const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
-                if (status === 412) return;
-                // 409: an identical delivery is being written at this moment; once it lands, the retry gets 412.
+                if (status === 412) return "exists";
                 if (status === 409 && attempt < 3) {
                     await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
                     continue;
                 }
                 throw new StorageError(`could not write s3://${options.bucketName}/${key}`, { cause: err });
+            }
+        }
+    }
+
+    async function putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+        await putIfAbsent(key, body, contentType);
+    }
+
+    async function archiveRaw(key: string, body: Uint8Array, receivedAt: Date): Promise<Date> {
+        const written = await putIfAbsent(key, body, "application/json", { [RECEIVED_AT_METADATA]: receivedAt.toISOString() });
+        return written === "created" ? receivedAt : firstArrival(key);
+    }
+
+    /**
+     * The arrival time the first copy of a raw object carries (HeadObject needs s3:GetObject). An object archived
+     * without it (by hand, or by a tool) counts as having arrived when S3 stored it: its LastModified.
+     */
+    async function firstArrival(key: string): Promise<Date> {
+        for (let attempt = 0; ; attempt++) {
+            try {
+                const head = await options.s3.send(new HeadObjectCommand({ Bucket: options.bucketName, Key: key }));
+                const stored = head.Metadata?.[RECEIVED_AT_METADATA];
+                const arrival = stored !== undefined && !Number.isNaN(Date.parse(stored)) ? new Date(stored) : head.LastModified;
+                if (arrival === undefined) throw new Error("the object has neither received-at metadata nor a LastModified date");
+                return arrival;
+            } catch (err) {
+                if (attempt < 2) {
+                    await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
+                    continue;
+                }
+                throw new ArrivalUnknownError(`s3://${options.bucketName}/${key} exists, but when it first arrived could not be read`, { cause: err });
             }
         }
     }
@@ -145,39 +192,7 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
         }
     }
 
-    async function firstReceivedAt(deliveryId: string): Promise<Date | undefined> {
-        const result = await dynamodb.send(new GetItemCommand({
-            TableName: tableName,
-            Key: { [tableSchema.hashKey]: { S: deliveryPartitionKey(deliveryId) }, [tableSchema.rangeKey]: { S: DELIVERY_SORT_KEY } },
-            ProjectionExpression: "received_at",
-            ConsistentRead: true,
-        }));
-        const receivedAt = result.Item?.received_at?.S;
-        return receivedAt ? new Date(receivedAt) : undefined;
-    }
-
-    async function rememberDelivery(deliveryId: string, receivedAt: Date, rawKey: string): Promise<void> {
-        try {
-            await dynamodb.send(new PutItemCommand({
-                TableName: tableName,
-                Item: marshall({
-                    [tableSchema.hashKey]: deliveryPartitionKey(deliveryId),
-                    [tableSchema.rangeKey]: DELIVERY_SORT_KEY,
-                    kind: "delivery",
-                    delivery_id: deliveryId,
-                    received_at: receivedAt.toISOString(),
-                    raw_key: rawKey,
-                    [tableSchema.ttlAttribute]: expiresAt(receivedAt.toISOString(), options.retentionDays),
-                }),
-                ConditionExpression: "attribute_not_exists(pk)",
-            }));
-        } catch (err) {
-            if (err instanceof ConditionalCheckFailedException) return;
-            throw new StorageError(`could not remember delivery ${deliveryId} in table ${tableName}`, { cause: err });
-        }
-    }
-
-    return { putObject, writeRecords, firstReceivedAt, rememberDelivery };
+    return { archiveRaw, putObject, writeRecords };
 }
 
 /** Two alerts of one series in one delivery would race for the latest entry: keep only the newer. */

@@ -5,7 +5,15 @@
 import { createHash, randomBytes, timingSafeEqual } from "crypto";
 import { HOOK_PATH_PREFIX, TOKEN_RULE, isValidToken } from "../shared/limits";
 
+/**
+ * Which route a request path took: the hook with the current token, the hook with the previous one (during a
+ * rotation), or anything else. What is logged instead of the path, which the sender chose and may hold a token.
+ */
+export type Route = "hook" | "previous-token" | "other";
+
 export interface TokenMatcher {
+    /** The route of `path`: `hook` or `previous-token` only for exactly `/hooks/<token>`. */
+    routeOf(path: string): Route;
     /** True when `path` is `/hooks/<token>` for the current or the previous token. */
     matchesPath(path: string): boolean;
 }
@@ -25,26 +33,18 @@ export function createTokenMatcher(token: string, previousToken?: string): Token
     assertValidToken(token, "webhook token");
     if (previousToken) assertValidToken(previousToken, "previous webhook token");
     // Hashing first gives equal-length buffers (timingSafeEqual throws otherwise) and hides the token's length.
-    const digests = [token, previousToken].filter((t): t is string => !!t).map(sha256);
+    const current = sha256(token);
+    const previous = previousToken ? sha256(previousToken) : undefined;
 
-    return {
-        matchesPath(path: string): boolean {
-            if (!path.startsWith(HOOK_PATH_PREFIX)) return false;
-            const candidate = sha256(path.slice(HOOK_PATH_PREFIX.length));
-            // Compare with every token, whichever matches, so the time taken says nothing about which one did.
-            return digests.map((digest) => timingSafeEqual(candidate, digest)).includes(true);
-        },
+    const routeOf = (path: string): Route => {
+        if (!path.startsWith(HOOK_PATH_PREFIX)) return "other";
+        const candidate = sha256(path.slice(HOOK_PATH_PREFIX.length));
+        // Compare with every token, whichever matches, so the time taken says nothing about which one did.
+        const isCurrent = timingSafeEqual(candidate, current);
+        const isPrevious = previous !== undefined && timingSafeEqual(candidate, previous);
+        return isCurrent ? "hook" : isPrevious ? "previous-token" : "other";
     };
-}
-
-/**
- * The path as it may be logged: `/hooks/<token>` becomes `/hooks/[redacted]`, and so does a `/hooks/` further in
- * or in another case (`//hooks/<token>`, `/prod/hooks/<token>`, `/HOOKS/<token>`): such a path does not match,
- * but it still carries the token.
- */
-export function redactPath(path: string): string {
-    const at = path.search(/\/hooks\//i);
-    return at < 0 ? path : `${path.slice(0, at + HOOK_PATH_PREFIX.length)}[redacted]`;
+    return { routeOf, matchesPath: (path) => routeOf(path) !== "other" };
 }
 
 function sha256(text: string): Buffer {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { tableSchema } from "../shared/layout";
+import { clearStaging, makeWritesAtomic, quarantineTornObjects } from "./atomicObjects";
 import { conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
 // Neither emulator ships type declarations.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -20,7 +21,10 @@ const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const LOCAL_REGION = "us-east-1";
 
 export interface EmulatorOptions {
-    /** Data lives in `<dataDir>/s3` and `<dataDir>/dynamodb`. */
+    /**
+     * Data lives in `<dataDir>/s3` and `<dataDir>/dynamodb`; S3 writes are staged in `<dataDir>/s3-staging`, and
+     * objects torn by a killed process are moved to `<dataDir>/quarantine`.
+     */
     dataDir: string;
     bucketName: string;
     tableName: string;
@@ -34,6 +38,9 @@ export interface Emulators {
     dynamodbEndpoint: string;
     /** The bucket's objects on disk, as s3rver keeps them (`<key>._S3rver_object`). */
     bucketDir: string;
+    /** Keys of the objects found torn at start (written when a process was killed) and moved to `quarantineDir`. */
+    quarantined: string[];
+    quarantineDir: string;
     s3: S3Client;
     dynamodb: DynamoDBClient;
     stop(): Promise<void>;
@@ -61,7 +68,14 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     fs.mkdirSync(s3Dir, { recursive: true });
     fs.mkdirSync(dynamodbDir, { recursive: true });
 
+    const bucketDir = path.join(s3Dir, options.bucketName);
+    const stagingDir = path.join(options.dataDir, "s3-staging");
+    const quarantineDir = path.join(options.dataDir, "quarantine");
+    clearStaging(stagingDir);
+    const quarantined = quarantineTornObjects(bucketDir, quarantineDir);
+
     const s3Server = new S3rver({ address: "127.0.0.1", port: options.s3Port ?? 0, directory: s3Dir, silent: true });
+    makeWritesAtomic(s3Server.store, stagingDir);
     installBeforeRouter(s3Server, conditionalPutMiddleware());
     const s3Address: AddressInfo = await s3Server.run();
     const dynamodbServer = dynalite({ path: dynamodbDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -82,7 +96,9 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     return {
         ...endpoints,
         ...clients,
-        bucketDir: path.join(s3Dir, options.bucketName),
+        bucketDir,
+        quarantined,
+        quarantineDir,
         async stop() {
             clients.s3.destroy();
             clients.dynamodb.destroy();

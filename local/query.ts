@@ -70,16 +70,17 @@ export function listLakeObjects(bucketDir: string, objectSuffix: string = S3RVER
  * The `alerts` view: data columns in the Glue table's order, then `metric` and `dt`, all explicitly typed (no
  * inference, so a day whose lines all lack a value still has the same types), partitions as strings.
  */
-export function alertsViewSql(glob: string | undefined): string {
+export function alertsViewSql(glob: string | readonly string[] | undefined): string {
     const names = [...LAKE_COLUMNS, ...PARTITION_COLUMNS].map((column) => column.name).join(", ");
-    if (glob === undefined) {
+    if (glob === undefined || glob.length === 0) {
         // No object yet: the same columns, no rows, so that queries run and answer nothing.
         const empty = [...LAKE_COLUMNS, ...PARTITION_COLUMNS].map((column) => `CAST(NULL AS ${column.duckdbType}) AS ${column.name}`).join(", ");
-        return `CREATE VIEW ${ALERTS_TABLE} AS SELECT ${empty} WHERE false`;
+        return `CREATE OR REPLACE VIEW ${ALERTS_TABLE} AS SELECT ${empty} WHERE false`;
     }
     const columns = LAKE_COLUMNS.map((column) => `${sqlString(column.name)}: ${sqlString(column.duckdbType)}`).join(", ");
     const hiveTypes = PARTITION_COLUMNS.map((column) => `${sqlString(column.name)}: ${sqlString(column.duckdbType)}`).join(", ");
-    return `CREATE VIEW ${ALERTS_TABLE} AS SELECT ${names} FROM read_json(${sqlString(glob)}, ` +
+    const files = typeof glob === "string" ? sqlString(glob) : `[${glob.map(sqlString).join(", ")}]`;
+    return `CREATE OR REPLACE VIEW ${ALERTS_TABLE} AS SELECT ${names} FROM read_json(${files}, ` +
         `format = 'newline_delimited', columns = {${columns}}, ` +
         // Without hive_types DuckDB would turn dt into a DATE; Glue's partition columns are strings.
         `hive_partitioning = true, hive_types = {${hiveTypes}}, hive_types_autocast = false)`;
@@ -103,6 +104,28 @@ export async function openLocalLake(options: LocalLakeOptions): Promise<LocalLak
     const notice = objectCount === 0
         ? `the lake is empty: no alert objects under ${path.join(options.bucketDir, bucketPrefixes.alerts)} (send deliveries to the local stack first)`
         : undefined;
+    // Objects DuckDB could not read (a torn write, a file put there by hand): left out of the view from then on.
+    const skipped = new Map<string, string>();
+
+    /**
+     * Runs `sql`; when DuckDB fails on one lake object, names it, leaves it out, and runs again, so that one bad
+     * object costs a warning, not every answer.
+     */
+    async function run(sql: string) {
+        for (;;) {
+            try {
+                return await open.runAndReadAll(sql);
+            } catch (err) {
+                const message = messageOf(err);
+                // Listed again: objects may have been written since the lake was opened.
+                const objects = listLakeObjects(options.bucketDir, objectSuffix);
+                const culprit = objects.find((file) => !skipped.has(file) && message.includes(file));
+                if (!culprit) throw err;
+                skipped.set(culprit, message.split("\n")[0]);
+                await open.run(alertsViewSql(objects.filter((file) => !skipped.has(file))));
+            }
+        }
+    }
 
     return {
         objectCount,
@@ -110,7 +133,7 @@ export async function openLocalLake(options: LocalLakeOptions): Promise<LocalLak
             if (sql.trim() === "") throw new LakeQueryError("the query is empty");
             let reader;
             try {
-                reader = await open.runAndReadAll(sql);
+                reader = await run(sql);
             } catch (err) {
                 throw new LakeQueryError(`the query failed: ${messageOf(err)}`, { cause: err });
             }
@@ -119,7 +142,9 @@ export async function openLocalLake(options: LocalLakeOptions): Promise<LocalLak
             const types = reader.columnTypes().map((type) => type.toString());
             const rows = reader.getRows().map((values) =>
                 Object.fromEntries(values.map((value, i) => [keys[i], toJsonValue(value)])));
-            return { columns: names.map((name, i) => ({ name, type: types[i] })), rows, ...(notice ? { notice } : {}) };
+            const warnings = [...skipped].map(([file, reason]) =>
+                `skipped the unreadable lake object ${path.relative(options.bucketDir, file).slice(0, -objectSuffix.length || undefined)}: ${reason}`);
+            return { columns: names.map((name, i) => ({ name, type: types[i] })), rows, ...(notice ? { notice } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
         },
         close() {
             open.closeSync();

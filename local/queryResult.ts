@@ -19,6 +19,8 @@ export interface QueryResult {
     rows: Array<Record<string, JsonValue>>;
     /** Something the reader should know about the answer, such as an empty lake. Printed to stderr. */
     notice?: string;
+    /** What the answer leaves out and why, such as a lake object that could not be read. Printed to stderr. */
+    warnings?: string[];
 }
 
 /** Unique keys for the columns' names, in order: `x`, `x:1`, `x:2`. */

@@ -7,6 +7,7 @@
  */
 
 import { createHash } from "crypto";
+import { canonicalJson } from "./canonicalJson";
 
 /** Top-level prefixes of the bucket. IAM grants `s3:PutObject` on exactly these. */
 export const bucketPrefixes = {
@@ -27,16 +28,28 @@ export function utcDay(isoOrDate: string | Date): string {
     return iso.slice(0, 10);
 }
 
-export function rawObjectKey(deliveryId: string, receivedAt: Date): string {
-    return `${bucketPrefixes.raw}dt=${utcDay(receivedAt)}/${deliveryId}.json`;
+/**
+ * The raw body of a delivery. The key depends on the body alone (the delivery id is a UUID of its bytes), so
+ * every copy of a delivery, whenever it arrives, names one object: the first copy written is the archive.
+ */
+export function rawObjectKey(deliveryId: string): string {
+    return `${bucketPrefixes.raw}${deliveryId}.json`;
 }
+
+/**
+ * S3 user metadata of a raw object (`x-amz-meta-received-at`): when its delivery first arrived, ISO-8601 UTC.
+ * Every copy of a delivery takes its `received_at` from here, so the lake, the history and the latest entries
+ * agree; readers of raw/ (a loader, a replay by date) find the arrival here too.
+ */
+export const RECEIVED_AT_METADATA = "received-at";
 
 export function lakeObjectKey(metric: string, day: string, deliveryId: string): string {
     return `${bucketPrefixes.alerts}metric=${metric}/dt=${day}/${deliveryId}.ndjson`;
 }
 
-export function rejectedObjectKey(deliveryId: string, receivedAt: Date): string {
-    return `${bucketPrefixes.rejected}dt=${utcDay(receivedAt)}/${deliveryId}.json`;
+/** What a delivery's elements were rejected for; like its raw object, one key per body. */
+export function rejectedObjectKey(deliveryId: string): string {
+    return `${bucketPrefixes.rejected}${deliveryId}.json`;
 }
 
 /**
@@ -44,11 +57,10 @@ export function rejectedObjectKey(deliveryId: string, receivedAt: Date): string 
  *
  * - history: `pk = HISTORY#<metric>#<subaccount_id>`, `sk = <triggered_at>#<record_id>`, with `expires_at`
  *   for TTL. One subaccount's history over a date range is one Query with `sk BETWEEN`.
- * - latest: `pk = LATEST#<metric>`, `sk = SUBACCOUNT#<subaccount_id>[#<other filters>]`, no TTL, replaced only
+ * - latest: `pk = LATEST#<metric>`, `sk = SUBACCOUNT#<subaccount_id>[#<other filters as canonical JSON>]`, no TTL, replaced only
  *   by a newer `triggered_at`. The latest record of every subaccount for a metric is one Query on `pk`.
  *
  * Both carry `record_id`, indexed by {@link recordIdIndex}, so a record is found by id with one Query.
- * A third kind, the delivery item ({@link deliveryPartitionKey}), remembers when each delivery first arrived.
  */
 export const tableSchema = {
     hashKey: "pk",
@@ -79,30 +91,24 @@ export function latestPartitionKey(metric: string): string {
     return `LATEST#${metric}`;
 }
 
-/** Longest facet text kept readable in a latest sort key; DynamoDB allows 1,024 bytes for the whole key. */
-const MAX_FACETS_LENGTH = 256;
+/**
+ * Longest facets text, in UTF-8 bytes, kept readable in a latest sort key; DynamoDB allows 1,024 bytes for the
+ * whole key, and `SUBACCOUNT#<id>#` takes at most 28.
+ */
+const MAX_READABLE_FACETS_BYTES = 512;
 
 /**
  * One latest entry per series: the subaccount, plus any other filters (ip_pool, sending_domain, ...) so that a
- * facet's alert does not overwrite the subaccount's own score. Long facets are replaced by their SHA-256.
+ * facet's alert does not overwrite the subaccount's own score. The other filters are written as their canonical
+ * JSON (keys sorted at every level), which no two different filter objects share: `{"a":"x","b":"y"}` and
+ * `{"a=\"x\"#b":"y"}` are two series. Facets longer than {@link MAX_READABLE_FACETS_BYTES} become
+ * `sha256:<hex>` of that JSON (a JSON object starts with `{`, so the two forms cannot meet); the item's `filters`
+ * attribute keeps the readable form. A subaccount's own series stays `SUBACCOUNT#<id>`.
  */
 export function latestSortKey(subaccountId: number, filters: Record<string, unknown>): string {
-    const facets = Object.keys(filters)
-        .filter((key) => key !== "subaccount_id")
-        .sort()
-        .map((key) => `${key}=${JSON.stringify(filters[key])}`)
-        .join("#");
-    const series = facets.length <= MAX_FACETS_LENGTH ? facets : `sha256=${createHash("sha256").update(facets).digest("hex")}`;
-    return facets === "" ? `SUBACCOUNT#${subaccountId}` : `SUBACCOUNT#${subaccountId}#${series}`;
+    const { subaccount_id: _subaccount, ...facets } = filters;
+    if (Object.keys(facets).length === 0) return `SUBACCOUNT#${subaccountId}`;
+    const json = canonicalJson(facets);
+    const series = Buffer.byteLength(json) <= MAX_READABLE_FACETS_BYTES ? json : `sha256:${createHash("sha256").update(json).digest("hex")}`;
+    return `SUBACCOUNT#${subaccountId}#${series}`;
 }
-
-/**
- * The delivery item: `pk = DELIVERY#<delivery_id>`, written once when a delivery is first stored. It keeps the
- * first `received_at`, so that the same delivery posted again on another day (a replay) writes the same keys and
- * the same records instead of new ones.
- */
-export function deliveryPartitionKey(deliveryId: string): string {
-    return `DELIVERY#${deliveryId}`;
-}
-
-export const DELIVERY_SORT_KEY = "DELIVERY";

@@ -3,10 +3,10 @@ import { bucketPrefixes, tableSchema } from "../../shared/layout";
 import { PolicyDocument, PolicyStatement, policyDocument, serviceTrustPolicy } from "./policyDocument";
 
 /**
- * The DynamoDB calls handlers/storage.ts makes: batch and single puts, and one GetItem (when a delivery was first
- * received). Nothing queries, scans, updates or deletes. A unit test keeps this list equal to storage.ts's commands.
+ * The DynamoDB calls handlers/storage.ts makes: batch and single puts. Nothing reads, queries, scans, updates or
+ * deletes. A unit test keeps this list equal to storage.ts's commands.
  */
-export const RECEIVER_DYNAMODB_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"] as const;
+export const RECEIVER_DYNAMODB_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:PutItem"] as const;
 
 /**
  * Lambda, and only Lambda, may assume the receiver's role: the plain trust AWS documents for execution roles.
@@ -27,8 +27,8 @@ export interface ReceiverPolicyArgs {
 }
 
 /**
- * What the receiver does, and nothing more: put objects under the three prefixes, put (and get) items in the
- * table, and write its own log group.
+ * What the receiver does, and nothing more: put objects under the three prefixes, read raw objects' metadata,
+ * put items in the table, and write its own log group.
  */
 export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
@@ -39,7 +39,15 @@ export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
             Resource: Object.values(bucketPrefixes).map((prefix) => `${args.bucketArn}/${prefix}*`),
         },
         {
-            Sid: "ReadAndWriteTableItems",
+            // A later copy of a delivery reads the first copy's arrival time from its metadata with HeadObject,
+            // which S3 authorizes as s3:GetObject (S3 API reference, HeadObject, "Permissions").
+            Sid: "ReadRawArrivalTimes",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: `${args.bucketArn}/${bucketPrefixes.raw}*`,
+        },
+        {
+            Sid: "WriteTableItems",
             Effect: "Allow",
             Action: [...RECEIVER_DYNAMODB_ACTIONS],
             Resource: [args.tableArn, ...tableSchema.globalSecondaryIndexes.map((index) => `${args.tableArn}/index/${index.name}`)],

@@ -65,6 +65,7 @@ export async function runQuery(sqlArgument: string | undefined, options: QueryOp
         const sql = resolveSql(sqlArgument, options);
         if (options.outputs && !options.athena) throw new Error("--outputs applies to --athena only; without it the query runs locally");
         const result = options.athena ? await runOnAthena(sql, options, io) : await runLocally(sql, options);
+        for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
         if (result.notice) io.stderr(`note: ${result.notice}\n`);
         const plain = io.plain ?? !process.stdout.isTTY;
         io.stdout((options.json ? renderJson(result) : renderTable(result, { plain })) + "\n");

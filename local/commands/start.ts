@@ -1,3 +1,4 @@
+import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { DEFAULT_DATA_DIR, dataDirOption } from "../outputs";
 import { ENV } from "../../handlers/environment";
@@ -19,6 +20,13 @@ export function startCommand(): Command {
                 previousToken: process.env[ENV.previousToken] || undefined,
             });
             const { outputs } = stack;
+            const { quarantined, quarantineDir } = stack.emulators;
+            if (quarantined.length > 0) {
+                // Written when a process was killed mid-write: moved aside, so that nothing reads them as whole.
+                const replayable = [...new Set(quarantined.filter((key) => !key.startsWith("raw/")).map((key) => `raw/${path.basename(key).replace(/\.[a-z]+$/, "")}.json`))];
+                process.stderr.write(`warning: ${quarantined.length} torn S3 object(s) moved to ${quarantineDir}: ${quarantined.join(", ")}\n` +
+                    (replayable.length > 0 ? `  to write them again from their raw bodies: ${npmRun("replay", ...replayable)}\n` : ""));
+            }
             process.stderr.write(
                 [
                     "",

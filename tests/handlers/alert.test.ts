@@ -144,9 +144,15 @@ describe("handlers/alert", () => {
         });
 
         describe("metric", () => {
+            // Every metric with an evaluator; blocklist, the one metric SparkPost sends without, also with {}.
             for (const metric of METRICS) {
-                it(`accepts ${metric}`, () => assertValid({ ...realElement(), metric, evaluator: {} }));
+                it(`accepts ${metric}`, () => assertValid({ ...realElement(), metric, triggered_value: 5 }));
             }
+            it("accepts blocklist with an empty evaluator or none", () => {
+                assertValid({ ...realElement(), metric: "blocklist", evaluator: {} });
+                const { evaluator: _e, ...withoutEvaluator } = realElement();
+                assertValid({ ...withoutEvaluator, metric: "blocklist" });
+            });
             it("accepts an unknown metric with a tame name", () => {
                 assertValid({ ...realElement(), metric: "spam_trap_rate" });
             });
@@ -170,12 +176,21 @@ describe("handlers/alert", () => {
                 assertRejectedAt({ ...realElement(), triggered_value: 100.001 }, "[0].triggered_value", /between 0 and 100, but received 100.001/);
                 assertRejectedAt({ ...realElement(), triggered_value: -0.5 }, "[0].triggered_value", /between 0 and 100/);
             });
+            it("refuses a health score change below -100, which no score from 0 to 100 can make", () => {
+                for (const source of ["day_over_day", "week_over_week"]) {
+                    assertRejectedAt(
+                        { ...realElement(), triggered_value: -100.5, evaluator: { operator: "lt", source, value: -10 } },
+                        "[0].triggered_value", /^Expected a health score change of -100 or more, but received -100.5$/,
+                    );
+                }
+                assertValid({ ...realElement(), metric: "injection_count", triggered_value: -120, evaluator: { operator: "lt", source: "day_over_day", value: -10 } });
+            });
             it("applies the range under either evaluator key", () => {
                 const element = documentedElement();
                 assertRejectedAt({ ...element, triggered_value: 101 }, "[0].triggered_value");
             });
             it("allows changes beyond 0..100 for day_over_day and week_over_week, and other metrics any value", () => {
-                assertValid({ ...realElement(), triggered_value: -120, evaluator: { operator: "lt", source: "day_over_day", value: -10 } });
+                assertValid({ ...realElement(), triggered_value: -100, evaluator: { operator: "lt", source: "day_over_day", value: -10 } });
                 assertValid({ ...realElement(), triggered_value: 250, evaluator: { operator: "gt", source: "week_over_week", value: 10 } });
                 assertValid({ ...realElement(), metric: "injection_count", triggered_value: 125000 });
             });
@@ -203,6 +218,15 @@ describe("handlers/alert", () => {
             });
             it("accepts an empty evaluator (blocklist alerts)", () => {
                 assertValid({ ...realElement(), metric: "blocklist", triggered_value: 1, evaluator: {} });
+            });
+            it("refuses an alert of any metric but blocklist without one, or with an empty one, naming the key", () => {
+                // A score of 140 or -3 was stored when no evaluator said it was a raw score.
+                const { evaluator: _e, ...withoutEvaluator } = realElement();
+                assertRejectedAt({ ...withoutEvaluator, triggered_value: -3 }, "[0].evaluator", /^Expected an evaluator \{operator, source, value\}: SparkPost sends one with every metric but blocklist, and health_score came without$/);
+                assertRejectedAt({ ...realElement(), triggered_value: 140, evaluator: {} }, "[0].evaluator", /every metric but blocklist/);
+                const { threshold_evaluator: _t, ...documented } = documentedElement();
+                assertRejectedAt({ ...documented, threshold_evaluator: {} }, "[0].threshold_evaluator", /every metric but blocklist/);
+                assertRejectedAt({ ...withoutEvaluator, metric: "hard_bounce_rate" }, "[0].evaluator", /hard_bounce_rate came without/);
             });
             it("refuses a partial evaluator", () => {
                 assertRejectedAt({ ...realElement(), evaluator: { operator: "gt", value: 1 } }, "[0].evaluator", /operator, source and value together/);

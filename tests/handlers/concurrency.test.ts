@@ -1,6 +1,6 @@
 import assert from "assert";
 import fc from "fast-check";
-import { backoffDelayMs, chunk, mapWithConcurrency, orAfter } from "../../handlers/concurrency";
+import { backoffDelayMs, chunk, mapWithConcurrency } from "../../handlers/concurrency";
 import { RUNS } from "./support";
 
 /** A promise and the functions that settle it, for tests that decide when each task ends. */
@@ -125,18 +125,6 @@ describe("handlers/concurrency", () => {
                 const delay = backoffDelayMs(3, 50, 2000);
                 assert.ok(delay >= 0 && delay < 400);
             }
-        });
-    });
-
-    describe("orAfter", () => {
-        it("resolves with the promise when it is first", async () => {
-            assert.strictEqual(await orAfter(Promise.resolve("value"), 1_000, "fallback"), "value");
-        });
-        it("resolves with the fallback when the promise never settles", async () => {
-            assert.strictEqual(await orAfter(new Promise(() => undefined), 10, "fallback"), "fallback");
-        });
-        it("passes a rejection through", async () => {
-            await assert.rejects(orAfter(Promise.reject(new Error("boom")), 1_000, "fallback"), /boom/);
         });
     });
 });

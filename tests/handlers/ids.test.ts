@@ -1,6 +1,7 @@
 import assert from "assert";
 import fc from "fast-check";
-import { HEALTHSCORE_NAMESPACE, canonicalJson, deliveryIdOf, uuidV5 } from "../../handlers/ids";
+import { HEALTHSCORE_NAMESPACE, deliveryIdOf, uuidV5 } from "../../handlers/ids";
+import { canonicalJson } from "../../shared/canonicalJson";
 import { RUNS, reorderKeys } from "./support";
 
 const DNS_NAMESPACE = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";

@@ -64,7 +64,7 @@ describe("handlers/items", () => {
 
             assert.deepStrictEqual([toLatestItem(overall).pk, toLatestItem(overall).sk], ["LATEST#health_score", "SUBACCOUNT#-1"]);
             assert.strictEqual(toLatestItem(subaccount).sk, "SUBACCOUNT#17");
-            assert.strictEqual(toLatestItem(documented).sk, 'SUBACCOUNT#0#ip_pool="default"');
+            assert.strictEqual(toLatestItem(documented).sk, 'SUBACCOUNT#0#{"ip_pool":"default"}');
             assert.strictEqual(toLatestItem(overall).kind, "latest");
             assert.strictEqual("expires_at" in toLatestItem(overall), false);
         });

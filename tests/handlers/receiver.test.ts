@@ -3,11 +3,16 @@
  * what it answers.
  */
 import { strict as assert } from "assert";
+import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { createReceiver, Receiver, toLambdaHandler } from "../../handlers/receiver";
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
 import { Logger } from "../../handlers/logger";
 import { MAX_BODY_BYTES as BODY_LIMITS } from "../../shared/limits";
+import { MAX_DETAILED_REJECTIONS, MAX_REJECTION_DETAIL_BYTES } from "../../handlers/records";
+import { openLocalLake } from "../../local/query";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { HOOK_PATH, PREVIOUS_TOKEN, TOKEN, fixture, fixtureJson, hookRequest } from "../support/requests";
 import { getBytes, getText, listKeys, scanItems, snapshot } from "../support/store";
@@ -58,7 +63,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.deepEqual({ accepted: summary.accepted, rejected: summary.rejected, errors: summary.errors }, { accepted: 3, rejected: 0, errors: [] });
             assert.match(summary.delivery_id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-            const rawKey = `raw/dt=2026-11-28/${summary.delivery_id}.json`;
+            const rawKey = `raw/${summary.delivery_id}.json`;
             assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, rawKey), delivery);
 
             const lakeKey = `alerts/metric=health_score/dt=2026-11-27/${summary.delivery_id}.ndjson`;
@@ -160,6 +165,82 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
         });
     });
 
+    describe("one arrival time per delivery", () => {
+        it("gives concurrent copies, straddling UTC midnight, one received_at everywhere and one raw/ and rejected/ object", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const delivery = Buffer.from(JSON.stringify([{ ...good, filters: { subaccount_id: 930 } }, { ...good, triggered_value: "x" }]));
+            const clocks = ["2026-11-28T23:59:59.700Z", "2026-11-28T23:59:59.950Z", "2026-11-29T00:00:00.100Z", "2026-11-29T00:00:00.400Z"];
+
+            const answers = await Promise.all(clocks.map((clock) => receiverWith(env.storage, new Date(clock))(hookRequest(delivery))));
+
+            assert.deepEqual(answers.map((answer) => answer.statusCode), [200, 200, 200, 200]);
+            const id = body(answers[0]).delivery_id;
+            const keys = (await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(id));
+            assert.deepEqual(keys, [`alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`, `raw/${id}.json`, `rejected/${id}.json`]);
+            const head = await env.emulators.s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: `raw/${id}.json` }));
+            const first = head.Metadata!["received-at"];
+            assert.ok(clocks.includes(first), first);
+
+            const lakeLine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, keys[0]));
+            const rejected = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, keys[2]));
+            const items = (await scanItems(env.emulators.dynamodb, TEST_TABLE)).filter((item) => item.delivery_id === id);
+            assert.deepEqual(items.map((item) => item.kind).sort(), ["history", "latest"]);
+            assert.deepEqual(
+                [lakeLine.received_at, rejected.received_at, ...items.map((item) => item.received_at)],
+                [first, first, first, first],
+            );
+        });
+
+        it("replays a delivery days later with its first arrival: no new key, the same received_at", async () => {
+            const [good] = fixtureJson("real-delivery.json");
+            const delivery = Buffer.from(JSON.stringify([{ ...good, filters: { subaccount_id: 931 } }]));
+            const first = await receive(hookRequest(delivery));
+            const id = body(first).delivery_id;
+            // As after a failed lake write: only the raw object (and the table) hold the delivery.
+            await env.emulators.s3.send(new DeleteObjectCommand({ Bucket: TEST_BUCKET, Key: `alerts/metric=health_score/dt=2026-11-27/${id}.ndjson` }));
+
+            const replayed = await receiverWith(env.storage, new Date("2026-12-05T08:00:00.000Z"))(hookRequest(delivery));
+
+            assert.equal(replayed.statusCode, 200);
+            const line = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`));
+            assert.equal(line.received_at, RECEIVED_AT.toISOString());
+            assert.deepEqual((await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(id)).length, 2);
+        });
+
+        it("does not write a delivery item: the raw object's metadata is the record of the first arrival", async () => {
+            await receive(hookRequest(fixture("real-delivery.json")));
+            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            assert.ok(items.every((item) => item.kind === "history" || item.kind === "latest"), [...new Set(items.map((item) => item.kind))].join(", "));
+        });
+    });
+
+    describe("series", () => {
+        const element = (filters: Record<string, unknown>, day = "2026-11-27", value = 70) => ({
+            ...fixtureJson("real-delivery.json")[0], triggered_value: value, triggered_at: `${day}T09:00:00.000Z`, filters,
+        });
+
+        it("keeps two series apart whose facets once made the same key", async () => {
+            const response = await receive(hookRequest([element({ subaccount_id: 940, a: "x", b: "y" }, "2026-11-27", 61), element({ subaccount_id: 940, 'a="x"#b': "y" }, "2026-11-27", 62)]));
+            assert.equal(body(response).accepted, 2);
+            const series = (await reader().latest("health_score")).filter((r) => r.subaccount_id === 940);
+            assert.deepEqual(series.map((r) => r.triggered_value).sort(), [61, 62]);
+        });
+
+        it("still reads a latest entry under the key form of earlier versions, until a newer alert of its series replaces it", async () => {
+            // As written before series keys were canonical JSON: the facets as `ip_pool="old"`.
+            await receive(hookRequest([element({ subaccount_id: 941, ip_pool: "old" }, "2026-11-20", 50)]));
+            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            const current = items.find((item) => item.kind === "latest" && item.subaccount_id === 941)!;
+            await env.emulators.dynamodb.send(new DeleteItemCommand({ TableName: TEST_TABLE, Key: marshall({ pk: current.pk, sk: current.sk }) }));
+            await env.emulators.dynamodb.send(new PutItemCommand({ TableName: TEST_TABLE, Item: marshall({ ...current, sk: 'SUBACCOUNT#941#ip_pool="old"' }) }));
+            assert.deepEqual((await reader().latest("health_score")).filter((r) => r.subaccount_id === 941).map((r) => r.triggered_value), [50]);
+
+            await receive(hookRequest([element({ subaccount_id: 941, ip_pool: "old" }, "2026-11-21", 55)]));
+            await receive(hookRequest([element({ subaccount_id: 941, ip_pool: "old" }, "2026-11-19", 45)]));
+            assert.deepEqual((await reader().latest("health_score")).filter((r) => r.subaccount_id === 941).map((r) => r.triggered_value), [55]);
+        });
+    });
+
     describe("mixed and invalid elements", () => {
         it("stores the valid elements, rejects the invalid ones with their paths, and quarantines them", async () => {
             const [good] = fixtureJson("real-delivery.json");
@@ -176,9 +257,9 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.equal(summary.rejected, 3);
             assert.deepEqual(summary.errors.map((e: { path: string }) => e.path), ["[1].triggered_value", "[2].triggered_at", "[3]"]);
 
-            const rejectedKey = `rejected/dt=2026-11-28/${summary.delivery_id}.json`;
+            const rejectedKey = `rejected/${summary.delivery_id}.json`;
             const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, rejectedKey));
-            assert.equal(quarantine.raw_key, `raw/dt=2026-11-28/${summary.delivery_id}.json`);
+            assert.equal(quarantine.raw_key, `raw/${summary.delivery_id}.json`);
             assert.deepEqual(quarantine.rejected.map((r: { index: number }) => r.index), [1, 2, 3]);
             assert.deepEqual(quarantine.rejected[0].element, delivery[1]);
 
@@ -194,8 +275,8 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.equal(summary.accepted, 0);
             assert.ok(summary.errors.some((e: { path: string }) => e.path === "[0].alert_id"));
             const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
-            assert.ok(keys.includes(`raw/dt=2026-11-28/${summary.delivery_id}.json`));
-            assert.ok(keys.includes(`rejected/dt=2026-11-28/${summary.delivery_id}.json`));
+            assert.ok(keys.includes(`raw/${summary.delivery_id}.json`));
+            assert.ok(keys.includes(`rejected/${summary.delivery_id}.json`));
         });
 
         it("keeps unsafe integers, non-finite numbers and prototype keys out of storage, element by element", async () => {
@@ -214,11 +295,81 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
             assert.ok(items.every((item) => !JSON.stringify(item).includes("polluted")));
             const lakeKeys = (await listKeys(env.emulators.s3, TEST_BUCKET, "alerts/")).filter((key) => key.includes(summary.delivery_id));
-            const quarantine = await getText(env.emulators.s3, TEST_BUCKET, `rejected/dt=2026-11-28/${summary.delivery_id}.json`);
+            const quarantine = await getText(env.emulators.s3, TEST_BUCKET, `rejected/${summary.delivery_id}.json`);
             for (const text of [quarantine, ...(await Promise.all(lakeKeys.map((key) => getText(env.emulators.s3, TEST_BUCKET, key))))]) {
                 assert.ok(!/"__proto__"\s*:/.test(text) && !text.includes("polluted") && !text.includes("9007199254740992"), text);
             }
             assert.deepEqual(JSON.parse(quarantine).rejected.map((r: { index: number; element?: unknown }) => [r.index, "element" in r]), [[1, false], [2, false], [3, false], [4, false]]);
+        });
+    });
+
+    describe("what one element could damage (issue 8)", () => {
+        const element = (changes: Record<string, unknown>, subaccount: number) => ({ ...fixtureJson("real-delivery.json")[0], filters: { subaccount_id: subaccount }, ...changes });
+        const withText = (subaccount: number, key: string, valueText: string) =>
+            JSON.stringify(element({}, subaccount)).replace(new RegExp(`"${key}":("[^"]*"|[^,}]*)`), `"${key}":${valueText}`);
+
+        it("#1 rejects a lone surrogate, naming the field, and keeps the lake readable by DuckDB", async () => {
+            const text = `[${withText(950, "name", '"Daily \\ud800"')}, ${JSON.stringify(element({ name: "Daily 😀 \u2028" }, 951))}]`;
+            const response = await receive(hookRequest(text));
+            const summary = body(response);
+            assert.deepEqual([response.statusCode, summary.accepted, summary.errors.map((e: { path: string }) => e.path)], [200, 1, ["[0].name"]]);
+            assert.match(summary.errors[0].message, /not well-formed Unicode/);
+            const lake = await openLocalLake({ bucketDir: env.emulators.bucketDir });
+            try {
+                const { rows } = await lake.query(`SELECT name, subaccount_id FROM alerts WHERE delivery_id = '${summary.delivery_id}'`);
+                assert.deepEqual(rows, [{ name: "Daily 😀 \u2028", subaccount_id: 951 }]);
+            } finally {
+                lake.close();
+            }
+        });
+
+        it("#2 rejects a triggered_at from the future or before 2019, so latest is not frozen", async () => {
+            const future = await receive(hookRequest([element({ triggered_at: "2099-01-01T09:00:00.000Z", triggered_value: 10 }, 952)]));
+            const ancient = await receive(hookRequest([element({ triggered_at: "0050-01-01T09:00:00.000Z", triggered_value: 10 }, 952)]));
+            assert.deepEqual([future.statusCode, ancient.statusCode], [422, 422]);
+            assert.match(body(future).errors[0].message, /^Expected a time from 2019-01-01T00:00:00.000Z .* to 2026-11-28T11:00:00.000Z/);
+            await receive(hookRequest([element({ triggered_value: 88 }, 952)]));
+            assert.deepEqual((await reader().latest("health_score")).filter((r) => r.subaccount_id === 952).map((r) => r.triggered_value), [88]);
+        });
+
+        it("#5 rejects a score without an evaluator, or with an empty one", async () => {
+            const { evaluator: _e, ...withoutEvaluator } = element({ triggered_value: -3 }, 953);
+            const response = await receive(hookRequest([element({ triggered_value: 140, evaluator: {} }, 953), withoutEvaluator]));
+            assert.equal(response.statusCode, 422);
+            assert.deepEqual(body(response).errors.map((e: { path: string }) => e.path), ["[0].evaluator", "[1].evaluator"]);
+            assert.ok(!(await reader().latest("health_score")).some((r) => r.subaccount_id === 953));
+        });
+
+        it("#6 rejects every number the parser would alter, 1e-400 like 1e-131, with one message", async () => {
+            const text = `[${withText(954, "triggered_value", "1e-400")}, ${withText(955, "triggered_value", "1e-131")}, ${withText(956, "triggered_value", "5e-324")}]`;
+            const response = await receive(hookRequest(text));
+            assert.equal(response.statusCode, 422);
+            assert.deepEqual(new Set(body(response).errors.map((e: { message: string }) => e.message)), new Set(["number is too close to zero to store (DynamoDB keeps magnitudes from 1e-130)"]));
+            assert.ok(!(await reader().latest("health_score")).some((r) => [954, 955, 956].includes(r.subaccount_id)));
+        });
+
+        it("#7 rejects an element with a key twice, naming it, instead of storing the last one", async () => {
+            const text = `[${JSON.stringify(element({}, 957)).replace('"triggered_value":', '"triggered_value":12,"triggered_value":')}]`;
+            const response = await receive(hookRequest(text));
+            assert.equal(response.statusCode, 422);
+            assert.deepEqual(body(response).errors, [{ index: 0, path: "[0].triggered_value", message: 'key "triggered_value" appears more than once in this object' }]);
+        });
+
+        it("#4 answers a 1 MB body of {} with counts, 50 errors and a bounded rejected/ document", async () => {
+            const count = Math.floor((MAX_BODY_BYTES - 2) / 3);
+            const bytes = Buffer.from(`[${Array(count).fill("{}").join(",")}]`);
+            assert.ok(bytes.byteLength <= MAX_BODY_BYTES);
+            const response = await receive(hookRequest(bytes));
+            assert.equal(response.statusCode, 422);
+            const summary = body(response);
+            assert.equal(summary.rejected, count);
+            assert.equal(summary.errors.length, 50);
+            assert.equal(summary.rejected_without_detail, count - MAX_DETAILED_REJECTIONS);
+            assert.ok(response.body.length < 16 * 1024, `${response.body.length} characters`);
+            const document = await getText(env.emulators.s3, TEST_BUCKET, `rejected/${summary.delivery_id}.json`);
+            assert.ok(document.length < MAX_REJECTION_DETAIL_BYTES + 64 * 1024, `${document.length} characters`);
+            const parsed = JSON.parse(document);
+            assert.deepEqual([parsed.rejected_count, parsed.rejected.length, parsed.rejected_without_detail], [count, MAX_DETAILED_REJECTIONS, count - MAX_DETAILED_REJECTIONS]);
         });
     });
 
@@ -267,8 +418,8 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 assert.equal(response.statusCode, 400);
                 const answer = body(response);
                 assert.match(answer.message, message);
-                assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, `raw/dt=2026-11-28/${answer.delivery_id}.json`), bytes);
-                const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `rejected/dt=2026-11-28/${answer.delivery_id}.json`));
+                assert.deepEqual(await getBytes(env.emulators.s3, TEST_BUCKET, `raw/${answer.delivery_id}.json`), bytes);
+                const quarantine = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `rejected/${answer.delivery_id}.json`));
                 assert.match(quarantine.error, message);
             });
         }
@@ -362,25 +513,62 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
     });
 
     describe("the token is never logged", () => {
-        it("logs the path redacted, for accepted and refused requests alike", async () => {
+        it("logs the route and the path's length, never the path, for accepted and refused requests alike", async () => {
             await receive(hookRequest(fixture("real-delivery.json")));
             await receive(hookRequest("[]", { path: `/hooks/${TOKEN}x` }));
             await receive(hookRequest("[]", { path: `/hooks/${PREVIOUS_TOKEN}` }));
             const text = JSON.stringify(logs);
             assert.ok(logs.length >= 3);
             assert.ok(!text.includes(TOKEN) && !text.includes(PREVIOUS_TOKEN), text);
-            assert.ok(logs.some((line) => line.fields.path === "/hooks/[redacted]"));
+            const requests = logs.filter((line) => line.message === "request").map((line) => [line.fields.route, line.fields.path_length, line.fields.status]);
+            assert.deepEqual(requests, [
+                ["hook", HOOK_PATH.length, 200],
+                ["other", HOOK_PATH.length + 1, 404],
+                ["previous-token", `/hooks/${PREVIOUS_TOKEN}`.length, 422],
+            ]);
+            assert.ok(logs.every((line) => !("path" in line.fields)));
         });
+
+        // Through a Function URL or an HTTP API every path reaches the function; these carried the whole token
+        // into the logs when only what followed a literal /hooks/ was redacted.
+        const trickyPaths = [
+            `/webhooks/${TOKEN}`, `/hook/${TOKEN}`, `/hooks%2F${TOKEN}`, `/%68ooks/${TOKEN}`, `/${TOKEN}`, `/hooks\\${TOKEN}`,
+            `/prod/hooks/${TOKEN}`, `//hooks/${TOKEN}`, `/HOOKS/${TOKEN}`, `/hooks/${TOKEN}/`, `/hooks/${encodeURIComponent(TOKEN)}%00`,
+            `/x?token=${TOKEN}`, `/${PREVIOUS_TOKEN}/${TOKEN}`,
+        ];
+        for (const path of trickyPaths) {
+            it(`does not log the token from ${path.replace(TOKEN, "<token>").replace(PREVIOUS_TOKEN, "<previous token>")}`, async () => {
+                for (const source of ["alb", "http-api"] as const) {
+                    const response = await receive(hookRequest(fixture("real-delivery.json"), { path, source }));
+                    assert.equal(response.statusCode, 404);
+                }
+                await receive(hookRequest("[]", { path, method: TOKEN }));
+                const text = JSON.stringify(logs);
+                assert.ok(!text.includes(TOKEN) && !text.includes(PREVIOUS_TOKEN), text);
+                assert.ok(logs.every((line) => line.fields.route === "other" && line.fields.path_length === path.length));
+                assert.deepEqual(logs.map((line) => line.fields.method), ["POST", "POST", "other"]);
+            });
+        }
     });
 
     describe("when storage fails", () => {
-        it("archives without waiting on a table that does not answer", async () => {
-            const hanging: DeliveryStorage = { ...env.storage, firstReceivedAt: () => new Promise(() => undefined) };
-            const receiver = createReceiver({ storage: hanging, token: TOKEN, now: () => RECEIVED_AT, logger: recordingLogger(logs), lookupTimeoutMs: 50 });
+        // Was "archives without waiting on a table that does not answer": the archive asked the table when the
+        // delivery first arrived. It now asks nothing of the table (the raw object's metadata keeps the arrival),
+        // so what is left to prove is that the body is archived before the table is touched at all.
+        it("archives the body before the table is touched, and asks the table nothing", async () => {
+            let archivedFirst: boolean | undefined;
+            const watching: DeliveryStorage = {
+                ...env.storage,
+                async writeRecords(records) {
+                    archivedFirst = (await listKeys(env.emulators.s3, TEST_BUCKET, "raw/")).some((key) => key.includes(records[0].delivery_id));
+                    return env.storage.writeRecords(records);
+                },
+            };
             const [good] = fixtureJson("real-delivery.json");
-            const response = await receiver(hookRequest([{ ...good, filters: { subaccount_id: 913 } }]));
+            const response = await receiverWith(watching)(hookRequest([{ ...good, filters: { subaccount_id: 913 } }]));
             assert.equal(response.statusCode, 200);
-            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/dt=2026-11-28/${body(response).delivery_id}.json`));
+            assert.equal(archivedFirst, true);
+            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${body(response).delivery_id}.json`));
         });
 
         it("answers 503 and stores nothing when the raw archive cannot be written", async () => {
@@ -396,6 +584,27 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("NoSuchBucket")));
         });
 
+        it("answers 503 and writes nothing more when a copy is archived but its first arrival cannot be read", async () => {
+            const delivery = Buffer.from(JSON.stringify([{ ...fixtureJson("real-delivery.json")[0], filters: { subaccount_id: 914 } }]));
+            const first = await receive(hookRequest(delivery));
+            assert.equal(first.statusCode, 200);
+            const s3 = Object.create(env.emulators.s3) as S3Client;
+            s3.send = (async (command: unknown) => {
+                if (command instanceof HeadObjectCommand) throw Object.assign(new Error("Slow Down"), { name: "SlowDown" });
+                return env.emulators.s3.send(command as never);
+            }) as S3Client["send"];
+            const blind = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 2 });
+            const before = await stored();
+
+            const again = await receiverWith(blind, new Date("2026-12-01T10:00:00.000Z"))(hookRequest(delivery));
+
+            assert.equal(again.statusCode, 503);
+            const id = body(first).delivery_id;
+            assert.equal(body(again).message, `the delivery is archived at raw/${id}.json, but when it first arrived could not be read, so nothing else was written; replay it`);
+            assert.deepEqual(await stored(), before);
+            assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("SlowDown")));
+        });
+
         it("answers 200 with a warning when the table cannot be written after the archive was", async () => {
             const missingTable = createAwsStorage({
                 s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: "no-such-table", retentionDays: 30,
@@ -404,11 +613,9 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             const response = await receiverWith(missingTable)(hookRequest([{ ...good, filters: { subaccount_id: 907 } }]));
             assert.equal(response.statusCode, 200);
             const summary = body(response);
-            assert.equal(summary.warnings.length, 2);
-            assert.match(summary.warnings[0], /^table not written; the delivery is archived at raw\/dt=2026-11-28\/.*\.json for replay$/);
-            assert.match(summary.warnings[1], /^delivery item not written/);
-            assert.ok(logs.some((line) => line.level === "warn" && line.message.startsWith("could not look the delivery up")));
-            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/dt=2026-11-28/${summary.delivery_id}.json`));
+            assert.equal(summary.warnings.length, 1);
+            assert.match(summary.warnings[0], /^table not written; the delivery is archived at raw\/[0-9a-f-]{36}\.json for replay$/);
+            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${summary.delivery_id}.json`));
         });
     });
 });

@@ -1,16 +1,20 @@
 import assert from "assert";
 import fc from "fast-check";
 import { createAlertStruct, validateAlert } from "../../handlers/alert";
-import { parseBody } from "../../handlers/body";
+import { MAX_JSON_DEPTH } from "../../handlers/body";
+import { roundTo3 } from "../../handlers/numbers";
 import {
     ACCOUNT_OVERALL,
     AlertRecord,
     DeliveryContext,
     Interpretation,
+    MAX_DETAILED_REJECTIONS,
+    MAX_ELEMENT_BYTES,
+    MAX_ERRORS_PER_ELEMENT,
+    couldBeAlert,
     interpretDelivery,
     partitionRecords,
     recordIdOf,
-    roundTo3,
     toLakeNdjson,
     toRecord,
 } from "../../handlers/records";
@@ -20,11 +24,9 @@ const struct = createAlertStruct();
 const context: DeliveryContext = { deliveryId: "11111111-1111-5111-8111-111111111111", receivedAt: new Date("2026-11-27T09:00:04.500Z") };
 const otherContext: DeliveryContext = { deliveryId: "22222222-2222-5222-8222-222222222222", receivedAt: new Date("2026-12-01T00:00:00.000Z") };
 
-/** Interprets a body the way the receiver does: from JSON text. */
+/** Interprets a body the way the receiver does: from its bytes. */
 function interpretText(text: string, ctx = context): Interpretation {
-    const parsed = parseBody(new TextEncoder().encode(text));
-    assert.ok(parsed.ok, "fixture text must parse");
-    return interpretDelivery(parsed.value, struct, ctx);
+    return interpretDelivery(new TextEncoder().encode(text), struct, ctx);
 }
 
 function alerts(interpretation: Interpretation): { records: AlertRecord[]; rejected: Array<{ index: number; paths: string[] }> } {
@@ -42,81 +44,7 @@ function recordOf(element: unknown, ctx = context): AlertRecord {
     return toRecord(validated.alert, ctx);
 }
 
-/** Round half away from zero to 3 decimals on the exact decimal `digits × 10^exponent`, in BigInt: the reference. */
-function referenceRound(digits: bigint, exponent: number): number {
-    const negative = digits < 0n;
-    const magnitude = negative ? -digits : digits;
-    const shift = exponent + 3;
-    let thousandths: bigint;
-    if (shift >= 0) {
-        thousandths = magnitude * 10n ** BigInt(shift);
-    } else {
-        const divisor = 10n ** BigInt(-shift);
-        thousandths = magnitude / divisor;
-        if ((magnitude % divisor) * 2n >= divisor) thousandths += 1n;
-    }
-    const result = Number(`${thousandths}e-3`);
-    return negative && result !== 0 ? -result : result;
-}
-
 describe("handlers/records", () => {
-    describe("roundTo3", () => {
-        const examples: Array<[number, number]> = [
-            [78.27250957000001, 78.273],
-            [78.2725, 78.273],
-            [54.9995, 55],
-            [54.99950000000001, 55],
-            [1.0005, 1.001],
-            [-1.0005, -1.001],
-            [0.0004, 0],
-            [-0.0004, 0],
-            [0.0005, 0.001],
-            [91.0004999, 91],
-            [2.675, 2.675],
-            [1e-7, 0],
-            [5e-4, 0.001],
-            [123456789012.0005, 123456789012.001],
-            [40, 40],
-            [1e21, 1e21],
-            [-1e22, -1e22],
-            [Number.MAX_VALUE, Number.MAX_VALUE],
-        ];
-        for (const [input, expected] of examples) {
-            it(`rounds ${input} to ${expected}`, () => assert.ok(Object.is(roundTo3(input), expected), `got ${roundTo3(input)}`));
-        }
-
-        it("never answers -0", () => {
-            assert.ok(Object.is(roundTo3(-0), 0));
-            assert.ok(Object.is(roundTo3(-0.0001), 0));
-        });
-
-        it("equals the decimal rounding computed in BigInt, for numbers of up to 15 significant digits", () => {
-            fc.assert(
-                fc.property(
-                    fc.bigInt({ min: -(10n ** 15n) + 1n, max: 10n ** 15n - 1n }),
-                    fc.integer({ min: -20, max: 6 }),
-                    (digits, exponent) => {
-                        const value = Number(`${digits}e${exponent}`);
-                        assert.ok(Object.is(roundTo3(value), referenceRound(digits, exponent)), `${digits}e${exponent} = ${value}`);
-                    },
-                ),
-                RUNS,
-            );
-        });
-
-        it("is idempotent, within 0.0005 of its input and has at most 3 decimals, for any finite double", () => {
-            fc.assert(
-                fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
-                    const rounded = roundTo3(value);
-                    assert.ok(Object.is(roundTo3(rounded), rounded), `not idempotent at ${value}`);
-                    assert.ok(Math.abs(rounded - value) <= 0.0005 * (1 + 1e-9) + 4 * Number.EPSILON * Math.abs(value), `${value} -> ${rounded}`);
-                    if (Math.abs(rounded) < 1e21) assert.match(String(rounded), /^-?\d+(\.\d{1,3})?$/);
-                }),
-                RUNS,
-            );
-        });
-    });
-
     describe("toRecord", () => {
         it("stores the documented element with its incident, evaluator and filters", () => {
             const [element] = fixture("documented-delivery.json");
@@ -195,7 +123,8 @@ describe("handlers/records", () => {
         const changes: Array<[string, (e: Record<string, any>) => Record<string, any>]> = [
             ["alert_id", (e) => ({ ...e, alert_id: e.alert_id === 1 ? 2 : e.alert_id - 1 })],
             ["incident_id", (e) => ({ ...e, incident_id: e.incident_id === undefined ? 1 : e.incident_id === 1 ? 2 : e.incident_id - 1 })],
-            ["metric", (e) => ({ ...e, metric: e.metric === "zz_other" ? "zz_another" : "zz_other" })],
+            // Between two metrics that need an evaluator; a blocklist alert may have none, and keeps its metric's kind.
+            ["metric", (e) => ({ ...e, metric: e.metric === "blocklist" ? "blocklist_v2" : e.metric === "zz_other" ? "zz_another" : "zz_other" })],
             ["triggered_at", (e) => ({ ...e, triggered_at: new Date(Date.parse(e.triggered_at) + 1).toISOString() })],
             ["triggered_value", (e) => ({ ...e, triggered_value: e.triggered_value >= 50 ? e.triggered_value - 1 : e.triggered_value + 1 })],
             ["filters.subaccount_id", (e) => ({ ...e, filters: { ...e.filters, subaccount_id: (e.filters.subaccount_id ?? -1) + 1 } })],
@@ -210,6 +139,9 @@ describe("handlers/records", () => {
             it(`changes when ${field} changes`, () => {
                 fc.assert(
                     fc.property(validAlertArb(), ({ element }) => {
+                        // Only blocklist may come without an evaluator: its metric cannot change alone.
+                        const evaluator = (element.evaluator ?? element.threshold_evaluator) as { source?: string } | undefined;
+                        fc.pre(field !== "metric" || element.metric !== "blocklist" || evaluator?.source !== undefined);
                         const changed = JSON.parse(JSON.stringify(change(element)));
                         const before = recordOf(element).record_id;
                         const after = recordOf(changed).record_id;
@@ -245,7 +177,7 @@ describe("handlers/records", () => {
         });
 
         it("reads an empty array as a delivery with no alerts (the receiver answers 422)", () => {
-            assert.deepStrictEqual(interpretText("[]"), { kind: "alerts", records: [], rejected: [] });
+            assert.deepStrictEqual(interpretText("[]"), { kind: "alerts", records: [], rejected: [], rejectedCount: 0, errorCount: 0, undetailed: 0 });
         });
 
         it("stores every element of the real delivery", () => {
@@ -359,6 +291,187 @@ describe("handlers/records", () => {
                             assert.match(row.record_id as string, /^[0-9a-f-]{36}$/);
                             assert.strictEqual(row.delivery_id, context.deliveryId);
                         }
+                    },
+                ),
+                RUNS,
+            );
+        });
+    });
+
+    describe("interpretDelivery: what JSON.parse would hide", () => {
+        const [good] = fixture<Array<Record<string, unknown>>>("real-delivery.json");
+        const goodText = (changes: Record<string, unknown> = {}) => JSON.stringify({ ...good, ...changes });
+        /** The element with one member's text replaced by `memberText` (`"name": "\ud800"`). */
+        const withMember = (key: string, valueText: string) => goodText().replace(new RegExp(`"${key}":(\\{[^}]*\\}|[^,}]*)`), `"${key}":${valueText}`);
+        const errorsOf = (text: string) => {
+            const result = interpretText(text);
+            assert.ok(result.kind === "alerts");
+            return result.rejected.flatMap((element) => element.errors.map((error) => [error.path, error.message]));
+        };
+
+        it("ported from parseBody: checks UTF-8 first, depth before any parsing, and names text that is not JSON", () => {
+            assert.deepStrictEqual(interpretDelivery(Uint8Array.from([0x5b, 0xff, 0x5d]), struct, context), { kind: "not-alerts", message: "body is not valid UTF-8" });
+            const deep = interpretText("[".repeat(MAX_JSON_DEPTH + 1));
+            assert.ok(deep.kind === "not-alerts" && /nested deeper/.test(deep.message), JSON.stringify(deep));
+            const notJson = interpretText("alert_id=1");
+            assert.ok(notJson.kind === "not-alerts" && /^body is not JSON: ./.test(notJson.message), JSON.stringify(notJson));
+        });
+
+        it("never parses an element with a __proto__ key, so nothing reaches Object.prototype", () => {
+            const result = interpretText(`[${withMember("filters", '{"__proto__": {"polluted": 1}}')}]`);
+            assert.deepStrictEqual(alerts(result).rejected, [{ index: 0, paths: ["[0].filters.__proto__"] }]);
+            assert.ok(result.kind === "alerts" && !("element" in result.rejected[0]));
+            assert.strictEqual(({} as Record<string, unknown>).polluted, undefined);
+        });
+
+        // #1: an escaped lone surrogate is valid UTF-8 and valid JSON, but DuckDB (and Athena's SerDe) cannot read it.
+        for (const [where, text, path] of [
+            ["the name", withMember("name", '"Daily \\ud800"'), "[0].name"],
+            ["a low half alone", withMember("name", '"\\udc00 score"'), "[0].name"],
+            ["two high halves", withMember("name", '"\\ud83d\\ud83d"'), "[0].name"],
+            ["a filter value", withMember("filters", '{"ip_pool": "p\\udfff"}'), "[0].filters.ip_pool"],
+            ["a key", withMember("filters", '{"ip\\ud800": "p"}'), "[0].filters.ip\ud800"],
+        ] as const) {
+            it(`rejects a lone surrogate in ${where}, naming the field`, () => {
+                assert.deepStrictEqual(errorsOf(`[${text}, ${goodText({ alert_id: 7 })}]`), [[path, "text is not well-formed Unicode: it holds a lone surrogate (\\ud800 to \\udfff without its pair)"]]);
+                assert.deepStrictEqual(alerts(interpretText(`[${text}, ${goodText({ alert_id: 7 })}]`)).records.map((r) => r.alert_id), [7]);
+            });
+        }
+
+        it("accepts well-formed text: escaped pairs, emoji, U+2028, escapes", () => {
+            const { records } = alerts(interpretText(`[${withMember("name", '"\\ud83d\\ude00 😀 \\u2028 \\" \\\\ \\/ \\n é"')}]`));
+            assert.strictEqual(records[0].name, '😀 😀 \u2028 " \\ / \n é');
+        });
+
+        // #6: what the parser altered was stored (1e-400 as 0) while its neighbours were rejected.
+        it("rejects every number whose text does not survive parsing, the same problem with the same message", () => {
+            const tooSmall = ["1e-400", "5e-324", "1e-131", "-2.5e-200", "0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001"];
+            for (const literal of tooSmall) {
+                assert.deepStrictEqual(errorsOf(`[${withMember("triggered_value", literal)}]`), [["[0].triggered_value", "number is too close to zero to store (DynamoDB keeps magnitudes from 1e-130)"]], literal);
+            }
+            for (const literal of ["1e400", "-1e400", "9007199254740993", "9007199254740992", "1e16", "9007199254740991.5"]) {
+                assert.deepStrictEqual(errorsOf(`[${withMember("alert_id", literal)}]`), [["[0].alert_id", "number is outside the safe range (±9007199254740991)"]], literal);
+            }
+            // 78.2724999999999999999 parses to 78.2725, which rounds to 78.273; the number sent rounds to 78.272.
+            assert.deepStrictEqual(errorsOf(`[${withMember("triggered_value", "78.2724999999999999999")}]`), [[
+                "[0].triggered_value", "number has more digits than a 64-bit float keeps, and parsing it changes its value rounded to 3 decimals",
+            ]]);
+        });
+
+        it("accepts long numbers whose rounded value parsing does not change, and zero however written", () => {
+            for (const literal of ["78.27250957000001", "78.27250000000000000001", "54.99950000000001", "0e-400", "-0.000", "1e-130", "99.99999999999999999999"]) {
+                const { records, rejected } = alerts(interpretText(`[${withMember("triggered_value", literal)}]`));
+                assert.deepStrictEqual(rejected, [], literal);
+                assert.strictEqual(records[0].triggered_value, roundTo3(Number(literal)), literal);
+            }
+        });
+
+        // #7: with a key twice the last silently wins, and the record differs from what another reader makes of the archive.
+        it("rejects an element with a key twice, at any depth, naming the key, even spelled with escapes", () => {
+            assert.deepStrictEqual(errorsOf(`[${goodText().replace('"alert_id":4242', '"alert_id":4242,"alert_id":7')}]`), [["[0].alert_id", 'key "alert_id" appears more than once in this object']]);
+            assert.deepStrictEqual(errorsOf(`[${withMember("filters", '{"subaccount_id": 3, "subaccount_\\u0069d": 4}')}]`), [["[0].filters.subaccount_id", 'key "subaccount_id" appears more than once in this object']]);
+            assert.deepStrictEqual(errorsOf(`[${withMember("filters", '{"x": [{"a": 1, "a": 1}]}')}]`), [["[0].filters.x[0].a", 'key "a" appears more than once in this object']]);
+            // The same key in two objects is no duplicate.
+            assert.deepStrictEqual(alerts(interpretText(`[${withMember("filters", '{"x": {"a": 1}, "y": {"a": 1}}')}]`)).rejected, []);
+        });
+
+        it("caps the errors kept per element and counts the rest", () => {
+            const keys = Array.from({ length: MAX_ERRORS_PER_ELEMENT + 5 }, () => '"k": 1').join(", ");
+            const result = interpretText(`[${withMember("filters", `{"k": 0, ${keys}}`)}]`);
+            assert.ok(result.kind === "alerts");
+            assert.strictEqual(result.rejected[0].errors.length, MAX_ERRORS_PER_ELEMENT);
+            assert.strictEqual(result.rejected[0].more_errors, 5);
+            assert.strictEqual(result.errorCount, MAX_ERRORS_PER_ELEMENT + 5);
+        });
+
+        it("measures an element by its UTF-8 text: 16 KiB of it passes, one byte more does not", () => {
+            const padded = (bytes: number) => {
+                const base = goodText({ name: "" });
+                const missing = bytes - Buffer.byteLength(base);
+                return base.replace('"name":""', `"name":"${"é".repeat(Math.floor(missing / 2))}${missing % 2 === 1 ? "x" : ""}"`);
+            };
+            const atLimit = padded(MAX_ELEMENT_BYTES);
+            assert.strictEqual(Buffer.byteLength(atLimit), MAX_ELEMENT_BYTES);
+            // 16 KiB is within the limit in bytes, but its name is over 1,024 characters: superstruct says so.
+            assert.deepStrictEqual(errorsOf(`[${atLimit}]`).map(([path]) => path), ["[0].name"]);
+            const over = atLimit.replace('"name":"', '"name":"x');
+            assert.deepStrictEqual(errorsOf(`[${over}]`), [["[0]", `alert is ${MAX_ELEMENT_BYTES + 1} bytes; the limit is ${MAX_ELEMENT_BYTES}`]]);
+        });
+    });
+
+    describe("interpretDelivery: triggered_at from 2019 to an hour after the first arrival (#2)", () => {
+        const [good] = fixture<Array<Record<string, unknown>>>("real-delivery.json");
+        const arrival = new Date("2026-11-28T10:00:00.000Z");
+        const verdict = (triggeredAt: string, firstArrival = arrival) => {
+            const result = interpretDelivery(JSON.stringify([{ ...good, triggered_at: triggeredAt }]), struct, { ...context, receivedAt: firstArrival });
+            assert.ok(result.kind === "alerts");
+            return result.records.length === 1 ? "accepted" : result.rejected[0].errors.map((error) => `${error.path}: ${error.message}`).join("; ");
+        };
+
+        it("accepts the first instant of 2019 and the last of the hour after arrival", () => {
+            assert.strictEqual(verdict("2019-01-01T00:00:00.000Z"), "accepted");
+            assert.strictEqual(verdict("2026-11-28T11:00:00.000Z"), "accepted");
+            assert.strictEqual(verdict("2026-11-28T12:00:00.000+01:00"), "accepted");
+        });
+
+        it("rejects earlier and later instants, saying the window", () => {
+            const window = "Expected a time from 2019-01-01T00:00:00.000Z (the Health Score's launch) to 2026-11-28T11:00:00.000Z (an hour after the delivery first arrived)";
+            assert.strictEqual(verdict("2018-12-31T23:59:59.999Z"), `[0].triggered_at: ${window}, but received "2018-12-31T23:59:59.999Z"`);
+            assert.strictEqual(verdict("2026-11-28T11:00:00.001Z"), `[0].triggered_at: ${window}, but received "2026-11-28T11:00:00.001Z"`);
+            for (const frozen of ["2099-01-01T00:00:00Z", "9999-12-31T00:00:00Z", "0050-06-01T00:00:00Z", "0000-01-01T00:00:00Z"]) {
+                assert.match(verdict(frozen), /^\[0\]\.triggered_at: Expected a time from 2019/, frozen);
+            }
+        });
+
+        it("judges against the first arrival, so an old delivery replayed today is judged as it was then", () => {
+            const oldArrival = new Date("2026-01-10T09:00:05.000Z");
+            assert.strictEqual(verdict("2026-01-10T09:00:00.000Z", oldArrival), "accepted");
+            assert.match(verdict("2026-11-27T09:00:00.000Z", oldArrival), /to 2026-01-10T10:00:05.000Z/);
+        });
+    });
+
+    describe("interpretDelivery: bounded work and output (#4)", () => {
+        const [good] = fixture<Array<Record<string, unknown>>>("real-delivery.json");
+
+        it("details the first rejected elements, counts them all, and still stores valid elements past the limit", () => {
+            const count = MAX_DETAILED_REJECTIONS + 500;
+            const text = `[${Array(count).fill("{}").join(",")},${JSON.stringify({ ...good, filters: { subaccount_id: 44 } })},{"alert_id":-1,"name":"x","metric":"m","triggered_value":1,"triggered_at":"x","filters":{}}]`;
+            const result = interpretText(text);
+            assert.ok(result.kind === "alerts");
+            assert.strictEqual(result.rejected.length, MAX_DETAILED_REJECTIONS);
+            assert.strictEqual(result.rejectedCount, count + 1);
+            assert.strictEqual(result.undetailed, count + 1 - MAX_DETAILED_REJECTIONS);
+            assert.deepStrictEqual(result.records.map((r) => r.subaccount_id), [44], "nothing valid is lost");
+            assert.deepStrictEqual(result.rejected.map((r) => r.index), Array.from({ length: MAX_DETAILED_REJECTIONS }, (_, i) => i));
+        });
+
+        it("keeps the rejection detail within its byte budget when rejected elements are large", () => {
+            const big = JSON.stringify({ ...good, alert_id: -1, filters: { note: "n".repeat(15_000) } });
+            const result = interpretText(`[${Array(100).fill(big).join(",")}]`);
+            assert.ok(result.kind === "alerts");
+            const detailBytes = JSON.stringify(result.rejected).length;
+            assert.ok(detailBytes < 1024 * 1024 + 20_000, `${detailBytes} bytes of detail`);
+            assert.ok(result.rejected.length < 100 && result.rejectedCount === 100 && result.undetailed === 100 - result.rejected.length);
+        });
+
+        it("rejects an element superstruct would reject without asking it, only where couldBeAlert says so", () => {
+            const kinds = { object: {}, array: [], string: "s", number: 1, boolean: true, null: null } as const;
+            const scanOf = (element: Record<string, unknown>) => ({
+                kind: "object" as const,
+                keys: Object.keys(element),
+                kinds: Object.values(element).map((value) => (value === null ? "null" : Array.isArray(value) ? "array" : typeof value) as keyof typeof kinds),
+            });
+            fc.assert(
+                fc.property(
+                    validAlertArb(),
+                    fc.constantFrom("alert_id", "incident_id", "name", "metric", "triggered_value", "triggered_at", "filters", "evaluator", "threshold_evaluator", "other"),
+                    fc.constantFrom(...(Object.keys(kinds) as Array<keyof typeof kinds>), "missing" as const),
+                    ({ element }, key, kind) => {
+                        const changed: Record<string, unknown> = { ...element };
+                        if (kind === "missing") delete changed[key];
+                        else changed[key] = kinds[kind];
+                        assert.ok(couldBeAlert(scanOf(element)), "a valid element could be an alert");
+                        if (!couldBeAlert(scanOf(changed))) assert.ok(!validateAlert(struct, changed, 0).ok, JSON.stringify(changed));
                     },
                 ),
                 RUNS,

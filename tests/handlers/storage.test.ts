@@ -1,13 +1,15 @@
 /**
- * The storage adapter's batching against dynalite, with DynamoDB's partial failures injected in front of it:
- * BatchWriteItem may return UnprocessedItems, which the adapter must retry until every item is written.
+ * The storage adapter against the emulators: the raw archive's one arrival time per delivery (S3's conditional
+ * create), and DynamoDB batching with partial failures injected in front of dynalite: BatchWriteItem may return
+ * UnprocessedItems, which the adapter must retry until every item is written.
  */
 import { strict as assert } from "assert";
 import { BatchWriteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createAwsStorage, StorageError } from "../../handlers/storage";
+import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { ArrivalUnknownError, createAwsStorage, StorageError } from "../../handlers/storage";
 import { AlertRecord } from "../../handlers/records";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
-import { scanItems } from "../support/store";
+import { getText, scanItems } from "../support/store";
 
 function record(subaccount: number, day = "2026-11-27"): AlertRecord {
     return {
@@ -89,19 +91,62 @@ describe("storage adapter (against dynalite)", function () {
         assert.deepEqual(latest.map((item) => item.triggered_at), ["2026-11-27T09:00:00.000Z"]);
     });
 
-    it("remembers a delivery's first arrival, once", async () => {
-        const storage = storageWith(env.emulators.dynamodb);
-        assert.equal(await storage.firstReceivedAt("delivery-1"), undefined);
-        await storage.rememberDelivery("delivery-1", new Date("2026-11-28T10:00:00.000Z"), "raw/dt=2026-11-28/delivery-1.json");
-        await storage.rememberDelivery("delivery-1", new Date("2026-11-29T10:00:00.000Z"), "raw/dt=2026-11-29/delivery-1.json");
-        assert.deepEqual(await storage.firstReceivedAt("delivery-1"), new Date("2026-11-28T10:00:00.000Z"));
+    describe("archiveRaw", () => {
+        const arrival = (iso: string) => new Date(iso);
+
+        it("archives the body with its arrival time, and answers that time", async () => {
+            const storage = storageWith(env.emulators.dynamodb);
+            const answered = await storage.archiveRaw("raw/first.json", Buffer.from("[1]"), arrival("2026-11-28T10:00:00.000Z"));
+            assert.deepEqual(answered, arrival("2026-11-28T10:00:00.000Z"));
+            const head = await env.emulators.s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: "raw/first.json" }));
+            assert.deepEqual(head.Metadata, { "received-at": "2026-11-28T10:00:00.000Z" });
+            assert.equal(head.ContentType, "application/json");
+        });
+
+        it("answers a later copy with the first copy's arrival, and leaves the first copy as it was", async () => {
+            const storage = storageWith(env.emulators.dynamodb);
+            await storage.archiveRaw("raw/twice.json", Buffer.from("first"), arrival("2026-11-28T23:59:59.900Z"));
+            const answered = await storage.archiveRaw("raw/twice.json", Buffer.from("second"), arrival("2026-11-29T00:00:00.100Z"));
+            assert.deepEqual(answered, arrival("2026-11-28T23:59:59.900Z"));
+            assert.equal(await getText(env.emulators.s3, TEST_BUCKET, "raw/twice.json"), "first");
+        });
+
+        it("gives concurrent copies one arrival, the first archived", async () => {
+            const storage = storageWith(env.emulators.dynamodb);
+            const times = Array.from({ length: 6 }, (_, i) => arrival(`2026-11-28T10:00:0${i}.000Z`));
+            const answered = await Promise.all(times.map((time) => storage.archiveRaw("raw/concurrent.json", Buffer.from("[]"), time)));
+            const head = await env.emulators.s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: "raw/concurrent.json" }));
+            assert.equal(new Set(answered.map((time) => time.toISOString())).size, 1, answered.join(", "));
+            assert.equal(answered[0].toISOString(), head.Metadata!["received-at"]);
+        });
+
+        it("takes the object's LastModified for a copy archived without an arrival time (by hand, by a tool)", async () => {
+            await env.emulators.s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: "raw/by-hand.json", Body: "[]" }));
+            const head = await env.emulators.s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: "raw/by-hand.json" }));
+            const answered = await storageWith(env.emulators.dynamodb).archiveRaw("raw/by-hand.json", Buffer.from("[]"), arrival("2030-01-01T00:00:00.000Z"));
+            assert.deepEqual(answered, head.LastModified);
+        });
+
+        it("fails with ArrivalUnknownError, naming the object, when the first copy's arrival cannot be read", async () => {
+            await storageWith(env.emulators.dynamodb).archiveRaw("raw/unreadable.json", Buffer.from("[]"), arrival("2026-11-28T10:00:00.000Z"));
+            const s3 = Object.create(env.emulators.s3) as S3Client;
+            s3.send = (async (command: unknown) => {
+                if (command instanceof HeadObjectCommand) throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
+                return env.emulators.s3.send(command as never);
+            }) as S3Client["send"];
+            const storage = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 5 });
+            await assert.rejects(storage.archiveRaw("raw/unreadable.json", Buffer.from("[]"), arrival("2026-11-29T10:00:00.000Z")), (err: Error) => {
+                assert.ok(err instanceof ArrivalUnknownError);
+                assert.equal(err.message, "s3://healthscore-test/raw/unreadable.json exists, but when it first arrived could not be read");
+                return true;
+            });
+        });
     });
 
     it("leaves an existing object as it was (a redelivery writes nothing new)", async () => {
         const storage = storageWith(env.emulators.dynamodb);
-        await storage.putObject("raw/dt=2026-11-28/same.json", "first", "application/json");
-        await storage.putObject("raw/dt=2026-11-28/same.json", "second", "application/json");
-        const { getText } = await import("../support/store");
-        assert.equal(await getText(env.emulators.s3, TEST_BUCKET, "raw/dt=2026-11-28/same.json"), "first");
+        await storage.putObject("rejected/same.json", "first", "application/json");
+        await storage.putObject("rejected/same.json", "second", "application/json");
+        assert.equal(await getText(env.emulators.s3, TEST_BUCKET, "rejected/same.json"), "first");
     });
 });

@@ -57,10 +57,19 @@ const filtersArb = fc.record(
     { requiredKeys: [], noNullPrototype: true },
 );
 
-/** An instant in SparkPost's lifetime and a way of writing it: UTC, or with an offset, with or without millis. */
+/**
+ * The latest instant generated: before every arrival the tests use (their deliveries arrive from 2026-11-27
+ * 09:00:04.500Z on), so that no generated alert is from the future.
+ */
+export const LATEST_GENERATED_TRIGGER = Date.UTC(2026, 10, 27, 9, 0, 0);
+
+/**
+ * An instant in the Health Score's lifetime (from 2019) and a way of writing it: UTC, or with an offset, with or
+ * without millis.
+ */
 const timestampArb = fc
     .record({
-        epochMs: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31, 23, 59, 59, 999) }),
+        epochMs: fc.integer({ min: Date.UTC(2019, 0, 1), max: LATEST_GENERATED_TRIGGER }),
         offsetMinutes: fc.integer({ min: -48, max: 56 }).map((quarters) => quarters * 15),
         withMillis: fc.boolean(),
     })
@@ -90,8 +99,10 @@ export function validAlertArb(shape: "documented" | "real" | "any" = "any"): fc.
             score: jsonNumber(0, 100),
         })
         .map(({ shape: s, alert_id, incident_id, name, metric, evaluator, filters, time, anyValue, score }) => {
-            const e = evaluator as { operator?: string; source?: string; value?: number };
-            const triggered_value = metric === "health_score" && e.source === "raw" ? score : anyValue;
+            // SparkPost sends an evaluator with every metric but blocklist; a health score's change is -100 or more.
+            const e = (metric === "blocklist" || "source" in evaluator ? evaluator : { operator: "gt", source: "raw", value: 0 }) as
+                { operator?: string; source?: string; value?: number };
+            const triggered_value = metric !== "health_score" ? anyValue : e.source === "raw" ? score : Math.max(-100, anyValue);
             const element: Record<string, unknown> = {
                 alert_id,
                 ...(s === "documented" ? { incident_id } : {}),
@@ -99,7 +110,7 @@ export function validAlertArb(shape: "documented" | "real" | "any" = "any"): fc.
                 metric,
                 triggered_value,
                 triggered_at: time.text,
-                [s === "documented" ? "threshold_evaluator" : "evaluator"]: evaluator,
+                [s === "documented" ? "threshold_evaluator" : "evaluator"]: e,
                 filters,
             };
             return {

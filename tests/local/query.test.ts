@@ -125,16 +125,27 @@ describe("local lake queries (DuckDB over the emulator's objects)", function () 
             assert.equal(Number(/Total Files Read:\s*(\d+)/.exec(plan)?.[1]), inDay.length, plan);
         });
 
-        it("a corrupt object in another partition breaks a full scan but not a query filtered on dt", async () => {
+        // Was "a corrupt object in another partition breaks a full scan but not a query filtered on dt": a full scan
+        // now skips the object with a warning that names it (hardening issue, #11), instead of failing whole.
+        it("a corrupt object is skipped by a full scan with a warning naming it, and a query filtered on dt never reads it", async () => {
             const key = "alerts/metric=health_score/dt=2026-12-01/corrupt.ndjson";
+            const truncated = "alerts/metric=health_score/dt=2026-12-02/truncated.ndjson";
             await context.emulators.s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: "{not json\n" }));
+            await context.emulators.s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: truncated, Body: '{"record_id":"x","alert_id":1,"na' }));
+            const withCorrupt = await openLocalLake({ bucketDir: context.emulators.bucketDir });
             try {
-                await assert.rejects(lake.query("SELECT count(*) AS n FROM alerts"), (err: Error) =>
-                    err instanceof LakeQueryError && /Malformed JSON/.test(err.message) && /dt=2026-12-01/.test(err.message));
-                const { rows } = await lake.query(`SELECT count(*) AS n FROM alerts WHERE metric = 'health_score' AND dt = '${day}'`);
-                assert.equal(rows[0].n, expected.filter((row) => row.metric === "health_score" && row.dt === day).length);
+                const filtered = await withCorrupt.query(`SELECT count(*) AS n FROM alerts WHERE metric = 'health_score' AND dt = '${day}'`);
+                assert.equal(filtered.rows[0].n, expected.filter((row) => row.metric === "health_score" && row.dt === day).length);
+                assert.equal(filtered.warnings, undefined);
+                const full = await withCorrupt.query("SELECT count(*) AS n FROM alerts");
+                assert.equal(full.rows[0].n, expected.length);
+                assert.equal(full.warnings?.length, 2, JSON.stringify(full.warnings));
+                assert.match(full.warnings![0], /^skipped the unreadable lake object alerts\/metric=health_score\/dt=2026-12-0[12]\/(corrupt|truncated)\.ndjson: .*JSON/);
+                assert.ok(full.warnings!.some((w) => w.includes(key)) && full.warnings!.some((w) => w.includes(truncated)));
             } finally {
+                withCorrupt.close();
                 await context.emulators.s3.send(new DeleteObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
+                await context.emulators.s3.send(new DeleteObjectCommand({ Bucket: TEST_BUCKET, Key: truncated }));
             }
         });
     });

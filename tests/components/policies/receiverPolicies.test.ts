@@ -22,9 +22,14 @@ describe("receiverPolicies", () => {
             assert.deepStrictEqual([objects.Action, objects.Resource], ["s3:PutObject", ["arn:aws:s3:::data/raw/*", "arn:aws:s3:::data/alerts/*", "arn:aws:s3:::data/rejected/*"]]);
         });
 
+        it("grants s3:GetObject on raw/ only, for HeadObject of an archived copy's arrival time", () => {
+            const read = receiverPolicy(ARNS).Statement[1];
+            assert.deepStrictEqual([read.Action, read.Resource], ["s3:GetObject", "arn:aws:s3:::data/raw/*"]);
+        });
+
         it("grants the DynamoDB calls storage.ts makes, on the table and its index", () => {
-            const table = receiverPolicy(ARNS).Statement[1];
-            assert.deepStrictEqual(table.Action, ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"]);
+            const table = receiverPolicy(ARNS).Statement[2];
+            assert.deepStrictEqual(table.Action, ["dynamodb:BatchWriteItem", "dynamodb:PutItem"]);
             assert.deepStrictEqual(table.Resource, [ARNS.tableArn, `${ARNS.tableArn}/index/record_id-index`]);
         });
 
@@ -38,12 +43,14 @@ describe("receiverPolicies", () => {
             const s3 = importedFrom("client-s3").filter((c) => sent.has(c));
             const dynamodb = importedFrom("client-dynamodb").filter((c) => sent.has(c));
             assert.strictEqual(s3.length + dynamodb.length, sent.size, `commands from elsewhere: ${[...sent]}`);
-            assert.deepStrictEqual(s3, ["PutObject"]);
+            assert.deepStrictEqual(s3.sort(), ["HeadObject", "PutObject"]);
+            // HeadObject is authorized as s3:GetObject; PutObject as itself.
+            assert.deepStrictEqual(receiverPolicy(ARNS).Statement.slice(0, 2).map((statement) => statement.Action), ["s3:PutObject", "s3:GetObject"]);
             assert.deepStrictEqual(dynamodb.map((c) => `dynamodb:${c}`).sort(), [...RECEIVER_DYNAMODB_ACTIONS].sort());
         });
 
         it("grants log writes on the log group's streams only", () => {
-            const logs = receiverPolicy(ARNS).Statement[2];
+            const logs = receiverPolicy(ARNS).Statement[3];
             assert.deepStrictEqual([logs.Action, logs.Resource], [["logs:CreateLogStream", "logs:PutLogEvents"], `${ARNS.logGroupArn}:log-stream:*`]);
         });
 
@@ -58,8 +65,8 @@ describe("receiverPolicies", () => {
         });
 
         it("adds the KMS key only when given, and only via S3 and DynamoDB in the Region", () => {
-            assert.strictEqual(receiverPolicy(ARNS).Statement.length, 3);
-            const kms = receiverPolicy({ ...ARNS, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" }).Statement[3];
+            assert.strictEqual(receiverPolicy(ARNS).Statement.length, 4);
+            const kms = receiverPolicy({ ...ARNS, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" }).Statement[4];
             assert.deepStrictEqual(kms.Condition, { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } });
             assert.strictEqual(kms.Resource, "arn:aws:kms:eu-west-1:123456789012:key/k");
         });

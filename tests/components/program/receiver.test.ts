@@ -211,14 +211,15 @@ describe("receiver Lambda (mocks)", () => {
             }
         });
 
-        it("grants exactly: PutObject on raw/, alerts/ and rejected/; BatchWriteItem, GetItem and PutItem on the table and its index; its own log streams", () => {
+        it("grants exactly: PutObject on raw/, alerts/ and rejected/; GetObject on raw/ (HeadObject); BatchWriteItem and PutItem on the table and its index; its own log streams", () => {
             const { policy: receiverPolicy } = receiverIam(https);
             const policy = policyOf(receiverPolicy);
             const arnOf = arnsOf(https);
             assert.strictEqual(receiverPolicy.inputs.role, physicalName("healthscore-ingest-receiver-role"));
             assert.deepStrictEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
                 ["s3:PutObject", [`${arnOf.bucket}/${bucketPrefixes.raw}*`, `${arnOf.bucket}/${bucketPrefixes.alerts}*`, `${arnOf.bucket}/${bucketPrefixes.rejected}*`]],
-                [["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], [arnOf.table, `${arnOf.table}/index/${tableSchema.globalSecondaryIndexes[0].name}`]],
+                ["s3:GetObject", `${arnOf.bucket}/${bucketPrefixes.raw}*`],
+                [["dynamodb:BatchWriteItem", "dynamodb:PutItem"], [arnOf.table, `${arnOf.table}/index/${tableSchema.globalSecondaryIndexes[0].name}`]],
                 [["logs:CreateLogStream", "logs:PutLogEvents"], `${arnOf.logGroup}:log-stream:*`],
             ]);
         });

@@ -93,6 +93,20 @@ describe("query command", function () {
         assert.match(err, /no rows matched; the lake holds metric=block_bounce_rate for dt 2026-10-01 to 2026-11-\d\d, metric=health_score for dt 2026-10-01 to 2026-11-27 \(\d+ objects\)/);
     });
 
+    it("skips an unreadable lake object, answers, and names the object in a warning on stderr", async () => {
+        const torn = path.join(context.emulators.bucketDir, "alerts", "metric=health_score", "dt=2026-12-03", "torn.ndjson._S3rver_object");
+        fs.mkdirSync(path.dirname(torn), { recursive: true });
+        fs.writeFileSync(torn, '{"record_id":"x","ali');
+        try {
+            const { code, out, err } = await run("SELECT count(*) AS n FROM alerts", { json: true });
+            assert.equal(code, 0, err);
+            assert.deepEqual(JSON.parse(out), [{ n: expected.length }]);
+            assert.match(err, /^warning: skipped the unreadable lake object alerts\/metric=health_score\/dt=2026-12-03\/torn\.ndjson: /m);
+        } finally {
+            fs.rmSync(path.dirname(torn), { recursive: true, force: true });
+        }
+    });
+
     it("bad SQL: the engine's reason on stderr, nothing on stdout, exit 1", async () => {
         const { code, out, err } = await run("SELECT FROM WHERE", { json: true });
         assert.equal(code, 1);
