@@ -30,9 +30,10 @@ export function usd(value: number): string {
     return `$${value.toFixed(2)}`;
 }
 
+/** One decimal, so that a ratio just under a limit does not print as the limit. */
 export function ratio(value: number): string {
     if (!Number.isFinite(value)) return "–";
-    return value >= 10 ? `${value.toFixed(0)}×` : `${value.toFixed(1)}×`;
+    return `${value.toFixed(1)}×`;
 }
 
 export function percent(value: number): string {

@@ -2,7 +2,7 @@
  * Monthly cost of receiving one Health Score delivery a day, per design, from the one price table. Pure: every
  * measured input (durations, sizes) is passed in, and every assumption is a named field of {@link CostAssumptions}.
  */
-import type { PriceTable } from "./prices";
+import { PriceTable, unitPrice } from "./prices";
 
 export type Design = "alb" | "function-url" | "original";
 
@@ -99,40 +99,40 @@ export function monthlyCost(design: Design, delivery: DeliveryShape, prices: Pri
     const deliverable = design === "function-url" || delivery.bodyBytes <= a.albMaxBodyBytes;
 
     if (design !== "function-url") {
-        add("ALB hours", a.hoursPerMonth * prices.albHour.usd);
-        add("ALB public IPv4 addresses", a.albPublicAddresses * a.hoursPerMonth * prices.publicIpv4Hour.usd);
+        add("ALB hours", a.hoursPerMonth * unitPrice(prices.albHour));
+        add("ALB public IPv4 addresses", a.albPublicAddresses * a.hoursPerMonth * unitPrice(prices.publicIpv4Hour));
         // One delivery an hour at most: its bytes are the largest LCU dimension of that hour.
-        add("ALB LCUs", n * (delivery.bodyBytes / GB / a.albLcuGbPerHour) * prices.albLcuHour.usd);
+        add("ALB LCUs", n * (delivery.bodyBytes / GB / a.albLcuGbPerHour) * unitPrice(prices.albLcuHour));
     }
     if (!deliverable) return { design, subaccounts: delivery.subaccounts, deliverable, storedElements: 0, usd: sum(items), items };
 
     const durationMs = design === "original" ? Math.min(delivery.durationMs, a.originalTimeoutMs) : delivery.durationMs;
-    add("Lambda requests", n * prices.lambdaRequest.usd);
-    add("Lambda duration", n * a.lambdaMemoryGb * (durationMs / 1000) * prices.lambdaArmGbSecond.usd);
-    add("CloudWatch Logs", n * (a.logBytesPerDelivery / GB) * prices.logsIngestedGb.usd);
+    add("Lambda requests", n * unitPrice(prices.lambdaRequest));
+    add("Lambda duration", n * a.lambdaMemoryGb * (durationMs / 1000) * unitPrice(prices.lambdaArmGbSecond));
+    add("CloudWatch Logs", n * (a.logBytesPerDelivery / GB) * unitPrice(prices.logsIngestedGb));
 
     if (design === "original") {
         const stored = delivery.durationMs <= a.originalTimeoutMs ? elements : Math.floor(elements * (a.originalTimeoutMs / delivery.durationMs));
-        add("S3 requests (GET + PUT per element)", n * stored * (prices.s3Get.usd + prices.s3Put.usd));
-        add("DynamoDB writes (1 WRU per element)", n * stored * prices.dynamodbWriteUnit.usd);
+        add("S3 requests (GET + PUT per element)", n * stored * (unitPrice(prices.s3Get) + unitPrice(prices.s3Put)));
+        add("DynamoDB writes (1 WRU per element)", n * stored * unitPrice(prices.dynamodbWriteUnit));
         // Nothing expires: the month's figure after lakeMonthsKept months.
         const keptBytes = a.lakeMonthsKept * n * stored * a.originalBytesPerElement;
-        add("S3 storage", (keptBytes / GB) * prices.s3StorageGbMonth.usd);
-        add("DynamoDB storage", (keptBytes / GB) * prices.dynamodbStorageGbMonth.usd);
+        add("S3 storage", (keptBytes / GB) * unitPrice(prices.s3StorageGbMonth));
+        add("DynamoDB storage", (keptBytes / GB) * unitPrice(prices.dynamodbStorageGbMonth));
         return { design, subaccounts: delivery.subaccounts, deliverable, storedElements: stored, usd: sum(items), items };
     }
 
-    add("S3 requests (raw + lake PUTs)", n * 2 * prices.s3Put.usd);
+    add("S3 requests (raw + lake PUTs)", n * 2 * unitPrice(prices.s3Put));
     const rawBytes = Math.min(a.rawRetentionDays, a.lakeMonthsKept * n) * delivery.bodyBytes;
     const lakeBytesKept = a.lakeMonthsKept * n * delivery.lakeBytes;
-    add("S3 storage (raw 90 days, lake kept)", ((rawBytes + lakeBytesKept) / GB) * prices.s3StorageGbMonth.usd);
-    add("DynamoDB writes", n * (elements * a.writeUnitsPerElement + a.writeUnitsPerDelivery) * prices.dynamodbWriteUnit.usd);
-    add("DynamoDB reads", n * a.readUnitsPerDelivery * prices.dynamodbReadUnit.usd);
+    add("S3 storage (raw 90 days, lake kept)", ((rawBytes + lakeBytesKept) / GB) * unitPrice(prices.s3StorageGbMonth));
+    add("DynamoDB writes", n * (elements * a.writeUnitsPerElement + a.writeUnitsPerDelivery) * unitPrice(prices.dynamodbWriteUnit));
+    add("DynamoDB reads", n * a.readUnitsPerDelivery * unitPrice(prices.dynamodbReadUnit));
     const tableBytes = (a.historyRetentionDays + 1) * elements * a.tableBytesPerElement;
-    add("DynamoDB storage and PITR", (tableBytes / GB) * (prices.dynamodbStorageGbMonth.usd + prices.dynamodbPitrGbMonth.usd));
-    add("Glue crawler (daily)", n * a.crawlerDpu * (a.crawlerMinutes / 60) * prices.glueDpuHour.usd);
+    add("DynamoDB storage and PITR", (tableBytes / GB) * (unitPrice(prices.dynamodbStorageGbMonth) + unitPrice(prices.dynamodbPitrGbMonth)));
+    add("Glue crawler (daily)", n * a.crawlerDpu * (a.crawlerMinutes / 60) * unitPrice(prices.glueDpuHour));
     const scannedPerQuery = Math.max(TEN_MB, a.athenaDaysScanned * delivery.lakeBytes);
-    add("Athena queries", a.athenaQueriesPerMonth * (scannedPerQuery / TB) * prices.athenaTbScanned.usd);
+    add("Athena queries", a.athenaQueriesPerMonth * (scannedPerQuery / TB) * unitPrice(prices.athenaTbScanned));
     return { design, subaccounts: delivery.subaccounts, deliverable, storedElements: elements, usd: sum(items), items };
 }
 

@@ -8,9 +8,16 @@ export const PRICES_DATE = "2026-12-01";
 export const PRICES_REGION = "us-east-1";
 
 export interface Price {
+    /** US dollars per `per` units. */
     usd: number;
+    per: number;
     unit: string;
     source: string;
+}
+
+/** Dollars for one unit. */
+export function unitPrice(price: Price): number {
+    return price.usd / price.per;
 }
 
 const ELB = "aws.amazon.com/elasticloadbalancing/pricing";
@@ -20,21 +27,21 @@ const DYNAMODB = "aws.amazon.com/dynamodb/pricing/on-demand (after the November 
 const GLUE = "aws.amazon.com/glue/pricing (\"$0.44 per DPU-Hour, billed per second\"; awsnegotiations.com, 2026-05: \"ten-minute minimum per crawl\")";
 
 export const PRICES = {
-    albHour: { usd: 0.0225, unit: "ALB-hour", source: ELB },
-    albLcuHour: { usd: 0.008, unit: "LCU-hour", source: ELB },
-    publicIpv4Hour: { usd: 0.005, unit: "public IPv4 address-hour", source: "aws.amazon.com/vpc/pricing (since 2024-02-01)" },
-    lambdaRequest: { usd: 0.2 / 1e6, unit: "request", source: LAMBDA },
-    lambdaArmGbSecond: { usd: 0.0000133334, unit: "GB-second (arm64)", source: LAMBDA },
-    s3Put: { usd: 0.005 / 1000, unit: "PUT, COPY, POST or LIST request", source: S3 },
-    s3Get: { usd: 0.0004 / 1000, unit: "GET request", source: S3 },
-    s3StorageGbMonth: { usd: 0.023, unit: "GB-month (S3 Standard, first 50 TB)", source: S3 },
-    dynamodbWriteUnit: { usd: 0.625 / 1e6, unit: "write request unit", source: DYNAMODB },
-    dynamodbReadUnit: { usd: 0.125 / 1e6, unit: "read request unit", source: DYNAMODB },
-    dynamodbStorageGbMonth: { usd: 0.25, unit: "GB-month", source: DYNAMODB },
-    dynamodbPitrGbMonth: { usd: 0.2, unit: "GB-month of continuous backup", source: DYNAMODB },
-    glueDpuHour: { usd: 0.44, unit: "DPU-hour, per second, 10-minute minimum per crawl", source: GLUE },
-    athenaTbScanned: { usd: 5, unit: "TB scanned, 10 MB minimum per query", source: "aws.amazon.com/athena/pricing" },
-    logsIngestedGb: { usd: 0.5, unit: "GB ingested (CloudWatch Logs)", source: "aws.amazon.com/cloudwatch/pricing (cloudburn.io, 2026-02, quotes the same)" },
+    albHour: { usd: 0.0225, per: 1, unit: "ALB-hour", source: ELB },
+    albLcuHour: { usd: 0.008, per: 1, unit: "LCU-hour", source: ELB },
+    publicIpv4Hour: { usd: 0.005, per: 1, unit: "public IPv4 address-hour", source: "aws.amazon.com/vpc/pricing (since 2024-02-01)" },
+    lambdaRequest: { usd: 0.2, per: 1e6, unit: "requests", source: LAMBDA },
+    lambdaArmGbSecond: { usd: 0.0000133334, per: 1, unit: "GB-second (arm64)", source: LAMBDA },
+    s3Put: { usd: 0.005, per: 1_000, unit: "PUT, COPY, POST or LIST requests", source: S3 },
+    s3Get: { usd: 0.0004, per: 1_000, unit: "GET requests", source: S3 },
+    s3StorageGbMonth: { usd: 0.023, per: 1, unit: "GB-month (S3 Standard, first 50 TB)", source: S3 },
+    dynamodbWriteUnit: { usd: 0.625, per: 1e6, unit: "write request units", source: DYNAMODB },
+    dynamodbReadUnit: { usd: 0.125, per: 1e6, unit: "read request units", source: DYNAMODB },
+    dynamodbStorageGbMonth: { usd: 0.25, per: 1, unit: "GB-month", source: DYNAMODB },
+    dynamodbPitrGbMonth: { usd: 0.2, per: 1, unit: "GB-month of continuous backup", source: DYNAMODB },
+    glueDpuHour: { usd: 0.44, per: 1, unit: "DPU-hour, per second, 10-minute minimum per crawl", source: GLUE },
+    athenaTbScanned: { usd: 5, per: 1, unit: "TB scanned, 10 MB minimum per query", source: "aws.amazon.com/athena/pricing" },
+    logsIngestedGb: { usd: 0.5, per: 1, unit: "GB ingested (CloudWatch Logs)", source: "aws.amazon.com/cloudwatch/pricing (cloudburn.io, 2026-02, quotes the same)" },
 } as const satisfies Record<string, Price>;
 
 export type PriceTable = { readonly [K in keyof typeof PRICES]: Price };

@@ -45,7 +45,11 @@ export function areaOf(url: string, functionName: string, projectRoot: string): 
     return path.startsWith(root) ? path.slice(root.length) : path;
 }
 
-export function summarizeProfile(profile: CpuProfile, projectRoot: string, top = 15): ProfileSummary {
+/**
+ * Samples with a frame of an `excludedAreas` area on the stack are left out (the profiler's own start and stop,
+ * which are sampled too).
+ */
+export function summarizeProfile(profile: CpuProfile, projectRoot: string, top = 15, excludedAreas: readonly string[] = ["bench/cpu/profiler.ts"]): ProfileSummary {
     const byId = new Map(profile.nodes.map((node) => [node.id, node]));
     const parent = new Map<number, number>();
     for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -71,7 +75,12 @@ export function summarizeProfile(profile: CpuProfile, projectRoot: string, top =
     const samples = profile.samples ?? [];
     const deltas = profile.timeDeltas ?? [];
     let sampledMs = 0;
+    const excluded = (id: number) => {
+        for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) if (excludedAreas.includes(areaKey(node))) return true;
+        return false;
+    };
     samples.forEach((id, i) => {
+        if (excluded(id)) return;
         const ms = (deltas[i] ?? 0) / 1000;
         sampledMs += ms;
         add(functions, functionKey(id), "selfMs", ms);

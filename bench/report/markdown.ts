@@ -55,8 +55,10 @@ function breakdown(size: SizeMeasurement): string {
 
 function profileTables(profile: ProfileSummary, top = 12): string {
     const share = (value: number) => percent(value / profile.sampledMs);
+    // The benchmark's own frames only call the code measured: their self time is nil, their total all of it.
+    const areas = profile.byArea.filter((area) => !area.name.startsWith("bench/"));
     return [
-        table(["area", "self", "share", "total (with callees)"], profile.byArea.slice(0, top).map((area) => [area.name, ms(area.selfMs), share(area.selfMs), ms(area.totalMs)])),
+        table(["area", "self", "share", "total (with callees)"], areas.slice(0, top).map((area) => [area.name, ms(area.selfMs), share(area.selfMs), ms(area.totalMs)])),
         "",
         table(["function (self time)", "self", "share", "total"], profile.byFunction.slice(0, top).map((fn) => [`\`${fn.name}\``, ms(fn.selfMs), share(fn.selfMs), ms(fn.totalMs)])),
     ].join("\n");
@@ -65,7 +67,8 @@ function profileTables(profile: ProfileSummary, top = 12): string {
 export function renderMarkdown(results: BenchResults, files: { json: string; chart: string }): string {
     const { suites, machine } = results;
     const out: string[] = [];
-    const push = (...lines: string[]) => out.push(...lines, "");
+    // Blocks (paragraphs, tables) are separated by blank lines, as Markdown needs around a table.
+    const push = (...blocks: string[]) => blocks.forEach((block) => out.push(block, ""));
 
     push(
         "# Benchmarks",
@@ -217,6 +220,9 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
                 ]),
             ),
             `Shipped packages: ${shipped.packages.join(", ")}. Lambda refuses an archive above 250 MB unzipped (50 MB zipped for a direct upload).`,
+            "Where the shipped archive's cold initialisation goes: each module `__index.js` requires, loaded alone in the order it requires them " +
+                "(medians of as many more runs), then the rest of `__index.js` (defining the closure's functions and building the handler):",
+            table(["module", "load time"], shipped.coldInit.byModule.map((entry) => [`\`${entry.module}\``, ms(entry.ms)])),
         );
     }
 
@@ -238,19 +244,18 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
                 `${cost.assumptions.lambdaMemoryGb * 1024} MB on arm64, running as long as this run measured under the latency model (extrapolated in the number of elements beyond ${count(4_500)}). ` +
                 "\"alb\" and \"function-url\" are this project's two ingress settings, with the daily Glue crawler; \"original\" is the original design (ALB, Lambda, an S3 object and a DynamoDB item per element, no lake).",
             table(["subaccounts", ...designs], sizes.map((subaccounts) => [count(subaccounts), ...designs.map((design) => cell(subaccounts, design))])),
-            "Line items:",
+            "What each total is made of (items under a cent left out):",
             table(
-                ["subaccounts", "design", "Lambda time per delivery", ...[...new Set(cost.rows.flatMap((row) => row.items.map((item) => item.item)))]],
-                cost.rows.map((row) => {
-                    const names = [...new Set(cost.rows.flatMap((r) => r.items.map((item) => item.item)))];
-                    return [count(row.subaccounts), row.design, `${ms(row.durationMs)}${row.durationExtrapolated ? " (extrapolated)" : ""}`, ...names.map((name) => {
-                        const item = row.items.find((i) => i.item === name);
-                        return item ? usd(item.usd) : "";
-                    })];
-                }),
+                ["subaccounts", "design", "Lambda time per delivery", "items"],
+                cost.rows.filter((row) => row.deliverable).map((row) => [
+                    count(row.subaccounts),
+                    row.design,
+                    `${ms(row.durationMs)}${row.durationExtrapolated ? " (extrapolated)" : ""}${row.design === "original" && row.durationMs > ORIGINAL_TIMEOUT_MS ? `, cut at ${ms(ORIGINAL_TIMEOUT_MS)}` : ""}`,
+                    row.items.filter((item) => item.usd >= 0.005).map((item) => `${item.item} ${usd(item.usd)}`).join("; "),
+                ]),
             ),
             "Prices (bench/cost/prices.ts):",
-            table(["price", "USD", "per", "source"], Object.entries(cost.prices).map(([name, price]) => [name, String(price.usd), price.unit, price.source])),
+            table(["price", "USD", "per", "source"], Object.entries(cost.prices).map(([name, price]) => [name, `$${price.usd}`, `${price.per === 1 ? "" : `${count(price.per)} `}${price.unit}`, price.source])),
             "Assumptions (bench/cost/model.ts): " + Object.entries(cost.assumptions).map(([name, value]) => `${name} ${value}`).join(", ") +
                 `. A history item is ${bytes(cost.historyItemBytes)} (1 write unit); the latest entry's index entry changes with every delivery, ` +
                 "so DynamoDB writes 5 units per element. Athena: each query reads 30 days of the lake, at least its 10 MB minimum.",

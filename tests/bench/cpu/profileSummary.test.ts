@@ -39,4 +39,22 @@ describe("bench/cpu/profileSummary", () => {
         assert.strictEqual(area("handlers/records.ts").totalMs, 10);
         assert.strictEqual(area("node").selfMs, 3);
     });
+
+    it("leaves out the samples taken inside the profiler's own calls", () => {
+        const profile: CpuProfile = {
+            nodes: [
+                { id: 1, callFrame: frame("(root)", ""), children: [2, 3] },
+                { id: 2, callFrame: frame("work", "file:///project/handlers/records.ts") },
+                { id: 3, callFrame: frame("stop", "file:///project/bench/cpu/profiler.ts"), children: [4] },
+                { id: 4, callFrame: frame("dispatch", "") },
+            ],
+            startTime: 0,
+            endTime: 3_000,
+            samples: [2, 4, 4],
+            timeDeltas: [1_000, 1_000, 1_000],
+        };
+        const summary = summarizeProfile(profile, ROOT);
+        assert.strictEqual(summary.sampledMs, 1);
+        assert.deepStrictEqual(summary.byFunction.map((share) => share.name), ["work (handlers/records.ts:1)"]);
+    });
 });
