@@ -20,6 +20,7 @@ export function rate(value: number): string {
 
 export function bytes(value: number): string {
     if (value >= 1024 * 1024) return `${(value / 1024 / 1024).toFixed(1)} MB`;
+    if (value >= 100 * 1024) return `${count(value / 1024)} KB`;
     if (value >= 1024) return `${(value / 1024).toFixed(1)} KB`;
     return `${value} B`;
 }

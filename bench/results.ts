@@ -6,7 +6,7 @@ import type { CpuSuiteResult } from "./cpu/suite";
 import type { BaselineResult, EmulatorResult, ModelResult } from "./e2e/suites";
 import type { LatencyModel } from "./latency/model";
 import type { TargetResult } from "./targets";
-import type { WorstCaseResult } from "./worstCase";
+import type { WorstCaseResult } from "./worstCaseSuite";
 
 export interface Machine {
     cpus: number;

@@ -7,7 +7,7 @@ import { costSuite } from "./cost/suite";
 import { cpuSuite } from "./cpu/suite";
 import { baselineSuite, emulatorSuite, modelSuite } from "./e2e/suites";
 import type { Suite } from "./suite";
-import { worstCaseSuite } from "./worstCase";
+import { worstCaseSuite } from "./worstCaseSuite";
 
 export const SUITES: readonly Suite[] = [
     modelSuite,

@@ -6,16 +6,18 @@ import { criticalPath, peakConcurrency } from "../latency/criticalPath";
 import type { TimelineEntry } from "../latency/proxy";
 import { Summary, median, summarize } from "../stats";
 
+/** One delivery, as the process that sent it saw it (wall-clock milliseconds, see clock.ts). */
 export interface DeliveryTimes {
     start: number;
     answeredAt: number;
-    /** When the read-back ended: every request of the delivery was sent before it. */
+    /** When the read-back found every element, or gave up: every request of the delivery was sent before it. */
     checkedAt: number;
     status: number;
     elements: number;
+    /** Elements found in both stores. */
     stored: number;
     complete: boolean;
-    /** CPU time of the pipeline's process up to its answer. */
+    /** CPU time of the pipeline's process from sending the delivery to its answer (all threads). */
     cpuMs: number;
 }
 

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as http from "http";
 import { generateDelivery, seededRandom } from "../../local/generate";
 import { serveChild } from "../child";
+import type { DeliveryTimes } from "./analysis";
 import { wallClockMs } from "../clock";
 import { EVENT_PATH_PREFIX } from "../latency/classify";
 import { startPeakMeasurement } from "../memory";
@@ -41,18 +42,7 @@ export interface WorkerTask {
     timeoutMs?: number;
 }
 
-export interface RunRecord {
-    start: number;
-    answeredAt: number;
-    /** When the read-back found every element (or gave up). */
-    checkedAt: number;
-    status: number;
-    elements: number;
-    /** Elements found in both stores. */
-    stored: number;
-    complete: boolean;
-    /** CPU time this process spent from sending the delivery to its answer (all threads). */
-    cpuMs: number;
+export interface RunRecord extends DeliveryTimes {
     memory: { addedBytes: number; peakRssBytes: number; isolated: boolean };
 }
 

@@ -9,6 +9,8 @@ import type { BenchResults } from "../results";
 /** Lambda gives a function one vCPU's worth of CPU at 1,769 MB, and a share in proportion below that (Lambda docs, "Configuring function memory"). */
 const ONE_VCPU_MB = 1_769;
 const RECEIVER_MEMORY_MB = 256;
+/** The receiver's default `lambdaTimeoutSeconds`. */
+const RECEIVER_TIMEOUT_MS = 10_000;
 
 export function table(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
     const line = (cells: ReadonlyArray<string | number>) => `| ${cells.map((cell) => String(cell).replace(/\|/g, "\\|")).join(" | ")} |`;
@@ -53,14 +55,22 @@ function breakdown(size: SizeMeasurement): string {
     ].join(" ");
 }
 
+const IDLE = "(idle)";
+
 function profileTables(profile: ProfileSummary, top = 12): string {
-    const share = (value: number) => percent(value / profile.sampledMs);
+    // Shares of the time the process was busy: idle samples (waiting for responses) are left out.
+    const idleMs = profile.byArea.find((area) => area.name === IDLE)?.selfMs ?? 0;
+    const busyMs = profile.sampledMs - idleMs;
+    const share = (value: number) => percent(value / busyMs);
     // The benchmark's own frames only call the code measured: their self time is nil, their total all of it.
-    const areas = profile.byArea.filter((area) => !area.name.startsWith("bench/"));
+    const areas = profile.byArea.filter((area) => area.name !== IDLE && !area.name.startsWith("bench/"));
+    const functions = profile.byFunction.filter((fn) => fn.name !== IDLE);
     return [
-        table(["area", "self", "share", "total (with callees)"], areas.slice(0, top).map((area) => [area.name, ms(area.selfMs), share(area.selfMs), ms(area.totalMs)])),
+        `Busy ${ms(busyMs)} of ${ms(profile.sampledMs)} sampled${idleMs > 0 ? ` (idle: ${ms(idleMs)}, waiting for responses)` : ""}.`,
         "",
-        table(["function (self time)", "self", "share", "total"], profile.byFunction.slice(0, top).map((fn) => [`\`${fn.name}\``, ms(fn.selfMs), share(fn.selfMs), ms(fn.totalMs)])),
+        table(["area", "self", "share of busy", "total (with callees)"], areas.slice(0, top).map((area) => [area.name, ms(area.selfMs), share(area.selfMs), ms(area.totalMs)])),
+        "",
+        table(["function (self time)", "self", "share of busy", "total"], functions.slice(0, top).map((fn) => [`\`${fn.name}\``, ms(fn.selfMs), share(fn.selfMs), ms(fn.totalMs)])),
     ].join("\n");
 }
 
@@ -124,6 +134,8 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
             "This project's receiver (`buildLambdaHandler`, invoked with an ALB event) against the emulators through the latency proxy.",
             endToEndTable(model.sizes),
             breakdown(largest),
+            `With the receiver's default timeout of ${ms(RECEIVER_TIMEOUT_MS)} (\`lambdaTimeoutSeconds\`), the sizes whose median time at the model exceeds it: ` +
+                (model.sizes.filter((size) => size.atModelMs.median > RECEIVER_TIMEOUT_MS).map((size) => count(size.subaccounts)).join(", ") || "none") + ".",
             `On a Lambda function of ${RECEIVER_MEMORY_MB} MB the receiver gets about ${percent(cpuShare)} of a vCPU (one vCPU at ${count(ONE_VCPU_MB)} MB): ` +
                 `its ${ms(largest.cpuMs.median)} of CPU to answer would take about ${ms(largest.cpuMs.median / cpuShare)} there, ` +
                 `so the ${count(largest.subaccounts)}-subaccount delivery would take about ${ms(largest.atModelMs.median + largest.cpuMs.median * (1 / cpuShare - 1))} (a rough estimate, which assumes all of that CPU is on the critical path).`,
@@ -170,14 +182,15 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
     if (suites.emulators) {
         push(
             "## 3. On the bare emulators (no latency model)",
-            "The same receiver with nothing added: the emulators' own speed (dynalite writes one request at a time; s3rver writes files). " +
-                "Slower than AWS at every size, so these figures bound nothing about AWS; they are the reference the README used to quote.",
+            "The same receiver with nothing added: the emulators' own speed. Over loopback they answer a small request faster than the model's " +
+                "AWS figures, but dynalite serves one request at a time and s3rver writes files, so these figures say nothing about AWS; " +
+                "they are the reference the README used to quote.",
             table(
                 ["subaccounts", "runs (all stored)", "stored: median / p95", "records/s", "critical-path round trips", "requests"],
                 suites.emulators.sizes.map((size) => [count(size.subaccounts), `${size.runs} (${size.completeRuns})`, medianP95(size.storedMs), rate(size.stored.median / (size.storedMs.median / 1000)), count(size.roundTrips.median), count(size.requests.median)]),
             ),
             "Emulator service time per operation:",
-            serviceTable(suites.emulators.sizes),
+            serviceTable(suites.emulators.sizes, false),
         );
     }
 
@@ -251,7 +264,7 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
                     count(row.subaccounts),
                     row.design,
                     `${ms(row.durationMs)}${row.durationExtrapolated ? " (extrapolated)" : ""}${row.design === "original" && row.durationMs > ORIGINAL_TIMEOUT_MS ? `, cut at ${ms(ORIGINAL_TIMEOUT_MS)}` : ""}`,
-                    row.items.filter((item) => item.usd >= 0.005).map((item) => `${item.item} ${usd(item.usd)}`).join("; "),
+                    row.items.filter((item) => item.usd >= 0.01).map((item) => `${item.item} ${usd(item.usd)}`).join("; "),
                 ]),
             ),
             "Prices (bench/cost/prices.ts):",
@@ -264,7 +277,7 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
     return out.join("\n");
 }
 
-function serviceTable(sizes: readonly SizeMeasurement[]): string {
+function serviceTable(sizes: readonly SizeMeasurement[], withModel = true): string {
     const merged = new Map<string, { requests: number; service: number[]; model: number[]; over: number }>();
     for (const size of sizes) {
         for (const [operation, time] of Object.entries(size.serviceTimes)) {
@@ -277,8 +290,10 @@ function serviceTable(sizes: readonly SizeMeasurement[]): string {
         }
     }
     const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const rows = [...merged.entries()].sort();
+    if (!withModel) return table(["operation", "requests", "emulator's median"], rows.map(([operation, entry]) => [operation, count(entry.requests), ms(mid(entry.service))]));
     return table(
         ["operation", "requests", "emulator's median", "model's median draw", "emulator slower than the draw"],
-        [...merged.entries()].sort().map(([operation, entry]) => [operation, count(entry.requests), ms(mid(entry.service)), ms(mid(entry.model)), percent(entry.over / entry.requests)]),
+        rows.map(([operation, entry]) => [operation, count(entry.requests), ms(mid(entry.service)), ms(mid(entry.model)), percent(entry.over / entry.requests)]),
     );
 }
