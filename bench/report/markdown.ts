@@ -52,6 +52,9 @@ function breakdown(size: SizeMeasurement): string {
             `of which ${ms(size.excessOverModelMs.median)} is the emulators' time beyond the model's draw (subtracted for the figure at the model), ` +
             `and ${ms(size.outsideRequestsMs.median)} is the receiver's own time between them (parsing, validating, marshalling, its event loop).`,
         `All requests per delivery: ${operations(size.requestsByOperation)}.`,
+        ...(Object.values(size.unmodelled).some((n) => n > 0)
+            ? [`**Operations the model does not know, which got no added latency:** ${operations(size.unmodelled)}.`]
+            : []),
     ].join(" ");
 }
 
@@ -118,7 +121,9 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
         "**Critical-path round trips.** From the proxies' timeline: starting at the last request that ended before the delivery counted as " +
             "stored, step back each time to the request whose response arrived last before the current one was sent, until none did. Every " +
             "request on that chain started after the previous one ended, so the chain's length is a count of round trips that happened one after " +
-            "another; the time between them is the receiver's own work.",
+            "another; the time between them is the receiver's own work. With a pool of 8 requests in flight it is at least the " +
+            "requests ÷ 8, and more when the receiver's own work between responses (one event loop) makes later requests wait for " +
+            "earlier responses of other slots.",
         "",
         "**Process and memory.** The receiver runs in a fresh Node.js process of its own (as a Lambda function does), warmed up on one small " +
             "delivery. Before each delivery it collects garbage and resets the kernel's peak-resident-memory mark; the added peak memory is that " +
