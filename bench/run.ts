@@ -1,9 +1,7 @@
 /**
- * `npm run bench`: how long the receiver takes, and whether that fits its budget.
- *
- * Lambda gives the receiver 10 s by default (the settings table's lambdaTimeoutSeconds), and the largest body the
- * ALB passes is 1 MB, about 4,500 real-shape alert elements. The targets below keep a full-size delivery far inside
- * that budget; they live here, not in the tests, because timings depend on the machine.
+ * `npm run bench`: measures the pipeline end to end under an AWS latency model and against the original
+ * approach, on the bare emulators, CPU only, the Lambda archive and its cold start, and the monthly cost; writes
+ * BENCHMARKS.md, BENCHMARKS.json and BENCHMARKS.svg; prints each target's verdict. Progress goes to stderr.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -12,92 +10,107 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import Table from "cli-table3";
-import { createAlertStruct } from "../handlers/alert";
-import { MAX_BODY_BYTES } from "../shared/limits";
-import { silentLogger } from "../handlers/logger";
-import { createReceiver } from "../handlers/receiver";
-import { interpretDelivery, toLakeNdjson } from "../handlers/records";
-import { createAwsStorage } from "../handlers/storage";
-import { startEmulators } from "../local/emulators";
-import { generateDelivery, seededRandom } from "../local/generate";
+import { Command } from "commander";
 import { plainUnlessTty } from "../local/tableStyle";
+import type { Cloud } from "./e2e/cloud";
+import { startCloud } from "./e2e/cloud";
+import { LARGE_OBJECT_BYTES, AWS_LATENCY } from "./latency/awsLatency";
+import { TAIL_CAP_FACTOR } from "./latency/model";
+import { createProgress } from "./progress";
+import { renderChartSvg } from "./report/chart";
+import { renderMarkdown } from "./report/markdown";
+import { BenchResults, describeMachine } from "./results";
+import { settingsFor } from "./settings";
+import type { SuiteContext } from "./suite";
+import { SUITES, selectSuites } from "./suites";
+import { evaluateTargets } from "./targets";
 
-interface Result {
-    name: string;
-    runs: number;
-    p50: number;
-    p95: number;
-    targetMs: number;
+const PROJECT_ROOT = path.resolve(__dirname, "..");
+const FILES = { markdown: "BENCHMARKS.md", json: "BENCHMARKS.json", chart: "BENCHMARKS.svg" };
+
+interface Options {
+    quick: boolean;
+    check: boolean;
+    only?: string[];
+    out: string;
+    /** Write the report from this BENCHMARKS.json instead of measuring. */
+    fromJson?: string;
 }
 
-async function measure(name: string, runs: number, targetMs: number, task: (run: number) => Promise<unknown> | unknown): Promise<Result> {
-    await task(-1); // warm-up: JIT, connections
-    const times: number[] = [];
-    for (let run = 0; run < runs; run++) {
-        const started = performance.now();
-        await task(run);
-        times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-    return { name, runs, p50: at(0.5), p95: at(0.95), targetMs };
-}
+async function measure(options: Options): Promise<BenchResults> {
+    const began = performance.now();
+    const loadAtStart = os.loadavg()[0];
+    const settings = settingsFor(options.quick);
+    const suites = selectSuites(options.only);
+    const workDir = path.join(PROJECT_ROOT, ".bench");
+    fs.mkdirSync(workDir, { recursive: true });
+    const progressFor = createProgress();
 
-/** The largest real-shape delivery that fits the ALB's 1 MB limit. */
-function largestDelivery(triggeredAt: Date): { body: Buffer; elements: number } {
-    let subaccounts = 3000;
-    let body = Buffer.from(JSON.stringify(generateDelivery({ subaccounts, triggeredAt, random: seededRandom(1) })));
-    while (body.byteLength < MAX_BODY_BYTES.alb - 400) {
-        subaccounts += 1;
-        body = Buffer.from(JSON.stringify(generateDelivery({ subaccounts, triggeredAt, random: seededRandom(1) })));
-    }
-    while (body.byteLength > MAX_BODY_BYTES.alb) {
-        subaccounts -= 1;
-        body = Buffer.from(JSON.stringify(generateDelivery({ subaccounts, triggeredAt, random: seededRandom(1) })));
-    }
-    return { body, elements: subaccounts + 1 };
-}
-
-async function main(): Promise<void> {
-    const triggeredAt = new Date("2026-11-27T09:00:00.000Z");
-    const full = largestDelivery(triggeredAt);
-    const thousand = Buffer.from(JSON.stringify(generateDelivery({ subaccounts: 1000, triggeredAt, random: seededRandom(2) })));
-    const struct = createAlertStruct();
-    const context = { deliveryId: "00000000-0000-5000-8000-000000000000", receivedAt: new Date() };
-
-    const results: Result[] = [];
-    results.push(await measure(`parse, validate, transform: ${full.elements} elements (${full.body.byteLength} bytes)`, 20, 500, () => {
-        const interpretation = interpretDelivery(full.body, struct, context);
-        if (interpretation.kind !== "alerts" || interpretation.records.length !== full.elements) throw new Error("unexpected result");
-        return toLakeNdjson(interpretation.records);
-    }));
-
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-bench-"));
-    const emulators = await startEmulators({ dataDir, bucketName: "healthscore-bench", tableName: "healthscore-bench" });
+    let cloud: Promise<Cloud> | undefined;
+    const results: Record<string, unknown> = {};
     try {
-        const storage = createAwsStorage({ s3: emulators.s3, dynamodb: emulators.dynamodb, bucketName: "healthscore-bench", tableName: "healthscore-bench", retentionDays: 30 });
-        const token = "bench-token-0123456789abcdef";
-        const receive = createReceiver({ storage, token, logger: silentLogger });
-        const request = (body: Buffer) => ({ source: "alb" as const, method: "POST", path: `/hooks/${token}`, headers: { "content-type": "application/json" }, body });
-        const expectOk = async (body: Buffer) => {
-            const response = await receive(request(body));
-            if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}: ${response.body}`);
-        };
-        // Emulators are slower than S3 and DynamoDB (dynalite writes LevelDB on one core): these bound the real thing.
-        results.push(await measure("receiver end to end, 1,001 elements (emulators)", 5, 5_000, () => expectOk(thousand)));
-        results.push(await measure(`receiver end to end, ${full.elements} elements, 1 MB (emulators)`, 3, 15_000, () => expectOk(full.body)));
+        for (const suite of suites) {
+            const progress = progressFor(suite.id);
+            progress(`${suite.title}…`);
+            const context: SuiteContext = {
+                settings,
+                projectRoot: PROJECT_ROOT,
+                workDir,
+                progress,
+                cloud: () => (cloud ??= startCloud()),
+                results,
+            };
+            results[suite.id] = await suite.run(context);
+        }
     } finally {
-        await emulators.stop();
-        fs.rmSync(dataDir, { recursive: true, force: true });
+        if (cloud) await (await cloud).stop();
     }
 
-    const table = new Table({ head: ["benchmark", "runs", "p50 ms", "p95 ms", "target ms", ""], style: plainUnlessTty() });
-    for (const r of results) table.push([r.name, r.runs, r.p50.toFixed(1), r.p95.toFixed(1), r.targetMs, r.p95 <= r.targetMs ? "ok" : "MISSED"]);
-    process.stdout.write(`${table.toString()}\n${os.cpus().length} cores, Node.js ${process.version}\n`);
-    if (results.some((r) => r.p95 > r.targetMs)) process.exitCode = 1;
+    return {
+        generatedAt: new Date().toISOString(),
+        quick: options.quick,
+        durationSeconds: (performance.now() - began) / 1000,
+        machine: describeMachine(loadAtStart),
+        latencyModel: { operations: AWS_LATENCY, largeObjectBytes: LARGE_OBJECT_BYTES, tailCapFactor: TAIL_CAP_FACTOR },
+        suites: results as BenchResults["suites"],
+        targets: evaluateTargets(results),
+    };
 }
 
-main().catch((err) => {
+async function main(options: Options): Promise<number> {
+    const bench = options.fromJson ? readResults(options.fromJson) : await measure(options);
+    fs.mkdirSync(options.out, { recursive: true });
+    fs.writeFileSync(path.join(options.out, FILES.json), `${JSON.stringify(bench, null, 2)}\n`);
+    fs.writeFileSync(path.join(options.out, FILES.chart), await renderChartSvg(bench));
+    fs.writeFileSync(path.join(options.out, FILES.markdown), renderMarkdown(bench, { json: FILES.json, chart: FILES.chart }));
+
+    const table = new Table({ head: ["target", "limit", "measured", ""], style: plainUnlessTty(), colWidths: [70, 10, 12, 14], wordWrap: true });
+    for (const target of bench.targets) table.push([target.description, target.limit, target.shown, target.verdict]);
+    process.stdout.write(`${table.toString()}\nWrote ${Object.values(FILES).map((file) => path.join(options.out, file)).join(", ")}\n`);
+    const missed = bench.targets.filter((target) => target.verdict === "MISS");
+    return options.check && missed.length > 0 ? 1 : 0;
+}
+
+/** A run's results, with the targets evaluated again (their limits may have changed since). */
+function readResults(file: string): BenchResults {
+    const bench = JSON.parse(fs.readFileSync(file, "utf8")) as BenchResults;
+    return { ...bench, targets: evaluateTargets(bench.suites as Record<string, unknown>) };
+}
+
+const program = new Command()
+    .name("npm run bench --")
+    .description("Benchmarks the receiver (end to end under an AWS latency model, against the original approach, on the bare emulators, CPU only), " +
+        "its Lambda archive and its monthly cost, and writes BENCHMARKS.md, BENCHMARKS.json and BENCHMARKS.svg.")
+    .option("--quick", "one delivery per size, fewer sizes, the original approach stopped after 1.5 s and extrapolated", false)
+    .option("--check", "exit 1 if a target is missed", false)
+    .option("--only <suites>", `run only these suites (comma-separated) and the ones they need: ${SUITES.map((suite) => suite.id).join(", ")}`, (value: string) => value.split(",").map((id) => id.trim()).filter(Boolean))
+    .option("--out <dir>", "where to write the results", PROJECT_ROOT)
+    .option("--from-json <file>", "measure nothing: write the report again from a BENCHMARKS.json")
+    .action(async (options: Options) => {
+        process.exitCode = await main({ ...options, out: path.resolve(options.out) });
+    });
+
+program.parseAsync().catch((err: Error) => {
     process.stderr.write(`${err.stack ?? err}\n`);
-    process.exitCode = 1;
+    process.exitCode = 2;
 });

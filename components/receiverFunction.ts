@@ -10,7 +10,7 @@ import { ENV } from "../handlers/environment";
 import { createLambdaHandler } from "../handlers/lambda";
 import { ArgsOf, SettingsOf, checkTokenArguments, resolveGroup } from "../shared/settings";
 import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies/receiverPolicies";
-import { receiverCodePathOptions } from "./lambdaPackage";
+import { receiverCodePathOptions } from "../shared/lambdaPackage";
 
 /** Set explicitly: CallbackFunction's default runtime changes with provider upgrades (and is then ignored on updates). */
 export const RECEIVER_RUNTIME = "nodejs22.x";

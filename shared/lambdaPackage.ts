@@ -7,7 +7,6 @@
  * in {@link BUNDLED_PACKAGES}. Everything else is excluded by name, so a dependency added later stays out
  * unless it is added here on purpose.
  */
-import type * as pulumi from "@pulumi/pulumi";
 
 /** Packages the handler's closure requires that the Lambda runtime does not provide. */
 export const BUNDLED_PACKAGES: readonly string[] = ["superstruct"];
@@ -23,7 +22,12 @@ export interface PackageJson {
 }
 
 /** Excludes every dependency that is not bundled on purpose (devDependencies are never walked). */
-export function receiverCodePathOptions(packageJson: PackageJson): pulumi.runtime.CodePathOptions {
+/** The part of Pulumi's `CodePathOptions` that decides which packages go into the archive. */
+export interface PackageSelection {
+    extraExcludePackages: string[];
+}
+
+export function receiverCodePathOptions(packageJson: PackageJson): PackageSelection {
     const dependencies = Object.keys(packageJson.dependencies ?? {});
     const missing = BUNDLED_PACKAGES.filter((name) => !dependencies.includes(name));
     if (missing.length > 0) {

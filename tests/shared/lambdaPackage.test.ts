@@ -1,6 +1,6 @@
 /** What the receiver's deployment archive bundles. */
 import * as assert from "assert";
-import { BUNDLED_PACKAGES, receiverCodePathOptions } from "../../components/lambdaPackage";
+import { BUNDLED_PACKAGES, receiverCodePathOptions } from "../../shared/lambdaPackage";
 
 describe("receiverCodePathOptions", () => {
     it("excludes every dependency but the bundled ones, @aws-sdk/* included", () => {

@@ -1,0 +1,52 @@
+/** The Lambda archive as Pulumi ships it, against a naive CallbackFunction: bytes and cold initialisation. */
+import * as fs from "fs";
+import type { Suite } from "../suite";
+import { ColdInit, measureColdInits } from "./coldInit";
+import { ArchiveKind, LambdaArchive, buildLambdaArchive } from "./lambdaArchive";
+import { storedBytes, zipArchiveBytes } from "./zipSize";
+
+export interface ArchiveMeasurement {
+    kind: ArchiveKind;
+    files: number;
+    packages: string[];
+    unzippedBytes: number;
+    /** Absent when not computed (the naive archive under --quick). */
+    zippedBytes?: number;
+    indexJsBytes: number;
+    coldInit: ColdInit;
+}
+
+export interface ArchiveResult {
+    shipped: ArchiveMeasurement;
+    naive: ArchiveMeasurement;
+}
+
+function measureSizes(archive: LambdaArchive, zip: boolean): Omit<ArchiveMeasurement, "coldInit"> {
+    return {
+        kind: archive.kind,
+        files: archive.files.length,
+        packages: archive.packages.map((name) => name.replace(/^node_modules\//, "")),
+        unzippedBytes: archive.files.reduce((sum, file) => sum + file.bytes, 0),
+        zippedBytes: zip
+            ? zipArchiveBytes(archive.files.map((file) => ({
+                name: file.name,
+                storedBytes: storedBytes(file.text !== undefined ? Buffer.from(file.text) : fs.readFileSync(file.localPath!)),
+            })))
+            : undefined,
+        indexJsBytes: Buffer.byteLength(archive.indexJs),
+    };
+}
+
+export const archiveSuite: Suite<ArchiveResult> = {
+    id: "archive",
+    title: "The Lambda archive and its cold initialisation",
+    async run(context) {
+        const shipped = await buildLambdaArchive("shipped", context.projectRoot);
+        const naive = await buildLambdaArchive("naive", context.projectRoot);
+        const sizes = [measureSizes(shipped, true), measureSizes(naive, context.settings.zipNaiveArchive)];
+        for (const size of sizes) context.progress(`${size.kind}: ${size.files} files, ${size.packages.length} packages, ${size.unzippedBytes} bytes unzipped`);
+        const [shippedInit, naiveInit] = measureColdInits([shipped, naive], context.projectRoot, context.settings.coldInitRuns);
+        context.progress(`cold initialisation: shipped ${shippedInit.initMs.median.toFixed(0)} ms, naive ${naiveInit.initMs.median.toFixed(0)} ms (medians of ${shippedInit.runs})`);
+        return { shipped: { ...sizes[0], coldInit: shippedInit }, naive: { ...sizes[1], coldInit: naiveInit } };
+    },
+};

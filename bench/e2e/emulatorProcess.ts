@@ -1,0 +1,40 @@
+/**
+ * The emulators in a process of their own, so that their work does not delay the latency proxy's timers or the
+ * pipeline under test. Started by cloud.ts: it sends the store names, answers with the endpoints once the bucket
+ * and tables exist, and stops (removing its data) when told to or when the parent goes away.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+import * as fs from "fs";
+import { startEmulators } from "../../local/emulators";
+import { createBaselineStore } from "../baseline";
+import { clientsFor, destroyClients } from "../pipelines/clients";
+import type { Endpoints, StoreNames } from "../pipelines/pipeline";
+
+export interface EmulatorRequest {
+    dataDir: string;
+    store: StoreNames;
+    baselineStore: StoreNames;
+}
+
+export type EmulatorMessage = { type: "ready"; endpoints: Endpoints } | { type: "failed"; message: string };
+
+process.once("message", async (request: EmulatorRequest) => {
+    try {
+        const emulators = await startEmulators({ dataDir: request.dataDir, ...request.store });
+        const endpoints = { s3: emulators.s3Endpoint, dynamodb: emulators.dynamodbEndpoint };
+        const clients = clientsFor(endpoints);
+        await createBaselineStore(clients, request.baselineStore);
+        destroyClients(clients);
+        const stop = async () => {
+            await emulators.stop();
+            fs.rmSync(request.dataDir, { recursive: true, force: true });
+            process.exit(0);
+        };
+        process.on("message", (message) => void (message === "stop" && stop()));
+        process.on("disconnect", () => void stop());
+        process.send!({ type: "ready", endpoints } satisfies EmulatorMessage);
+    } catch (err) {
+        process.send!({ type: "failed", message: (err as Error).stack ?? String(err) } satisfies EmulatorMessage, () => process.exit(1));
+    }
+});
