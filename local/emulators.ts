@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { tableSchema } from "../shared/layout";
 import { clearStaging, makeWritesAtomic, quarantineTornObjects } from "./atomicObjects";
 import { conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
@@ -135,5 +135,20 @@ async function createTable(dynamodb: DynamoDBClient, tableName: string): Promise
         }));
     } catch (err) {
         if (!(err instanceof ResourceInUseException)) throw err;
+    }
+    await waitUntilActive(dynamodb, tableName);
+}
+
+/**
+ * dynalite answers CreateTable with the table CREATING and makes it ACTIVE a moment later, as DynamoDB does; a
+ * write in between fails with ResourceNotFoundException. The SDK's waiter polls every 20 s at first: poll briskly.
+ */
+async function waitUntilActive(dynamodb: DynamoDBClient, tableName: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const { Table: table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+        if (table?.TableStatus === "ACTIVE") return;
+        if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${table?.TableStatus} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
     }
 }
