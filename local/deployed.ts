@@ -71,16 +71,17 @@ export async function openScoreSources(options: ScoreSourceOptions, needs: Sourc
     const region = await resolveRegion(options.region, io.sdkRegion ?? sdkRegion);
     const dynamodb = needs.table ? (io.dynamodbClient ?? ((r: string) => new DynamoDBClient({ region: r })))(region) : undefined;
     const athena = options.athena ? (io.athenaClient ?? ((r: string) => new AthenaClient({ region: r })))(region) : undefined;
+    const lake: Lake | undefined = athena && {
+        query: (sql) => runAthenaQuery(sql, { client: athena, workgroup: outputs.athenaWorkgroupName, database: outputs.glueDatabaseName }),
+        close: () => athena.destroy?.(),
+    };
     return {
         description: `${options.stack !== undefined ? `stack ${options.stack}` : options.outputs} (${region})`,
         latest: () => tableLatest(dynamodb, outputs.tableName),
-        lake: athena && {
-            query: (sql) => runAthenaQuery(sql, { client: athena, workgroup: outputs.athenaWorkgroupName, database: outputs.glueDatabaseName }),
-            close: () => athena.destroy?.(),
-        },
+        lake,
         close() {
             dynamodb?.destroy();
-            athena?.destroy?.();
+            lake?.close();
         },
     };
 }
@@ -100,8 +101,8 @@ async function openLocalSources(dataDir: string, needs: SourceNeeds): Promise<Sc
     };
 }
 
-function tableLatest(dynamodb: DynamoDBClient | undefined, tableName: string): Promise<AlertRecord[]> {
-    if (!dynamodb) throw new Error("this command was opened without the table");
+async function tableLatest(dynamodb: DynamoDBClient | undefined, tableName: string): Promise<AlertRecord[]> {
+    if (!dynamodb) throw new Error("the scores were opened without the table (SourceNeeds.table)");
     return createTableReader({ dynamodb, tableName }).latest("health_score");
 }
 

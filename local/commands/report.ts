@@ -52,7 +52,8 @@ export async function runReport(options: ReportOptions, io: ReportIo = processIo
         try {
             const input = await gatherScorePage(sources, {
                 emptyHint: deployed
-                    ? "The stack's table holds no health_score alert yet: check that the SparkPost alert's webhook targets the stack's endpointUrl (`npm run send -- --stack NAME --documented` posts a sample to it)."
+                    ? "The stack's table holds no health_score alert yet: check that the SparkPost alert's webhook targets the stack's endpointUrl " +
+                      `(\`npm run send -- --stack ${options.stack ?? "NAME"} --documented\` posts a sample to it).`
                     : LOCAL_EMPTY_HINT,
                 noLake: deployed ? "Sparklines and drops come from the lake: add --athena to read it with Athena." : undefined,
                 now: io.now,

@@ -165,6 +165,19 @@ describe("pools command, over generated histories", function () {
         assert.equal(out, (await run({ days: 20 })).out);
     });
 
+    it("an empty lake: no assignment (an empty list, a CSV header), and a note saying why", async () => {
+        const emptyDir = fs.mkdtempSync(path.join(context.dataDir, "empty-"));
+        writeOutputs(emptyDir, {
+            endpointUrl: "", bucketName: "nothing-yet", tableName: "t", s3Endpoint: "", dynamodbEndpoint: "",
+            bucketDir: path.join(emptyDir, "s3", "nothing-yet"),
+        });
+        const json = await run({ dataDir: emptyDir });
+        assert.deepEqual([json.code, json.out], [0, "[]\n"]);
+        assert.match(json.err, /note: the lake is empty: no alert objects under /);
+        const csv = await run({ dataDir: emptyDir, format: "csv" });
+        assert.deepEqual([csv.code, csv.out], [0, `${POOL_COLUMNS.join(",")}\n`]);
+    });
+
     it("says what is wrong: exit 1, nothing on stdout", async () => {
         const config = path.join(context.dataDir, "typo.json");
         fs.writeFileSync(config, JSON.stringify({ threshold: [55, 80] }));
