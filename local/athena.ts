@@ -2,7 +2,6 @@
  * The same queries on a deployed stack, through Athena: start, poll until done, fetch every page. The client is
  * passed in (anything with the SDK client's `send`), so the polling and paging are tested against a fake.
  */
-import * as fs from "fs";
 import {
     GetQueryExecutionCommand,
     GetQueryExecutionCommandOutput,
@@ -14,6 +13,7 @@ import {
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { JsonValue, QueryColumn, QueryResult, decimalNumber, rowKeys, wholeNumber } from "./queryResult";
+import { parseOutputs, readOutputsFile, requireOutputs } from "./stackOutputs";
 
 export type AthenaCommand = StartQueryExecutionCommand | GetQueryExecutionCommand | GetQueryResultsCommand | StopQueryExecutionCommand;
 
@@ -52,27 +52,15 @@ export interface StackOutputs {
 
 /** Reads the two names the runner needs from `pulumi stack output --json > FILE`. */
 export function readStackOutputs(file: string): StackOutputs {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new Error(`cannot read ${file}: write it with \`pulumi stack output --json > ${file}\``);
-    }
-    return parseStackOutputs(text, file);
+    return requireOutputs(readOutputsFile(file), ATHENA_OUTPUTS, file);
 }
 
 export function parseStackOutputs(text: string, file: string): StackOutputs {
-    let outputs: unknown;
-    try {
-        outputs = JSON.parse(text);
-    } catch (err) {
-        throw new Error(`${file} is not JSON (${(err as Error).message}): write it with \`pulumi stack output --json > ${file}\``);
-    }
-    const record = (outputs ?? {}) as Record<string, unknown>;
-    const missing = (["athenaWorkgroupName", "glueDatabaseName"] as const).filter((key) => typeof record[key] !== "string" || record[key] === "");
-    if (missing.length > 0) throw new Error(`${file} lacks ${missing.join(" and ")}: is it the output of \`pulumi stack output --json\` for this stack?`);
-    return { athenaWorkgroupName: record.athenaWorkgroupName as string, glueDatabaseName: record.glueDatabaseName as string };
+    return requireOutputs(parseOutputs(text, file), ATHENA_OUTPUTS, file);
 }
+
+/** The stack outputs that name where Athena queries run. */
+export const ATHENA_OUTPUTS = ["athenaWorkgroupName", "glueDatabaseName"] as const;
 
 export async function runAthenaQuery(sql: string, options: AthenaRunOptions): Promise<QueryResult> {
     const pollIntervalMs = options.pollIntervalMs ?? 1000;

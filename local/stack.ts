@@ -16,6 +16,7 @@ import { DEFAULT_RETENTION_DAYS, MAX_BODY_BYTES, NOT_FOUND } from "../shared/lim
 import { matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
 import { Emulators, startEmulators } from "./emulators";
 import { LocalOutputs, writeOutputs } from "./outputs";
+import { localScorePage, sendPage } from "./page/serve";
 
 export const LOCAL_BUCKET = "healthscore-local";
 export const LOCAL_TABLE = "healthscore-local";
@@ -58,7 +59,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             { s3: emulators.s3, dynamodb: emulators.dynamodb, logger },
         );
         const tokens = [token, ...(options.previousToken ? [options.previousToken] : [])];
-        server = await startLoadBalancer(options.port ?? 8080, tokens, handler, logger);
+        const page = localScorePage({ dynamodb: emulators.dynamodb, tableName: LOCAL_TABLE, bucketDir: emulators.bucketDir, dataDir: options.dataDir });
+        server = await startLoadBalancer(options.port ?? 8080, tokens, handler, logger, page);
     } catch (err) {
         // A port in use, say: stop the emulators, or they would keep the process alive.
         await emulators.stop();
@@ -88,9 +90,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /**
  * The load balancer's part: the body limit, the listener rule (else the default action, a fixed 404), the ALB
- * event, and the target's result turned back into HTTP.
+ * event, and the target's result turned back into HTTP; and, locally only, the score page at `/`.
  */
-async function startLoadBalancer(port: number, tokens: string[], handler: LambdaHandler, logger: Logger): Promise<http.Server> {
+async function startLoadBalancer(port: number, tokens: string[], handler: LambdaHandler, logger: Logger, page: () => Promise<string>): Promise<http.Server> {
     const server = http.createServer((request, response) => {
         const forward = async () => {
             const body = await readBody(request, MAX_BODY_BYTES.alb);
@@ -99,6 +101,8 @@ async function startLoadBalancer(port: number, tokens: string[], handler: Lambda
             }
             const method = request.method ?? "GET";
             const url = request.url ?? "/";
+            // Not the ALB's: the local stack also serves the score page at `/` (GET only).
+            if (method === "GET" && splitUrl(url).path === "/") return sendPage(response, await page());
             // No rule matched: the listener's default action, the same fixed 404 as the ALB's.
             if (!matchesListenerRule(method, splitUrl(url).path, tokens)) return send(response, 404, "Not Found", NOT_FOUND);
             const result = (await handler(toAlbEvent({ method, url, headers: request.headers, body }))) as AlbResult;

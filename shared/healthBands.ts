@@ -14,13 +14,18 @@ export function healthBand(score: number): HealthBand {
     return HEALTH_BANDS.find((band) => score < band.below)!.band;
 }
 
-/** The bands in words: `below 55 bad, 55 to 80 needs improvement, 80 and above good`. */
-export function describeHealthBands(): string {
+/** Each band with its range in words: `below 55`, `55 to 80`, `80 and above`. */
+export function healthBandRanges(): Array<{ band: HealthBand; range: string }> {
     return HEALTH_BANDS.map((band, i) => {
         const from = i === 0 ? undefined : HEALTH_BANDS[i - 1].below;
-        if (from === undefined) return `below ${band.below} ${band.band}`;
-        return band.below === Infinity ? `${from} and above ${band.band}` : `${from} to ${band.below} ${band.band}`;
-    }).join(", ");
+        if (from === undefined) return { band: band.band, range: `below ${band.below}` };
+        return { band: band.band, range: band.below === Infinity ? `${from} and above` : `${from} to ${band.below}` };
+    });
+}
+
+/** The bands in words: `below 55 bad, 55 to 80 needs improvement, 80 and above good`. */
+export function describeHealthBands(): string {
+    return healthBandRanges().map(({ band, range }) => `${range} ${band}`).join(", ");
 }
 
 /** SQL that maps `column` to each band's value (its name, or its rank from 1), in the same order as healthBand. */

@@ -33,7 +33,7 @@ export interface NamedQuery {
     parameters: readonly QueryParameter[];
 }
 
-/** Each series' scores, newest first within their partition; `recency = 1` is the newest. */
+/** The rows that hold a score: raw health_score alerts (a day_over_day alert holds a change). */
 const RAW_SCORES = `metric = 'health_score'
       AND source = 'raw'`;
 
@@ -45,6 +45,12 @@ const LATEST_PER_SUBACCOUNT = `SELECT subaccount_id, triggered_value AS score, t
         WHERE ${RAW_SCORES}
     ) ranked
     WHERE recency = 1`;
+
+/** Every raw score of each subaccount with its rank within its day; `recency = 1` is the day's last. */
+const DAILY_SCORES = `SELECT subaccount_id, dt, triggered_value AS score, triggered_at,
+           row_number() OVER (PARTITION BY subaccount_id, dt ORDER BY triggered_at DESC, record_id DESC) AS recency
+    FROM alerts
+    WHERE ${RAW_SCORES}`;
 
 export const NAMED_QUERIES: readonly NamedQuery[] = [
     {
@@ -106,10 +112,7 @@ ORDER BY band_order, score, subaccount_id`,
         sql: `-- The biggest falls of a subaccount's daily score (the day's last) from one day to the next.
 -- Edit the number before /* @limit */ for more or fewer rows.
 WITH daily AS (
-    SELECT subaccount_id, dt, triggered_value AS score,
-           row_number() OVER (PARTITION BY subaccount_id, dt ORDER BY triggered_at DESC, record_id DESC) AS recency
-    FROM alerts
-    WHERE ${RAW_SCORES}
+    ${DAILY_SCORES}
 ),
 changes AS (
     SELECT subaccount_id, dt, score,
@@ -126,6 +129,24 @@ WHERE previous_dt IS NOT NULL
 ORDER BY score_drop DESC, subaccount_id, dt
 LIMIT 20 /* @limit */`,
         parameters: [{ name: "limit", description: "how many drops to list", default: 20, min: 1 }],
+    },
+    {
+        key: "daily",
+        title: "daily-score-per-subaccount",
+        description: "Each subaccount's daily score (the day's last) over the 30 days up to the lake's latest day: sparklines and pools.",
+        // The window ends at the lake's latest day, not today, so that a subaccount that stopped sending shows
+        // its last days and the answer does not depend on when it is asked.
+        sql: `-- Each subaccount's daily score (the day's last) over the 30 days up to the lake's latest day.
+-- Edit the number before /* @days */ for a longer or shorter window.
+WITH daily AS (
+    ${DAILY_SCORES}
+)
+SELECT subaccount_id, dt, score, triggered_at
+FROM daily
+WHERE recency = 1
+  AND date_diff('day', CAST(dt AS DATE), (SELECT CAST(max(dt) AS DATE) FROM daily)) < 30 /* @days */
+ORDER BY subaccount_id, dt`,
+        parameters: [{ name: "days", description: "how many days, up to the lake's latest", default: 30, min: 1 }],
     },
 ];
 

@@ -4,6 +4,7 @@ import { createTableReader } from "../../handlers/reads";
 import { AlertRecord } from "../../handlers/records";
 import { healthBand } from "../../shared/healthBands";
 import { localClients } from "../emulators";
+import { subaccountLabel } from "../labels";
 import { plainUnlessTty } from "../tableStyle";
 import { dataDirOption, readOutputs } from "../outputs";
 
@@ -41,7 +42,7 @@ export function formatLatest(records: AlertRecord[], metric: string): string {
     for (const record of records) {
         const { subaccount_id: _subaccount, ...otherFilters } = record.filters;
         table.push([
-            record.subaccount_id === -1 ? "account overall" : record.subaccount_id === 0 ? "0 (primary)" : String(record.subaccount_id),
+            subaccountLabel(record.subaccount_id),
             String(record.triggered_value),
             metric === "health_score" ? healthBand(record.triggered_value) : "",
             record.triggered_at,

@@ -3,6 +3,7 @@ import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { generateDelivery, seededRandom } from "../generate";
 import { dataDirOption, readOutputs } from "../outputs";
+import { PulumiOptions, deployedOutputs } from "../stackOutputs";
 
 export const DOCUMENTED_SAMPLE = path.join(__dirname, "..", "samples", "documented-delivery.json");
 
@@ -12,13 +13,14 @@ export function sendCommand(): Command {
         .argument("[file]", "a JSON file to send byte for byte")
         .addOption(dataDirOption("the local stack whose endpoint to use"))
         .option("--url <url>", "send here instead of the local stack's endpoint", parseUrl)
+        .option("--stack <name>", "send to a deployed stack's endpointUrl, read with `pulumi stack output --json --show-secrets`")
         .option("--documented", "send SparkPost's documented payload sample")
         .option("--subaccounts <n>", "generate a real-shape delivery for N subaccounts plus the account overall", parseCount)
         .option("--date <YYYY-MM-DD>", "the day the generated alerts trigger (default: now)", parseDay)
         .option("--seed <n>", "seed for the generated scores (with --date, the same delivery again)", parseCount)
         .action(async (file: string | undefined, options: SendOptions) => {
             const body = deliveryBody(file, options);
-            const url = options.url ?? readOutputs(options.dataDir).endpointUrl;
+            const url = await endpointUrl(options);
             const response = await fetch(url, {
                 method: "POST",
                 // What SparkPost's axios client sends.
@@ -34,6 +36,7 @@ export function sendCommand(): Command {
 interface SendOptions {
     dataDir: string;
     url?: string;
+    stack?: string;
     documented?: boolean;
     subaccounts?: number;
     date?: string;
@@ -48,6 +51,19 @@ export function deliveryBody(file: string | undefined, options: SendOptions): Bu
     const triggeredAt = options.date ? new Date(`${options.date}T09:00:00.000Z`) : new Date();
     const random = options.seed !== undefined ? seededRandom(options.seed) : Math.random;
     return Buffer.from(JSON.stringify(generateDelivery({ subaccounts: options.subaccounts ?? 3, triggeredAt, random })));
+}
+
+/** Where to send: `--url`, a deployed stack's endpoint (`--stack`), or the local stack's. */
+export async function endpointUrl(options: Pick<SendOptions, "dataDir" | "url" | "stack">, pulumi: PulumiOptions = {}): Promise<string> {
+    if (options.url !== undefined && options.stack !== undefined) throw new InvalidArgumentError("give --url or --stack, not both");
+    if (options.url !== undefined) return options.url;
+    if (options.stack !== undefined) {
+        const { endpointUrl: url } = await deployedOutputs({ stack: options.stack }, ["endpointUrl"], pulumi);
+        // Not quoted: the URL holds the token.
+        if (!URL.canParse(url)) throw new Error(`the endpointUrl output of stack ${options.stack} is not a URL`);
+        return url;
+    }
+    return readOutputs(options.dataDir).endpointUrl;
 }
 
 function prettyJson(text: string): string {

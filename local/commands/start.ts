@@ -32,6 +32,7 @@ export function startCommand(): Command {
                     "",
                     "Health Score Ingest is running locally.",
                     `  endpoint   ${outputs.endpointUrl}`,
+                    `  page       ${new URL(outputs.endpointUrl).origin}/ (the latest scores, sparklines and drops)`,
                     `  S3         ${outputs.s3Endpoint}  bucket ${outputs.bucketName}`,
                     `  DynamoDB   ${outputs.dynamodbEndpoint}  table ${outputs.tableName}`,
                     `  data       ${options.dataDir} (outputs.json for the other commands)`,

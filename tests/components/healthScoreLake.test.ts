@@ -224,7 +224,7 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
                 assert.equal(inputs?.workgroup, "healthscore_test");
                 assert.equal(inputs?.description, query.description);
             }
-            assert.deepEqual(NAMED_QUERIES.map((query) => query.key), ["latest", "trend", "bands", "drops"]);
+            assert.deepEqual(NAMED_QUERIES.map((query) => query.key), ["latest", "trend", "bands", "drops", "daily"]);
         });
     });
 

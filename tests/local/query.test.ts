@@ -8,7 +8,7 @@ import { LakeQueryError, LocalLake, listLakeObjects, openLocalLake } from "../..
 import { bindParameters, findNamedQuery, NAMED_QUERIES } from "../../shared/lakeQueries";
 import { LAKE_COLUMNS, PARTITION_COLUMNS } from "../../shared/lakeSchema";
 import { Expected, SUBACCOUNTS, expectedRows, generateDeliveries, postDeliveries } from "../support/lake/lakeData";
-import { band, expectedBands, expectedDrops, expectedLatest, expectedTrend, rawScores } from "../support/lake/expected";
+import { band, expectedBands, expectedDaily, expectedDrops, expectedLatest, expectedTrend, rawScores } from "../support/lake/expected";
 
 describe("local lake queries (DuckDB over the emulator's objects)", function () {
     this.timeout(60_000);
@@ -110,6 +110,23 @@ describe("local lake queries (DuckDB over the emulator's objects)", function () 
 
         it("drops: the limit parameter binds", async () => {
             assert.equal((await named("drops", { limit: 3 })).length, 3);
+        });
+
+        it("daily: every subaccount's last score of each day over the 30 days up to the lake's latest day", async () => {
+            const rows = await named("daily");
+            const want = expectedDaily(expected);
+            assert.deepEqual(rows, want);
+            assert.deepEqual([...new Set(rows.map((row) => row.subaccount_id))], [...SUBACCOUNTS]);
+            const days = new Set(rows.map((row) => row.dt));
+            assert.equal(days.size, 30, "a 30-day window of a 58-day lake");
+            // 42 has a second score on some days: the day's last counts, once.
+            assert.equal(rows.filter((row) => row.subaccount_id === 42).length, 30);
+        });
+
+        it("daily: the days parameter binds and ends the window at the lake's latest day", async () => {
+            const rows = await named("daily", { days: 3 });
+            assert.deepEqual(rows, expectedDaily(expected, 3));
+            assert.deepEqual([...new Set(rows.map((row) => row.dt))].sort(), ["2026-11-25", "2026-11-26", "2026-11-27"]);
         });
     });
 

@@ -123,6 +123,15 @@ describe("local stack (npm start), end to end", function () {
         assert.equal((await post(endpointUrl, "[]", "text/plain")).status, 415);
     });
 
+    it("serves the score page at GET / (the page itself is tested in a browser: tests/local/page/)", async () => {
+        const origin = new URL(stack.outputs.endpointUrl).origin;
+        assert.match(stack.stderr(), new RegExp(`page +${origin}/ `));
+        const page = await fetch(`${origin}/`);
+        assert.equal(page.status, 200);
+        assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+        assert.match(await page.text(), /<h1>Health scores<\/h1>/);
+    });
+
     it("`send` posts a generated delivery and `latest` shows its scores", async () => {
         const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
         const sent = await run(process.execPath, [...CLI, "send", "--data-dir", dataDir, "--subaccounts", "4", "--date", "2026-11-28", "--seed", "7"], { cwd: ROOT, env });

@@ -50,6 +50,6 @@ describe("shared/lakeQueries", () => {
     });
 
     it("names the choices for an unknown query", () => {
-        assert.throws(() => findNamedQuery("nope"), (err: Error) => err instanceof UnknownNamedQueryError && /latest, trend, bands, drops/.test(err.message));
+        assert.throws(() => findNamedQuery("nope"), (err: Error) => err instanceof UnknownNamedQueryError && /latest, trend, bands, drops, daily/.test(err.message));
     });
 });

@@ -116,9 +116,9 @@ describe("query command", function () {
 
     it("usage mistakes: exit 1 with the reason", async () => {
         const cases: Array<[string | undefined, Partial<QueryOptions>, RegExp]> = [
-            [undefined, {}, /give either SQL or --named <latest\|trend\|bands\|drops>, not neither/],
+            [undefined, {}, /give either SQL or --named <latest\|trend\|bands\|drops\|daily>, not neither/],
             ["SELECT 1", { named: "latest" }, /not both/],
-            [undefined, { named: "worst" }, /no named query "worst"; choose one of: latest, trend, bands, drops/],
+            [undefined, { named: "worst" }, /no named query "worst"; choose one of: latest, trend, bands, drops, daily/],
             [undefined, { named: "trend", subaccount: "17; DROP TABLE alerts" }, /subaccount_id must be a whole number/],
             [undefined, { named: "latest", subaccount: "17" }, /the latest query has no parameter "subaccount_id": it takes no parameters/],
             ["SELECT 1", { subaccount: "17" }, /--subaccount and --param apply to named queries only/],

@@ -70,3 +70,14 @@ export function expectedDrops(rows: readonly Expected[], limit = 20) {
         .sort((a, b) => b.score_drop - a.score_drop || a.subaccount_id - b.subaccount_id || a.dt.localeCompare(b.dt))
         .slice(0, limit);
 }
+
+/** Every subaccount's last score of each day, over the `days` days up to the lake's latest day, by subaccount and day. */
+export function expectedDaily(rows: readonly Expected[], days = 30) {
+    const scores = rawScores(rows);
+    if (scores.length === 0) return [];
+    const lastDay = Math.max(...scores.map((row) => dayNumber(row.dt)));
+    const subaccounts = [...new Set(scores.map((row) => row.subaccount_id))].sort((a, b) => a - b);
+    return subaccounts.flatMap((subaccount) => dailyScores(rows, subaccount)
+        .filter((row) => lastDay - dayNumber(row.dt) < days)
+        .map((row) => ({ subaccount_id: subaccount, dt: row.dt, score: row.score, triggered_at: row.triggered_at })));
+}
