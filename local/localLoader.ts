@@ -28,6 +28,12 @@ export interface LocalLoaderOptions {
     fallbackVisibilitySeconds?: number;
     /** Messages per loader invocation. @default 5 */
     batchSize?: number;
+    /**
+     * Asynchronous invocations run at once; the others wait their turn, as events wait in Lambda's own queue for
+     * concurrency. In one process they share one event loop and the emulators: unbounded, 200 loads at once would
+     * starve the receiver. @default 4
+     */
+    concurrency?: number;
     functionArn?: string;
     logger: Logger;
 }
@@ -65,6 +71,7 @@ export function startLocalLoader(options: LocalLoaderOptions): LocalLoader {
     const stats: LocalLoaderStats = { invocations: 0, failedInvocations: 0, deadLettered: 0 };
     const inFlight = new Set<Promise<void>>();
     let running = true;
+    const slots = createSlots(options.concurrency ?? 4);
 
     async function invokeAsync(event: LoaderEvent): Promise<void> {
         let lastError: unknown;
@@ -72,7 +79,7 @@ export function startLocalLoader(options: LocalLoaderOptions): LocalLoader {
             if (attempt > 0) await sleep(retryDelaysMs[attempt - 1]);
             stats.invocations++;
             try {
-                await options.handler(event);
+                await slots.run(() => options.handler(event));
                 return;
             } catch (err) {
                 stats.failedInvocations++;
@@ -171,6 +178,24 @@ export function startLocalLoader(options: LocalLoaderOptions): LocalLoader {
             running = false;
             await draining;
             await Promise.all([...inFlight]);
+        },
+    };
+}
+
+/** At most `size` tasks at once; the others wait in the order they came. */
+function createSlots(size: number): { run<T>(task: () => Promise<T>): Promise<T> } {
+    let busy = 0;
+    const waiting: Array<() => void> = [];
+    return {
+        async run(task) {
+            if (busy >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+            busy++;
+            try {
+                return await task();
+            } finally {
+                busy--;
+                waiting.shift()?.();
+            }
         },
     };
 }
