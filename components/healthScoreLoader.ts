@@ -18,7 +18,7 @@ import { MAX_SQS_MESSAGE_BYTES } from "../handlers/fallbackQueue";
 import { ArgsOf, SettingsOf, resolveGroup } from "../shared/settings";
 import { lambdaAssumeRolePolicy } from "./policies/receiverPolicies";
 import { loaderPolicy } from "./policies/loaderPolicies";
-import { RECEIVER_RUNTIME, StoreReference, readPackageJson } from "./receiverFunction";
+import { FunctionSettings, StoreReference, functionSettings, readPackageJson } from "./receiverFunction";
 
 /** SQS keeps a message at most 14 days: the dead letters and the fallback's bodies wait that long for a person. */
 export const QUEUE_RETENTION_SECONDS = 1_209_600;
@@ -169,23 +169,10 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
     }
 }
 
-/** The function's plain settings, as passed to CallbackFunction. */
-export function loaderFunctionSettings(loader: SettingsOf<"loader">): {
-    description: string;
-    runtime: string;
-    architectures: string[];
-    memorySize: number;
-    timeout: number;
-    reservedConcurrentExecutions?: number;
-} {
-    return {
-        description: "Loads archived SparkPost Health Score deliveries into the lake and the table.",
-        runtime: RECEIVER_RUNTIME,
-        architectures: ["arm64"],
-        memorySize: loader.loaderMemoryMb,
-        timeout: loader.loaderTimeoutSeconds,
-        ...(loader.loaderReservedConcurrency === "none" ? {} : { reservedConcurrentExecutions: loader.loaderReservedConcurrency }),
-    };
+/** The loader's plain settings, as passed to CallbackFunction. */
+export function loaderFunctionSettings(loader: SettingsOf<"loader">): FunctionSettings {
+    return functionSettings("Loads archived SparkPost Health Score deliveries into the lake and the table.",
+        loader.loaderMemoryMb, loader.loaderTimeoutSeconds, loader.loaderReservedConcurrency);
 }
 
 /** The `loader` settings with their defaults, once each is checked (errors name the argument). */

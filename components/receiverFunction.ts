@@ -114,26 +114,33 @@ export class ReceiverFunction extends pulumi.ComponentResource {
     }
 }
 
-/** The function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */
-export function receiverFunctionSettings(lambda: SettingsOf<"lambda">): {
+/** A function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */
+export interface FunctionSettings {
     description: string;
     runtime: string;
     architectures: string[];
     memorySize: number;
     timeout: number;
     reservedConcurrentExecutions?: number;
-} {
+}
+
+export function receiverFunctionSettings(lambda: SettingsOf<"lambda">): FunctionSettings {
+    return functionSettings("Receives SparkPost Health Score alert webhooks.", lambda.lambdaMemoryMb, lambda.lambdaTimeoutSeconds, lambda.reservedConcurrency);
+}
+
+/** The settings every function of the stack shares (runtime, architecture), and its own. */
+export function functionSettings(description: string, memorySize: number, timeout: number, reservedConcurrency: number | "none"): FunctionSettings {
     return {
-        description: "Receives SparkPost Health Score alert webhooks.",
+        description,
         // Explicit: CallbackFunction's default would follow provider upgrades.
         runtime: RECEIVER_RUNTIME,
         architectures: ["arm64"],
-        memorySize: lambda.lambdaMemoryMb,
-        timeout: lambda.lambdaTimeoutSeconds,
+        memorySize,
+        timeout,
         // "none": the property is left out, so Lambda reserves nothing (the function uses the unreserved pool), and
         // so caps nothing. A count caps the function: a flood of requests is throttled here rather than billed or
         // passed on to DynamoDB.
-        ...(lambda.reservedConcurrency === "none" ? {} : { reservedConcurrentExecutions: lambda.reservedConcurrency }),
+        ...(reservedConcurrency === "none" ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
     };
 }
 

@@ -73,7 +73,8 @@ export async function selectKeys(target: Pick<ReplayTarget, "s3" | "bucketName">
     return [...keys].sort();
 }
 
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+/** Every key under `prefix`, page after page, sorted. */
+export async function listKeys(s3: S3Client, bucket: string, prefix = ""): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
@@ -81,7 +82,7 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
         keys.push(...(page.Contents ?? []).map((object) => object.Key!));
         token = page.NextContinuationToken;
     } while (token);
-    return keys;
+    return keys.sort();
 }
 
 /** Runs the loader over one raw key, as S3's notification would; never throws. */
