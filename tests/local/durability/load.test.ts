@@ -44,7 +44,7 @@ describe("durability: load (local stack, in process)", function () {
     it("200 concurrent deliveries, two of them of 1,000 subaccounts: every record stored exactly once, memory bounded; throughput reported", async () => {
         const deliveries = Array.from({ length: 200 }, (_, i) => (i % 100 === 0
             ? delivery(1_000, "2026-09-02", 1_000 + i, 1_000_000 + i * 1_000)
-            : delivery(10, "2026-09-02", 1_000 + i, 500_000 + i * 10)));
+            : delivery(5, "2026-09-02", 1_000 + i, 500_000 + i * 5)));
         const records = deliveries.reduce((sum, d) => sum + d.elements, 0);
         const { answers, answeredMs, storedMs, addedMb } = await sendAll(env, deliveries);
         assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([202]), JSON.stringify(answers.find((a) => a.status !== 202)));
