@@ -28,7 +28,9 @@ import Table from "cli-table3";
 import { createAlertStruct } from "../handlers/alert";
 import { MAX_BODY_BYTES } from "../shared/limits";
 import { silentLogger } from "../handlers/logger";
+import { createLoader } from "../handlers/loader";
 import { createReceiver } from "../handlers/receiver";
+import { rawObjectKey } from "../shared/layout";
 import { interpretDelivery, partitionRecords, toLakeNdjson } from "../handlers/records";
 import { createAwsStorage } from "../handlers/storage";
 import { localClients, startEmulators } from "../local/emulators";
@@ -55,7 +57,15 @@ async function child(file: string, name: string, endpoints: { s3Endpoint: string
     const worst = WORST_BODIES.find((b) => b.name === name)!;
     const { s3, dynamodb } = localClients(endpoints);
     const storage = createAwsStorage({ s3, dynamodb, bucketName: BUCKET, tableName: BUCKET, retentionDays: 30 });
-    const receive = createReceiver({ storage, token: TOKEN, logger: silentLogger });
+    const receiver = createReceiver({ storage, token: TOKEN, logger: silentLogger });
+    const load = createLoader({ storage, logger: silentLogger });
+    // End to end: the receiver's archive and answer, then the loader's rejected/ document (it reads the body back).
+    const receive = async (bytes: ReturnType<typeof request>) => {
+        const response = await receiver(bytes);
+        const deliveryId = (JSON.parse(response.body) as { delivery_id?: string }).delivery_id;
+        if (deliveryId) await load(rawObjectKey(deliveryId));
+        return response;
+    };
     const request = (bytes: Buffer) => ({ source: "http-api" as const, method: "POST", path: `/hooks/${TOKEN}`, headers: { "content-type": "application/json" }, body: bytes });
     const struct = createAlertStruct();
     const context = { deliveryId: "00000000-0000-5000-8000-000000000000", receivedAt: new Date() };

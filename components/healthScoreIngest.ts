@@ -6,12 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOOK_PATH_PREFIX, Ingress } from "../shared/limits";
 import { ArgsOf, checkIngressOf, checkTokenArguments, resolveSetting } from "../shared/settings";
-import { ReceiverFunction, StoreReference, resolveReceiverArgs } from "./receiverFunction";
+import { FallbackQueueReference, ReceiverFunction, StoreReference, resolveReceiverArgs } from "./receiverFunction";
 import { WebhookLoadBalancer, resolveLoadBalancerArgs } from "./webhookLoadBalancer";
 
 export interface HealthScoreIngestArgs {
-    /** Where the receiver writes. */
+    /** Where the receiver archives raw bodies. */
     store: StoreReference;
+    /** Where the receiver sends a body the archive does not take (HealthScoreLoader's fallback queue). */
+    fallbackQueue: FallbackQueueReference;
     /** The secret path segment of `/hooks/<token>`, as the settings table's `webhookToken` describes. Pass a secret. */
     webhookToken: pulumi.Input<string>;
     /** The token being rotated out, accepted too until SparkPost uses the new one. @default none */
@@ -36,9 +38,9 @@ export class HealthScoreIngest extends pulumi.ComponentResource {
     constructor(name: string, args: HealthScoreIngestArgs, opts?: pulumi.ComponentResourceOptions) {
         const ingress = resolveIngestArgs(name, args);
         super("healthscore:index:HealthScoreIngest", name, {}, opts);
-        const { store, webhookToken, previousWebhookToken } = args;
+        const { store, fallbackQueue, webhookToken, previousWebhookToken } = args;
 
-        this.receiver = new ReceiverFunction(`${name}-receiver`, { store, webhookToken, previousWebhookToken, lambda: args.lambda }, { parent: this });
+        this.receiver = new ReceiverFunction(`${name}-receiver`, { store, fallbackQueue, webhookToken, previousWebhookToken, lambda: args.lambda }, { parent: this });
         this.functionName = this.receiver.functionName;
 
         if (ingress === "alb") {

@@ -7,6 +7,7 @@ import * as random from "@pulumi/random";
 import { GENERATED_TOKEN_LENGTH } from "../shared/limits";
 import { StackSettings } from "../shared/settings";
 import { HealthScoreIngest } from "./healthScoreIngest";
+import { HealthScoreLoader } from "./healthScoreLoader";
 import { HealthScoreStore } from "./healthScoreStore";
 
 export interface StackOutputs {
@@ -15,6 +16,10 @@ export interface StackOutputs {
     bucketName: pulumi.Output<string>;
     tableName: pulumi.Output<string>;
     functionName: pulumi.Output<string>;
+    /** The loader, which `replay` invokes against a deployed stack. */
+    loaderFunctionName: pulumi.Output<string>;
+    /** Where failed loads wait; `replay --dead-letters` reads it. */
+    deadLetterQueueUrl: pulumi.Output<string>;
     glueDatabaseName: pulumi.Output<string>;
     /** Undefined with partition projection (no crawler). */
     crawlerName: pulumi.Output<string | undefined>;
@@ -30,8 +35,14 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         deletionProtection: settings.deletionProtection,
         lake: settings.lake,
     });
+    const loader = new HealthScoreLoader(`${name}-loader`, {
+        store,
+        loader: settings.loader,
+        logRetentionDays: settings.lambda.logRetentionDays,
+    });
     const ingest = new HealthScoreIngest(`${name}-ingest`, {
         store,
+        fallbackQueue: { url: loader.fallbackQueue.url, arn: loader.fallbackQueue.arn },
         webhookToken,
         previousWebhookToken,
         ingress: settings.ingress,
@@ -45,6 +56,8 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         bucketName: store.bucketName,
         tableName: store.tableName,
         functionName: ingest.functionName,
+        loaderFunctionName: loader.functionName,
+        deadLetterQueueUrl: loader.deadLetterQueue.url,
         glueDatabaseName: store.lake.glueDatabaseName,
         crawlerName: store.lake.crawlerName,
         athenaWorkgroupName: store.lake.athenaWorkgroupName,

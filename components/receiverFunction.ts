@@ -27,9 +27,17 @@ export interface StoreReference {
     retentionDays: number;
 }
 
+/** The queue the receiver sends a body to when the archive does not take it (HealthScoreLoader's fallback queue). */
+export interface FallbackQueueReference {
+    url: pulumi.Input<string>;
+    arn: pulumi.Input<string>;
+}
+
 export interface ReceiverFunctionArgs {
-    /** Where the receiver writes. */
+    /** Where the receiver archives raw bodies (the loader writes the rest). */
     store: StoreReference;
+    /** Where a body goes when the archive does not take it in time. */
+    fallbackQueue: FallbackQueueReference;
     /** The webhook's secret path segment. Reaches the function as an environment variable. */
     webhookToken: pulumi.Input<string>;
     /** Accepted too while a rotation is under way. @default none */
@@ -56,7 +64,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
             retentionInDays: lambda.logRetentionDays,
         }, { parent: this });
         this.role = this.createRole(name);
-        const rolePolicy = this.grantLeastPrivilege(name, args.store);
+        const rolePolicy = this.grantLeastPrivilege(name, args.store, args.fallbackQueue);
         this.function = this.createFunction(name, args, lambda, rolePolicy);
         this.functionName = this.function.name;
         this.functionArn = this.function.arn;
@@ -67,17 +75,17 @@ export class ReceiverFunction extends pulumi.ComponentResource {
     /** Its own role: CallbackFunction's default would attach AWSLambda_FullAccess, AmazonS3FullAccess and more. */
     private createRole(name: string): aws.iam.Role {
         return new aws.iam.Role(`${name}-role`, {
-            description: "Receiver of SparkPost Health Score alerts: writes deliveries to its bucket and table.",
+            description: "Receiver of SparkPost Health Score alerts: archives deliveries in raw/ (or the fallback queue).",
             assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()),
         }, { parent: this });
     }
 
-    private grantLeastPrivilege(name: string, store: StoreReference): aws.iam.RolePolicy {
+    private grantLeastPrivilege(name: string, store: StoreReference, fallbackQueue: FallbackQueueReference): aws.iam.RolePolicy {
         const region = aws.getRegionOutput({}, { parent: this });
         const policy = pulumi
-            .all([store.bucketArn, store.tableArn, this.logGroup.arn, region.region, store.kmsKeyArn])
-            .apply(([bucketArn, tableArn, logGroupArn, regionName, kmsKeyArn]) =>
-                JSON.stringify(receiverPolicy({ bucketArn, tableArn, logGroupArn, region: regionName, kmsKeyArn })));
+            .all([store.bucketArn, fallbackQueue.arn, this.logGroup.arn, region.region, store.kmsKeyArn])
+            .apply(([bucketArn, fallbackQueueArn, logGroupArn, regionName, kmsKeyArn]) =>
+                JSON.stringify(receiverPolicy({ bucketArn, fallbackQueueArn, logGroupArn, region: regionName, kmsKeyArn })));
         return new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy }, { parent: this });
     }
 
@@ -89,8 +97,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
     ): aws.lambda.CallbackFunction<unknown, unknown> {
         const variables: Record<string, pulumi.Input<string>> = {
             [ENV.bucketName]: args.store.bucketName,
-            [ENV.tableName]: args.store.tableName,
-            [ENV.retentionDays]: String(args.store.retentionDays),
+            [ENV.fallbackQueueUrl]: args.fallbackQueue.url,
             [ENV.token]: pulumi.secret(args.webhookToken),
         };
         if (args.previousWebhookToken !== undefined) variables[ENV.previousToken] = pulumi.secret(args.previousWebhookToken);
@@ -107,31 +114,38 @@ export class ReceiverFunction extends pulumi.ComponentResource {
     }
 }
 
-/** The function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */
-export function receiverFunctionSettings(lambda: SettingsOf<"lambda">): {
+/** A function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */
+export interface FunctionSettings {
     description: string;
     runtime: string;
     architectures: string[];
     memorySize: number;
     timeout: number;
     reservedConcurrentExecutions?: number;
-} {
+}
+
+export function receiverFunctionSettings(lambda: SettingsOf<"lambda">): FunctionSettings {
+    return functionSettings("Receives SparkPost Health Score alert webhooks.", lambda.lambdaMemoryMb, lambda.lambdaTimeoutSeconds, lambda.reservedConcurrency);
+}
+
+/** The settings every function of the stack shares (runtime, architecture), and its own. */
+export function functionSettings(description: string, memorySize: number, timeout: number, reservedConcurrency: number | "none"): FunctionSettings {
     return {
-        description: "Receives SparkPost Health Score alert webhooks.",
+        description,
         // Explicit: CallbackFunction's default would follow provider upgrades.
         runtime: RECEIVER_RUNTIME,
         architectures: ["arm64"],
-        memorySize: lambda.lambdaMemoryMb,
-        timeout: lambda.lambdaTimeoutSeconds,
+        memorySize,
+        timeout,
         // "none": the property is left out, so Lambda reserves nothing (the function uses the unreserved pool), and
         // so caps nothing. A count caps the function: a flood of requests is throttled here rather than billed or
         // passed on to DynamoDB.
-        ...(lambda.reservedConcurrency === "none" ? {} : { reservedConcurrentExecutions: lambda.reservedConcurrency }),
+        ...(reservedConcurrency === "none" ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
     };
 }
 
 /** The project's package.json, which CallbackFunction also reads to decide what to package. */
-function readPackageJson(): { dependencies?: Record<string, string> } {
+export function readPackageJson(): { dependencies?: Record<string, string> } {
     return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
 }
 

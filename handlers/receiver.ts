@@ -1,38 +1,44 @@
 /**
- * The webhook receiver: one HTTP request in, one HTTP response out, the delivery stored in between.
+ * The webhook receiver: one HTTP request in, one HTTP response out. It checks the request, keeps the body (the raw
+ * archive, else the fallback queue), judges the elements against the delivery's first arrival for the answer, and
+ * answers 202: the loader, run by S3 for the new raw object, stores the records.
  *
  * The same function serves Lambda (behind the ALB, an HTTP API or a Function URL) and the local stack; only the
- * storage's clients differ.
+ * clients differ.
  */
 import { createAlertStruct } from "./alert";
 import { MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
 import { checkSize } from "./body";
-import { mapWithConcurrency } from "./concurrency";
+import { KeepDelivery, createDurableArchive } from "./durableArchive";
+import type { RetryBudget } from "./deadline";
+import type { FallbackQueue } from "./fallbackQueue";
 import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
-import { lakeObjectKey, rawObjectKey, rejectedObjectKey } from "../shared/layout";
+import { rawObjectKey } from "../shared/layout";
 import { Logger, jsonLogger } from "./logger";
-import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toLakeNdjson } from "./records";
-import { ArrivalUnknownError, type DeliveryStorage } from "./storage";
+import { interpretDelivery } from "./records";
+import type { RawArchive } from "./storage";
 import { createTokenMatcher } from "./token";
 
 export interface ReceiverOptions {
-    storage: DeliveryStorage;
+    /** The raw archive (S3). */
+    storage: RawArchive;
+    /** Where a body goes when the archive does not take it in time. Absent: such a delivery is answered 503. */
+    fallback?: FallbackQueue;
     /** The secret path segment of `POST /hooks/<token>`, and the one it replaces while a rotation is under way. */
     token: string;
     previousToken?: string;
     now?: () => Date;
     logger?: Logger;
+    /** How long the archive and the queue are tried (durableArchive.ts has the defaults and why). */
+    archiveBudget?: RetryBudget;
+    fallbackBudget?: RetryBudget;
 }
 
-/** How many element errors a response lists; all of them are kept under rejected/. */
+/** How many element errors a response lists; the loader keeps more under rejected/. */
 export const MAX_ERRORS_IN_RESPONSE = 50;
 
-/** S3 PutObject requests in flight at once for one delivery's lake partitions. */
-const LAKE_WRITE_CONCURRENCY = 8;
-
 const JSON_CONTENT_TYPE = "application/json";
-const NDJSON_CONTENT_TYPE = "application/x-ndjson";
 const KNOWN_METHODS: readonly string[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 export type Receiver = (request: HttpRequest) => Promise<HttpResponse>;
@@ -42,7 +48,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const tokens = createTokenMatcher(options.token, options.previousToken);
     const now = options.now ?? (() => new Date());
     const logger = options.logger ?? jsonLogger();
-    const { storage } = options;
+    const keep: KeepDelivery = createDurableArchive({
+        archive: options.storage,
+        fallback: options.fallback,
+        archiveBudget: options.archiveBudget,
+        fallbackBudget: options.fallbackBudget,
+    });
 
     return async function receive(request: HttpRequest): Promise<HttpResponse> {
         const started = Date.now();
@@ -72,60 +83,45 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         const deliveryId = deliveryIdOf(request.body);
         const rawKey = rawObjectKey(deliveryId);
 
-        // SparkPost never retries: archive the bytes before anything else can fail. The first copy archived fixes
-        // the delivery's arrival; every later copy (a concurrent one, a replay) takes that time, so all of them
-        // write the same keys, records and items.
-        let receivedAt: Date;
-        try {
-            receivedAt = await storage.archiveRaw(rawKey, request.body, now());
-        } catch (err) {
-            if (err instanceof ArrivalUnknownError) {
-                logger.error("archived before, but its first arrival could not be read; nothing else written", {
-                    delivery_id: deliveryId,
-                    raw_key: rawKey,
-                    error: describeError(err),
-                });
-                return jsonResponse(503, {
-                    delivery_id: deliveryId,
-                    message: `the delivery is archived at ${rawKey}, but when it first arrived could not be read, so nothing else was written; replay it`,
-                });
-            }
-            logger.error("raw archive failed; the delivery is lost unless SparkPost is asked to resend it", {
+        // SparkPost never retries: keep the bytes before anything else. The first copy archived fixes the
+        // delivery's arrival; every later copy (a concurrent one, a replay) takes that time, so all of them are
+        // judged alike, here and by the loader.
+        const kept = await keep(deliveryId, rawKey, request.body, now());
+        if (kept.kind === "arrival-unknown") {
+            logger.error("archived before, but its first arrival could not be read; not judged", { delivery_id: deliveryId, raw_key: rawKey, error: kept.error });
+            return jsonResponse(503, {
                 delivery_id: deliveryId,
-                error: describeError(err),
+                message: `the delivery is archived at ${rawKey}, but when it first arrived could not be read, so it was not judged; the loader stores it from the archive`,
+            });
+        }
+        if (kept.kind === "lost") {
+            logger.error("neither the raw archive nor the fallback queue took the delivery; it is lost unless SparkPost is asked to resend it", {
+                delivery_id: deliveryId,
+                archive_error: kept.archiveError,
+                queue_error: kept.queueError,
             });
             return jsonResponse(503, { delivery_id: deliveryId, message: "the delivery could not be stored; nothing was kept" });
         }
+        const queued = kept.kind === "queued";
+        if (queued) {
+            logger.warn("raw archive failed; the body went to the fallback queue", { delivery_id: deliveryId, archive_error: kept.archiveError });
+        }
+        // Said in the answer when the body waits in the queue: stored, but not yet in raw/.
+        const fallbackNote = queued
+            ? { queued: true, note: "the archive did not answer in time: the body is kept in the fallback queue and stored from there once the archive is back" }
+            : {};
 
-        const context = { deliveryId, receivedAt };
-        const interpretation = interpretDelivery(request.body, struct, context);
-
+        const interpretation = interpretDelivery(request.body, struct, { deliveryId, receivedAt: kept.receivedAt });
         if (interpretation.kind === "not-alerts") {
-            const warnings = await store(context, rawKey, [], { error: interpretation.message });
-            return jsonResponse(400, {
-                delivery_id: deliveryId,
-                message: interpretation.message,
-                ...(warnings.length > 0 ? { warnings } : {}),
-            });
+            return jsonResponse(400, { delivery_id: deliveryId, message: interpretation.message, ...fallbackNote });
         }
 
         const { records, rejected, rejectedCount, errorCount, undetailed } = interpretation;
-        const rejections = rejectedCount === 0 ? undefined : {
-            rejected_count: rejectedCount,
-            rejected,
-            ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
-        };
-        const warnings = await store(context, rawKey, records, rejections);
         const errors = rejected.flatMap((element) => element.errors).slice(0, MAX_ERRORS_IN_RESPONSE);
-        logger.info("delivery stored", {
-            delivery_id: deliveryId,
-            accepted: records.length,
-            rejected: rejectedCount,
-            ...(warnings.length > 0 ? { warnings } : {}),
-        });
+        logger.info("delivery accepted", { delivery_id: deliveryId, accepted: records.length, rejected: rejectedCount, queued });
         const message = records.length > 0 ? undefined
             : rejectedCount === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
-        return jsonResponse(records.length > 0 ? 200 : 422, {
+        return jsonResponse(records.length > 0 ? 202 : 422, {
             delivery_id: deliveryId,
             ...(message ? { message } : {}),
             accepted: records.length,
@@ -135,53 +131,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             // detail limits, whose errors were not worked out (the raw object has them; a replay gives them).
             ...(errorCount > errors.length ? { errors_truncated: errorCount - errors.length } : {}),
             ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
-            ...(warnings.length > 0 ? { warnings } : {}),
-        });
-    }
-
-    /**
-     * After the raw archive, two independent lines of writes run side by side: S3 (the lake objects, then the
-     * rejections, in the order the store is documented) and DynamoDB (the records). The raw body is already safe,
-     * so a failure here is reported, not fatal: the delivery can be replayed from raw/.
-     */
-    async function store(
-        context: DeliveryContext,
-        rawKey: string,
-        records: AlertRecord[],
-        rejections: { error: string } | { rejected_count: number; rejected: RejectedElement[]; rejected_without_detail?: number } | undefined,
-    ): Promise<string[]> {
-        const failed: Array<[target: string, error: unknown]> = [];
-        const attempt = async (target: string, write: () => Promise<void>): Promise<void> => {
-            try {
-                await write();
-            } catch (err) {
-                failed.push([target, err]);
-            }
-        };
-
-        const writeObjects = async () => {
-            await mapWithConcurrency(partitionRecords(records), LAKE_WRITE_CONCURRENCY, (partition) =>
-                attempt(`lake partition metric=${partition.metric}/dt=${partition.day}`, () =>
-                    storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toLakeNdjson(partition.records), NDJSON_CONTENT_TYPE)));
-            if (rejections) {
-                const document = { delivery_id: context.deliveryId, received_at: context.receivedAt.toISOString(), raw_key: rawKey, ...rejections };
-                await attempt("rejections", () =>
-                    storage.putObject(rejectedObjectKey(context.deliveryId), JSON.stringify(document), JSON_CONTENT_TYPE));
-            }
-        };
-        const writeItems = async () => {
-            if (records.length > 0) await attempt("table", () => storage.writeRecords(records));
-        };
-        await Promise.all([writeObjects(), writeItems()]);
-
-        return failed.map(([target, err]) => {
-            logger.error("write failed after the raw archive; replay the delivery from it", {
-                delivery_id: context.deliveryId,
-                raw_key: rawKey,
-                target,
-                error: describeError(err),
-            });
-            return `${target} not written; the delivery is archived at ${rawKey} for replay`;
+            ...fallbackNote,
         });
     }
 }
@@ -207,10 +157,4 @@ export function checkContentType(header: string | undefined): string | undefined
         return `charset ${JSON.stringify(charset)} is not supported; send UTF-8`;
     }
     return undefined;
-}
-
-function describeError(err: unknown): string {
-    if (!(err instanceof Error)) return String(err);
-    const cause = err.cause instanceof Error ? `: ${err.cause.name}: ${err.cause.message}` : "";
-    return `${err.name}: ${err.message}${cause}`;
 }

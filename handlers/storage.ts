@@ -3,7 +3,7 @@
  * decides nothing about what is stored, only how. Clients are passed in, so the same code writes to AWS from
  * Lambda and to the emulators from the local stack.
  */
-import { S3Client, HeadObjectCommand, PutObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
+import { S3Client, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
 import {
     BatchWriteItemCommand,
     ConditionalCheckFailedException,
@@ -17,31 +17,44 @@ import { LatestItem, toHistoryItem, toLatestItem } from "./items";
 import { RECEIVED_AT_METADATA } from "../shared/layout";
 import { AlertRecord } from "./records";
 
-/** What the receiver needs from storage. Implemented here for AWS; tests may wrap it to inject failures. */
-export interface DeliveryStorage {
+/** Per call: an abort signal, so that a caller with a time budget can give each attempt a deadline. */
+export interface CallOptions {
+    signal?: AbortSignal;
+}
+
+/** What the receiver needs from storage: the raw archive. */
+export interface RawArchive {
     /**
      * Archives a raw body under `key`, with its arrival time, unless a copy is there already, and answers when
      * the delivery first arrived: `receivedAt` for the first copy, the archived copy's own time for any later one.
      */
-    archiveRaw(key: string, body: Uint8Array, receivedAt: Date): Promise<Date>;
+    archiveRaw(key: string, body: Uint8Array, receivedAt: Date, options?: CallOptions): Promise<Date>;
+}
+
+/** A raw object as the loader reads it: the bytes and when the delivery first arrived. */
+export interface RawDelivery {
+    body: Uint8Array;
+    receivedAt: Date;
+}
+
+/** What the receiver and the loader need from storage. Implemented here for AWS; tests may wrap it to inject failures. */
+export interface DeliveryStorage extends RawArchive {
+    /** Reads a raw object and its first arrival (its metadata, else its LastModified). */
+    readRaw(key: string): Promise<RawDelivery>;
     /** Writes an object unless one already exists at `key` (a redelivery leaves the first copy as it was). */
     putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
     /** Writes history items and moves each series' latest entry forward. Redelivery adds nothing. */
     writeRecords(records: readonly AlertRecord[]): Promise<void>;
 }
 
-export interface AwsStorageOptions {
-    s3: S3Client;
+export interface AwsStorageOptions extends ObjectStorageOptions {
     dynamodb: DynamoDBClient;
-    bucketName: string;
     tableName: string;
     retentionDays: number;
     /** BatchWriteItem requests in flight at once. */
     concurrency?: number;
     /** Attempts per batch while DynamoDB returns UnprocessedItems. */
     maxBatchAttempts?: number;
-    retryBaseMs?: number;
-    retryCapMs?: number;
 }
 
 /** DynamoDB accepts at most 25 put or delete requests in one BatchWriteItem call. */
@@ -50,6 +63,9 @@ export const BATCH_WRITE_LIMIT = 25;
 export class StorageError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {
         super(message, options);
+        // Set again: Pulumi's function serializer turns a class into a function whose super() call leaves these unset.
+        this.message = message;
+        this.cause = options?.cause;
         this.name = "StorageError";
     }
 }
@@ -71,67 +87,6 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
     const retryBaseMs = options.retryBaseMs ?? 50;
     const retryCapMs = options.retryCapMs ?? 2_000;
     const { dynamodb, tableName } = options;
-
-    /**
-     * S3 is the arbiter of the first copy: `If-None-Match: *` writes only when no object is at the key, and
-     * answers 412 otherwise (AWS, "Conditional writes": 409 ConditionalRequestConflict while another conditional
-     * write of the key is in flight; once it lands, a retry gets 412). Keys are derived from content: if the
-     * object exists, it holds these bytes already.
-     */
-    async function putIfAbsent(key: string, body: Uint8Array | string, contentType: string, metadata?: Record<string, string>): Promise<"created" | "exists"> {
-        for (let attempt = 0; ; attempt++) {
-            try {
-                await options.s3.send(new PutObjectCommand({
-                    Bucket: options.bucketName,
-                    Key: key,
-                    Body: body,
-                    ContentType: contentType,
-                    Metadata: metadata,
-                    IfNoneMatch: "*",
-                }));
-                return "created";
-            } catch (err) {
-                const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
-                if (status === 412) return "exists";
-                if (status === 409 && attempt < 3) {
-                    await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
-                    continue;
-                }
-                throw new StorageError(`could not write s3://${options.bucketName}/${key}`, { cause: err });
-            }
-        }
-    }
-
-    async function putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
-        await putIfAbsent(key, body, contentType);
-    }
-
-    async function archiveRaw(key: string, body: Uint8Array, receivedAt: Date): Promise<Date> {
-        const written = await putIfAbsent(key, body, "application/json", { [RECEIVED_AT_METADATA]: receivedAt.toISOString() });
-        return written === "created" ? receivedAt : firstArrival(key);
-    }
-
-    /**
-     * The arrival time the first copy of a raw object carries (HeadObject needs s3:GetObject). An object archived
-     * without it (by hand, or by a tool) counts as having arrived when S3 stored it: its LastModified.
-     */
-    async function firstArrival(key: string): Promise<Date> {
-        for (let attempt = 0; ; attempt++) {
-            try {
-                const head = await options.s3.send(new HeadObjectCommand({ Bucket: options.bucketName, Key: key }));
-                const stored = head.Metadata?.[RECEIVED_AT_METADATA];
-                const arrival = stored !== undefined && !Number.isNaN(Date.parse(stored)) ? new Date(stored) : head.LastModified;
-                if (arrival === undefined) throw new Error("the object has neither received-at metadata nor a LastModified date");
-                return arrival;
-            } catch (err) {
-                if (attempt < 2) {
-                    await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
-                    continue;
-                }
-                throw new ArrivalUnknownError(`s3://${options.bucketName}/${key} exists, but when it first arrived could not be read`, { cause: err });
-            }
-        }
-    }
 
     /** Writes one batch, retrying what DynamoDB hands back unprocessed. */
     async function writeBatch(requests: WriteRequest[]): Promise<void> {
@@ -192,7 +147,108 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
         }
     }
 
-    return { archiveRaw, putObject, writeRecords };
+    return { ...createObjectStorage(options), writeRecords };
+}
+
+export interface ObjectStorageOptions {
+    s3: S3Client;
+    bucketName: string;
+    retryBaseMs?: number;
+    retryCapMs?: number;
+}
+
+/** The bucket's side of the store: the raw archive and the other objects, written only if absent. */
+export function createObjectStorage(options: ObjectStorageOptions): Omit<DeliveryStorage, "writeRecords"> {
+    const retryBaseMs = options.retryBaseMs ?? 50;
+    const retryCapMs = options.retryCapMs ?? 2_000;
+
+    /**
+     * S3 is the arbiter of the first copy: `If-None-Match: *` writes only when no object is at the key, and
+     * answers 412 otherwise (AWS, "Conditional writes": 409 ConditionalRequestConflict while another conditional
+     * write of the key is in flight; once it lands, a retry gets 412). Keys are derived from content: if the
+     * object exists, it holds these bytes already.
+     */
+    async function putIfAbsent(
+        key: string,
+        body: Uint8Array | string,
+        contentType: string,
+        metadata?: Record<string, string>,
+        call: CallOptions = {},
+    ): Promise<"created" | "exists"> {
+        for (let attempt = 0; ; attempt++) {
+            try {
+                await options.s3.send(new PutObjectCommand({
+                    Bucket: options.bucketName,
+                    Key: key,
+                    Body: body,
+                    ContentType: contentType,
+                    Metadata: metadata,
+                    IfNoneMatch: "*",
+                }), { abortSignal: call.signal });
+                return "created";
+            } catch (err) {
+                const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+                if (status === 412) return "exists";
+                if (status === 409 && attempt < 3 && !call.signal?.aborted) {
+                    await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
+                    continue;
+                }
+                throw new StorageError(`could not write s3://${options.bucketName}/${key}`, { cause: err });
+            }
+        }
+    }
+
+    async function putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+        await putIfAbsent(key, body, contentType);
+    }
+
+    async function archiveRaw(key: string, body: Uint8Array, receivedAt: Date, call: CallOptions = {}): Promise<Date> {
+        const written = await putIfAbsent(key, body, "application/json", { [RECEIVED_AT_METADATA]: receivedAt.toISOString() }, call);
+        return written === "created" ? receivedAt : firstArrival(key, call);
+    }
+
+    async function readRaw(key: string): Promise<RawDelivery> {
+        let object;
+        try {
+            object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucketName, Key: key }));
+        } catch (err) {
+            throw new StorageError(`could not read s3://${options.bucketName}/${key}`, { cause: err });
+        }
+        const body = await object.Body!.transformToByteArray();
+        return { body, receivedAt: arrivalOf(object.Metadata, object.LastModified) };
+    }
+
+    /**
+     * The arrival time the first copy of a raw object carries (HeadObject needs s3:GetObject). An object archived
+     * without it (by hand, or by a tool) counts as having arrived when S3 stored it: its LastModified.
+     */
+    async function firstArrival(key: string, call: CallOptions = {}): Promise<Date> {
+        for (let attempt = 0; ; attempt++) {
+            try {
+                const head = await options.s3.send(new HeadObjectCommand({ Bucket: options.bucketName, Key: key }), { abortSignal: call.signal });
+                return arrivalOf(head.Metadata, head.LastModified);
+            } catch (err) {
+                if (attempt < 2 && !call.signal?.aborted) {
+                    await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
+                    continue;
+                }
+                throw new ArrivalUnknownError(`s3://${options.bucketName}/${key} exists, but when it first arrived could not be read`, { cause: err });
+            }
+        }
+    }
+
+    return { archiveRaw, readRaw, putObject };
+}
+
+/**
+ * When a raw object's delivery first arrived: its `received-at` metadata; an object archived without it (by hand,
+ * or by a tool) counts as having arrived when S3 stored it, its LastModified.
+ */
+export function arrivalOf(metadata: Record<string, string> | undefined, lastModified: Date | undefined): Date {
+    const stored = metadata?.[RECEIVED_AT_METADATA];
+    const arrival = stored !== undefined && !Number.isNaN(Date.parse(stored)) ? new Date(stored) : lastModified;
+    if (arrival === undefined) throw new Error("the object has neither received-at metadata nor a LastModified date");
+    return arrival;
 }
 
 /** Two alerts of one series in one delivery would race for the latest entry: keep only the newer. */

@@ -5,7 +5,7 @@
  * the same, concurrent copies included.
  */
 
-interface KoaContext {
+export interface KoaContext {
     method: string;
     path: string;
     querystring: string;
@@ -15,7 +15,7 @@ interface KoaContext {
     store: { existsObject(bucket: string, key: string): Promise<boolean> };
 }
 
-type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+export type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 
 export function conditionalPutMiddleware(): Middleware {
     // S3 decides atomically which of two conditional writes of one key comes first (the other gets 412, or 409

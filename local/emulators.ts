@@ -3,13 +3,15 @@
  * data on disk. The bucket and table are created from the same definitions the Pulumi components deploy.
  */
 import * as fs from "fs";
+import type * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { tableSchema } from "../shared/layout";
 import { clearStaging, makeWritesAtomic, quarantineTornObjects } from "./atomicObjects";
-import { conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
+import { Middleware, conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
 // Neither emulator ships type declarations.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const S3rver = require("s3rver");
@@ -31,6 +33,19 @@ export interface EmulatorOptions {
     /** 0 picks free ports. */
     s3Port?: number;
     dynamodbPort?: number;
+    /**
+     * Middleware run in s3rver before its router, after the conditional writes: a test's fault injection (S3
+     * refusing a prefix, say) at the emulator, on the wire.
+     */
+    s3Middleware?: Middleware[];
+}
+
+/** What S3 tells a notification about a created object. */
+export interface CreatedObject {
+    bucket: string;
+    key: string;
+    size?: number;
+    eTag?: string;
 }
 
 export interface Emulators {
@@ -43,13 +58,23 @@ export interface Emulators {
     quarantineDir: string;
     s3: S3Client;
     dynamodb: DynamoDBClient;
+    /** Called for every object created (PutObject, copy, multipart), once it is stored: S3's event notifications. */
+    onObjectCreated(listener: (object: CreatedObject) => void): void;
+    /** The DynamoDB emulator's HTTP server, for a test that stops it for a while (close, then listen on its port). */
+    dynamodbServer: http.Server;
     stop(): Promise<void>;
 }
 
+/** The SDK's own retry settings for a local client (the receiver's make one attempt per call, as in Lambda). */
+export interface LocalClientOptions {
+    maxAttempts?: number;
+}
+
 /** Clients for emulators that are already running (another process's local stack, or a test's). */
-export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: string }): { s3: S3Client; dynamodb: DynamoDBClient } {
+export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: string }, options: LocalClientOptions = {}): { s3: S3Client; dynamodb: DynamoDBClient } {
     return {
         s3: new S3Client({
+            ...options,
             endpoint: endpoints.s3Endpoint,
             region: LOCAL_REGION,
             credentials: LOCAL_CREDENTIALS,
@@ -58,8 +83,13 @@ export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: 
             requestChecksumCalculation: "WHEN_REQUIRED",
             responseChecksumValidation: "WHEN_REQUIRED",
         }),
-        dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+        dynamodb: new DynamoDBClient({ ...options, endpoint: endpoints.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
     };
+}
+
+/** A client of the local SQS emulator (local/sqsEmulator.ts). */
+export function localSqsClient(endpoint: string, options: LocalClientOptions = {}): SQSClient {
+    return new SQSClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
@@ -77,6 +107,16 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     const s3Server = new S3rver({ address: "127.0.0.1", port: options.s3Port ?? 0, directory: s3Dir, silent: true });
     makeWritesAtomic(s3Server.store, stagingDir);
     installBeforeRouter(s3Server, conditionalPutMiddleware());
+    for (const middleware of options.s3Middleware ?? []) installBeforeRouter(s3Server, middleware);
+    const createdListeners: Array<(object: CreatedObject) => void> = [];
+    // s3rver emits an S3 event (its own shape: the key not URL-encoded) after each object is stored.
+    s3Server.on("event", (event: { Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } } }> }) => {
+        for (const record of event.Records) {
+            if (!record.eventName.startsWith("ObjectCreated:")) continue;
+            const created = { bucket: record.s3.bucket.name, key: record.s3.object.key, size: record.s3.object.size, eTag: record.s3.object.eTag };
+            for (const listener of createdListeners) listener(created);
+        }
+    });
     const s3Address: AddressInfo = await s3Server.run();
     const dynamodbServer = dynalite({ path: dynamodbDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve, reject) => {
@@ -99,10 +139,13 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
         bucketDir,
         quarantined,
         quarantineDir,
+        dynamodbServer,
+        onObjectCreated: (listener) => { createdListeners.push(listener); },
         async stop() {
             clients.s3.destroy();
             clients.dynamodb.destroy();
             await s3Server.close();
+            dynamodbServer.closeAllConnections?.();
             await new Promise<void>((resolve) => dynamodbServer.close(() => resolve()));
         },
     };

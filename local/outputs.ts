@@ -1,6 +1,6 @@
 /**
  * `<data-dir>/outputs.json`: what a running local stack tells the other CLI commands, under the same keys the
- * Pulumi stack exports (`endpointUrl`, `bucketName`, `tableName`), plus the emulators' endpoints.
+ * Pulumi stack exports (`endpointUrl`, `bucketName`, `tableName`, `deadLetterQueueUrl`), plus the emulators' endpoints.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -17,8 +17,15 @@ export interface LocalOutputs {
     endpointUrl: string;
     bucketName: string;
     tableName: string;
+    /** Where failed loads wait for `replay --dead-letters`, as in the deployed stack's outputs. */
+    deadLetterQueueUrl: string;
     s3Endpoint: string;
     dynamodbEndpoint: string;
+    /** The local SQS emulator (local/sqsEmulator.ts), which holds the fallback and dead-letter queues. */
+    sqsEndpoint: string;
+    fallbackQueueUrl: string;
+    /** Days history items are kept: the loader writes each item's `expires_at` from it. */
+    retentionDays: number;
     /** Where s3rver keeps the bucket's objects on disk (`<key>._S3rver_object`). */
     bucketDir: string;
 }

@@ -1,25 +1,35 @@
 /**
- * The local stack: the pipeline of the AWS deployment in one process, without AWS. S3 and DynamoDB emulators
+ * The local stack: the pipeline of the AWS deployment in one process, without AWS. S3, DynamoDB and SQS emulators
  * keep their data under the data dir, and an HTTP server plays the load balancer: it applies the ALB's limits
- * and listener rule, builds the ALB's event and invokes the same handler assembly that Lambda runs.
+ * and listener rule, builds the ALB's event and invokes the same receiver assembly that Lambda runs. An object
+ * created under raw/ runs the same loader assembly as the deployed loader, with Lambda's retries and dead-letter
+ * queue played by local/localLoader.ts; so does a body in the fallback queue.
  */
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { ENV } from "../handlers/environment";
-import { LambdaHandler, buildLambdaHandler } from "../handlers/lambda";
+import { LambdaHandler, buildLambdaHandler, buildLoaderHandler } from "../handlers/lambda";
 import { Logger, jsonLogger } from "../handlers/logger";
 import { AlbResult } from "../handlers/http";
 import { assertValidToken, generateToken } from "../handlers/token";
 import { DEFAULT_RETENTION_DAYS, MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
 import { matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
-import { Emulators, startEmulators } from "./emulators";
+import { Emulators, localClients, localSqsClient, startEmulators } from "./emulators";
+import type { Middleware } from "./conditionalWrites";
+import { LocalLoader, startLocalLoader } from "./localLoader";
 import { LocalOutputs, writeOutputs } from "./outputs";
 import { localScorePage, sendPage } from "./page/serve";
+import { SqsEmulator, startSqsEmulator } from "./sqsEmulator";
 
 export const LOCAL_BUCKET = "healthscore-local";
 export const LOCAL_TABLE = "healthscore-local";
+export const LOCAL_FALLBACK_QUEUE = "healthscore-local-fallback";
+export const LOCAL_DEAD_LETTER_QUEUE = "healthscore-local-dead-letters";
+/** As deployed (components/healthScoreLoader.ts FALLBACK_MAX_RECEIVE_COUNT). */
+const FALLBACK_MAX_RECEIVE_COUNT = 5;
 
 export interface LocalStackOptions {
     dataDir: string;
@@ -30,11 +40,20 @@ export interface LocalStackOptions {
     previousToken?: string;
     retentionDays?: number;
     logger?: Logger;
+    /** Waits before each retry of a failed load (Lambda: about 1 and 2 minutes). @default [1000, 2000] */
+    retryDelaysMs?: number[];
+    /** How long a fallback message stays hidden while the loader archives it, in seconds. @default 5 */
+    fallbackVisibilitySeconds?: number;
+    /** For tests: s3rver middleware that injects faults (see startEmulators). */
+    s3Middleware?: Middleware[];
 }
 
 export interface LocalStack {
     outputs: LocalOutputs;
     emulators: Emulators;
+    sqs: SqsEmulator;
+    /** Lambda's side of the asynchronous flow: its counts, and a way to wait until it is idle. */
+    loader: LocalLoader;
     stop(): Promise<void>;
 }
 
@@ -45,25 +64,49 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.previousToken) assertValidToken(options.previousToken, ENV.previousToken);
     const logger = options.logger ?? jsonLogger();
 
-    const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE });
+    const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE, s3Middleware: options.s3Middleware });
+    const queues = await startSqsEmulator({
+        dataDir: options.dataDir,
+        queues: [
+            { name: LOCAL_DEAD_LETTER_QUEUE },
+            { name: LOCAL_FALLBACK_QUEUE, redrive: { deadLetterQueue: LOCAL_DEAD_LETTER_QUEUE, maxReceiveCount: FALLBACK_MAX_RECEIVE_COUNT } },
+        ],
+    });
+    const sqs = localSqsClient(queues.endpoint);
+    const fallbackQueueUrl = queues.queueUrl(LOCAL_FALLBACK_QUEUE);
+    const deadLetterQueueUrl = queues.queueUrl(LOCAL_DEAD_LETTER_QUEUE);
+    const loader = startLocalLoader({
+        handler: buildLoaderHandler({ bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE, retentionDays }, { s3: emulators.s3, dynamodb: emulators.dynamodb, logger }),
+        sqs,
+        fallbackQueueUrl,
+        deadLetterQueueUrl,
+        retryDelaysMs: options.retryDelaysMs,
+        fallbackVisibilitySeconds: options.fallbackVisibilitySeconds,
+        logger,
+    });
+    emulators.onObjectCreated((object) => loader.objectCreated(object.bucket, object.key, { size: object.size, eTag: object.eTag }));
+    const stopBackends = async () => {
+        await loader.stop();
+        sqs.destroy();
+        await queues.stop();
+        await emulators.stop();
+    };
+
     let server: http.Server;
     try {
+        // The receiver's clients make one attempt per call, as in Lambda: it retries within its own budget.
+        const clients = localClientsWithOneAttempt(emulators, queues.endpoint);
         const handler = buildLambdaHandler(
-            {
-                bucketName: LOCAL_BUCKET,
-                tableName: LOCAL_TABLE,
-                retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
-                token,
-                previousToken: options.previousToken,
-            },
-            { s3: emulators.s3, dynamodb: emulators.dynamodb, logger },
+            { bucketName: LOCAL_BUCKET, token, previousToken: options.previousToken, fallbackQueueUrl },
+            { ...clients, logger },
         );
         const tokens = [token, ...(options.previousToken ? [options.previousToken] : [])];
         const page = localScorePage({ dynamodb: emulators.dynamodb, tableName: LOCAL_TABLE, bucketDir: emulators.bucketDir, dataDir: options.dataDir });
         server = await startLoadBalancer(options.port ?? 8080, tokens, handler, logger, page);
     } catch (err) {
         // A port in use, say: stop the emulators, or they would keep the process alive.
-        await emulators.stop();
+        await stopBackends();
         throw err;
     }
 
@@ -71,8 +114,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         endpointUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/${token}`,
         bucketName: LOCAL_BUCKET,
         tableName: LOCAL_TABLE,
+        deadLetterQueueUrl,
         s3Endpoint: emulators.s3Endpoint,
         dynamodbEndpoint: emulators.dynamodbEndpoint,
+        sqsEndpoint: queues.endpoint,
+        fallbackQueueUrl,
+        retentionDays,
         bucketDir: path.resolve(emulators.bucketDir),
     };
     writeOutputs(options.dataDir, outputs);
@@ -80,12 +127,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
         outputs,
         emulators,
+        sqs: queues,
+        loader,
         async stop() {
             await new Promise<void>((resolve) => server.close(() => resolve()));
             server.closeAllConnections();
-            await emulators.stop();
+            await stopBackends();
         },
     };
+}
+
+function localClientsWithOneAttempt(emulators: Emulators, sqsEndpoint: string): { s3: Emulators["s3"]; sqs: SQSClient } {
+    return { s3: localClients(emulators, { maxAttempts: 1 }).s3, sqs: localSqsClient(sqsEndpoint, { maxAttempts: 1 }) };
 }
 
 /**

@@ -42,6 +42,7 @@ export const SETTING_GROUPS = {
     lambda: { doc: "ReceiverFunction's `lambda` argument (through HealthScoreIngest)" },
     alb: { doc: "WebhookLoadBalancer's `alb` argument (through HealthScoreIngest)", ingress: "alb" },
     lake: { doc: "HealthScoreLake's `lake` argument (through HealthScoreStore)" },
+    loader: { doc: "HealthScoreLoader's `loader` argument: the function that stores what the receiver archived" },
 } as const satisfies Record<string, { doc: string; ingress?: Ingress }>;
 
 export type SettingGroup = keyof typeof SETTING_GROUPS;
@@ -341,7 +342,40 @@ export const SETTINGS = {
         group: "lambda",
         kind: wholeNumber(1, 3_653, { allowed: LOG_RETENTION_DAYS, allowedName: "CloudWatch Logs' periods" }),
         default: 30,
-        doc: "retention of the function's log group",
+        doc: "retention of the functions' log groups (the receiver's and the loader's)",
+    }),
+
+    loaderMemoryMb: setting({
+        group: "loader",
+        kind: wholeNumber(128, 10_240),
+        // Lambda gives CPU in proportion to memory (a full vCPU at 1,769 MB): 1,024 MB is about 0.6 vCPU, which
+        // validates a 6 MB delivery in about 2.5 s and keeps its ~60 MB of records and SDK buffers well inside.
+        default: 1_024,
+        doc: "the loader's memory, in MB (its CPU grows with it)",
+    }),
+    loaderTimeoutSeconds: setting({
+        group: "loader",
+        kind: wholeNumber(1, 900),
+        // Sized for the largest delivery, 6 MB through a Function URL (about 27,000 elements), at the latency
+        // model's p99 (bench/latency/awsLatency.ts) with 8 requests in flight: 1,080 BatchWriteItem x 60 ms / 8 =
+        // 8 s; 27,000 conditional PutItem (latest entries) x 35 ms / 8 = 118 s; reading and judging it at 0.6
+        // vCPU, about 3 s; the lake objects, under 1 s. About 130 s in all: 300 s leaves more than twice that.
+        default: 300,
+        doc: "the loader's timeout: long enough for a 6 MB delivery (about 27,000 elements) at the slow end of AWS's latencies, see [Delivery guarantees](#delivery-guarantees)",
+    }),
+    loaderReservedConcurrency: setting({
+        group: "loader",
+        kind: wholeNumber(1, 1_000, { word: { word: "none", meaning: "to reserve nothing" } }),
+        // Lambda keeps 100 executions unreserved, and new accounts may have a quota of 10: any reservation fails there.
+        default: "none" as number | "none",
+        doc: "cap on the loader's concurrent executions, or `none` to reserve nothing (Lambda keeps at least 100 executions unreserved, so a reservation fails in an account whose quota is below that plus the reservation)",
+    }),
+    loaderMaxEventAgeSeconds: setting({
+        group: "loader",
+        // FunctionEventInvokeConfig's bounds.
+        kind: wholeNumber(60, 21_600),
+        default: 21_600,
+        doc: "how long Lambda keeps retrying an S3 notification it could not run (throttled, or the function failing) before it goes to the dead-letter queue; 21,600 s (6 hours) is Lambda's most",
     }),
 
     domainName: setting({

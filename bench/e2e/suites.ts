@@ -56,14 +56,14 @@ export const modelSuite: Suite<ModelResult> = {
         const profilePath = context.settings.profileEndToEnd ? path.join(context.workDir, "e2e-largest.cpuprofile") : undefined;
         const sizes = await measurePipeline({
             cloud: await context.cloud(),
-            pipeline: "current",
+            pipeline: "asynchronous",
             sampler: createSampler(AWS_LATENCY, seededRandom(12)),
             sizes: SIZES.filter((subaccounts) => context.settings.modelRuns[subaccounts] > 0)
                 .map((subaccounts) => ({ subaccounts, runs: context.settings.modelRuns[subaccounts], profilePath: subaccounts === largest ? profilePath : undefined })),
             progress: context.progress,
         });
         const profile = profilePath ? summarizeProfile(JSON.parse(fs.readFileSync(profilePath, "utf8")), context.projectRoot) : undefined;
-        return { pipeline: "current", sizes, profile };
+        return { pipeline: "asynchronous", sizes, profile };
     },
 };
 
@@ -92,12 +92,12 @@ export const emulatorSuite: Suite<EmulatorResult> = {
     async run(context) {
         const sizes = await measurePipeline({
             cloud: await context.cloud(),
-            pipeline: "current",
+            pipeline: "asynchronous",
             sampler: NO_LATENCY,
             sizes: context.settings.emulatorSizes.map((subaccounts) => ({ subaccounts, runs: context.settings.emulatorRuns })),
             progress: context.progress,
         });
-        return { pipeline: "current", sizes };
+        return { pipeline: "asynchronous", sizes };
     },
 };
 

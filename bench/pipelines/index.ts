@@ -3,11 +3,11 @@
  * {@link PipelineDefinition} (see pipeline.ts) and add it here; the suites in bench/suites.ts name the ones they run.
  */
 import { baselinePipeline } from "../baseline";
-import { currentPipeline } from "./current";
+import { asynchronousPipeline } from "./asynchronous";
 import type { PipelineDefinition } from "./pipeline";
 
 export const PIPELINES: Readonly<Record<string, PipelineDefinition>> = {
-    [currentPipeline.id]: currentPipeline,
+    [asynchronousPipeline.id]: asynchronousPipeline,
     [baselinePipeline.id]: baselinePipeline,
 };
 

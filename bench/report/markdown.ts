@@ -136,7 +136,7 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
         const cpuShare = RECEIVER_MEMORY_MB / ONE_VCPU_MB;
         push(
             "## 1. End to end under the AWS latency model",
-            "This project's receiver (`buildLambdaHandler`, invoked with an ALB event) against the emulators through the latency proxy.",
+            "This project's receiver (`buildLambdaHandler`, invoked with an ALB event) and, once S3 notifies it, its loader (`buildLoaderHandler`) against the emulators through the latency proxy.",
             endToEndTable(model.sizes),
             breakdown(largest),
             `With the receiver's default timeout of ${ms(RECEIVER_TIMEOUT_MS)} (\`lambdaTimeoutSeconds\`), the sizes whose median time at the model exceeds it: ` +

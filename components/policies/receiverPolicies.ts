@@ -1,12 +1,6 @@
 /** The receiver's role: who may assume it, and what it may do (pure functions of ARNs). */
-import { bucketPrefixes, tableSchema } from "../../shared/layout";
+import { bucketPrefixes } from "../../shared/layout";
 import { PolicyDocument, PolicyStatement, policyDocument, serviceTrustPolicy } from "./policyDocument";
-
-/**
- * The DynamoDB calls handlers/storage.ts makes: batch and single puts. Nothing reads, queries, scans, updates or
- * deletes. A unit test keeps this list equal to storage.ts's commands.
- */
-export const RECEIVER_DYNAMODB_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:PutItem"] as const;
 
 /**
  * Lambda, and only Lambda, may assume the receiver's role: the plain trust AWS documents for execution roles.
@@ -19,24 +13,25 @@ export function lambdaAssumeRolePolicy(): PolicyDocument {
 
 export interface ReceiverPolicyArgs {
     bucketArn: string;
-    tableArn: string;
+    /** The fallback queue, for bodies the archive does not take in time. */
+    fallbackQueueArn: string;
     logGroupArn: string;
     region: string;
-    /** The customer managed key of the bucket and table, when there is one. */
+    /** The customer managed key of the bucket, when there is one. */
     kmsKeyArn?: string;
 }
 
 /**
- * What the receiver does, and nothing more: put objects under the three prefixes, read raw objects' metadata,
- * put items in the table, and write its own log group.
+ * What the receiver does, and nothing more: archive raw bodies (and read an archived copy's metadata), send a body
+ * to the fallback queue, and write its own log group. The lake, rejected/ and the table are the loader's.
  */
 export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
         {
-            Sid: "PutDeliveryObjects",
+            Sid: "ArchiveRawBodies",
             Effect: "Allow",
             Action: "s3:PutObject",
-            Resource: Object.values(bucketPrefixes).map((prefix) => `${args.bucketArn}/${prefix}*`),
+            Resource: `${args.bucketArn}/${bucketPrefixes.raw}*`,
         },
         {
             // A later copy of a delivery reads the first copy's arrival time from its metadata with HeadObject,
@@ -47,30 +42,33 @@ export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
             Resource: `${args.bucketArn}/${bucketPrefixes.raw}*`,
         },
         {
-            Sid: "WriteTableItems",
+            // SSE-SQS (SQS-owned keys): no KMS permission is needed to send.
+            Sid: "SendToFallbackQueue",
             Effect: "Allow",
-            Action: [...RECEIVER_DYNAMODB_ACTIONS],
-            Resource: [args.tableArn, ...tableSchema.globalSecondaryIndexes.map((index) => `${args.tableArn}/index/${index.name}`)],
+            Action: "sqs:SendMessage",
+            Resource: args.fallbackQueueArn,
         },
-        {
-            Sid: "WriteOwnLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            // The log group's streams; the group itself exists, so no logs:CreateLogGroup.
-            Resource: `${args.logGroupArn}:log-stream:*`,
-        },
+        ownLogsStatement(args.logGroupArn),
     ];
-    if (args.kmsKeyArn) {
-        statements.push({
-            Sid: "UseStoreKeyThroughS3AndDynamoDB",
-            Effect: "Allow",
-            // S3 asks for a data key per object (bucket keys make that rare); DynamoDB decrypts the table key.
-            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            Resource: args.kmsKeyArn,
-            Condition: {
-                StringEquals: { "kms:ViaService": [`s3.${args.region}.amazonaws.com`, `dynamodb.${args.region}.amazonaws.com`] },
-            },
-        });
-    }
+    if (args.kmsKeyArn) statements.push(storeKeyStatement(args.kmsKeyArn, args.region, ["s3"]));
     return policyDocument(statements);
+}
+
+/**
+ * Use of the store's customer managed key, only through the services named: S3 asks for a data key per object
+ * (bucket keys make that rare) and decrypts on reads; DynamoDB decrypts the table key.
+ */
+export function storeKeyStatement(kmsKeyArn: string, region: string, services: ReadonlyArray<"s3" | "dynamodb">): PolicyStatement {
+    return {
+        Sid: services.length > 1 ? "UseStoreKeyThroughS3AndDynamoDB" : "UseStoreKeyThroughS3",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": services.map((service) => `${service}.${region}.amazonaws.com`) } },
+    };
+}
+
+/** A Lambda function writes its own log group's streams; the group itself exists, so no logs:CreateLogGroup. */
+export function ownLogsStatement(logGroupArn: string): PolicyStatement {
+    return { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:log-stream:*` };
 }

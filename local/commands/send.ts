@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
+import { parseDay } from "../arguments";
 import { generateDelivery, seededRandom } from "../generate";
 import { dataDirOption, readOutputs } from "../outputs";
 import { PulumiOptions, deployedOutputs } from "../stackOutputs";
@@ -80,12 +81,6 @@ function parseCount(value: string): number {
     return n;
 }
 
-function parseDay(value: string): string {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-        throw new InvalidArgumentError(`not a day (YYYY-MM-DD): ${value}`);
-    }
-    return value;
-}
 
 /** A URL as given (a deployed stack's endpointUrl), refused here rather than by fetch when it is not one. */
 function parseUrl(value: string): string {

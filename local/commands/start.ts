@@ -23,9 +23,9 @@ export function startCommand(): Command {
             const { quarantined, quarantineDir } = stack.emulators;
             if (quarantined.length > 0) {
                 // Written when a process was killed mid-write: moved aside, so that nothing reads them as whole.
-                const replayable = [...new Set(quarantined.filter((key) => !key.startsWith("raw/")).map((key) => `raw/${path.basename(key).replace(/\.[a-z]+$/, "")}.json`))];
+                const replayable = [...new Set(quarantined.filter((key) => !key.startsWith("raw/")).map((key) => path.basename(key).replace(/\.[a-z]+$/, "")))];
                 process.stderr.write(`warning: ${quarantined.length} torn S3 object(s) moved to ${quarantineDir}: ${quarantined.join(", ")}\n` +
-                    (replayable.length > 0 ? `  to write them again from their raw bodies: ${npmRun("replay", ...replayable)}\n` : ""));
+                    (replayable.length > 0 ? `  to write them again from their raw bodies: ${npmRun("replay", ...replayable.flatMap((id) => ["--delivery", id]))}\n` : ""));
             }
             process.stderr.write(
                 [
@@ -35,12 +35,14 @@ export function startCommand(): Command {
                     `  page       ${new URL(outputs.endpointUrl).origin}/ (the latest scores, sparklines and drops)`,
                     `  S3         ${outputs.s3Endpoint}  bucket ${outputs.bucketName}`,
                     `  DynamoDB   ${outputs.dynamodbEndpoint}  table ${outputs.tableName}`,
+                    `  SQS        ${outputs.sqsEndpoint}  the fallback and dead-letter queues`,
                     `  data       ${options.dataDir} (outputs.json for the other commands)`,
                     "",
                     "Send a test alert and read it back, from another terminal:",
                     `  ${npmRun("send", "--subaccounts", "5")}`,
                     `  ${npmRun("latest")}`,
                     `  ${npmRun("query", "--named", "latest")}`,
+                    `  ${npmRun("replay", "--dead-letters", "--list")}   (loads that failed after their retries)`,
                     "or with curl:",
                     `  curl -X POST -H 'content-type: application/json' --data-binary @local/samples/documented-delivery.json '${outputs.endpointUrl}'`,
                     "",

@@ -9,6 +9,7 @@ import { ArgsOf } from "../../shared/settings";
 
 const BASE: ReceiverFunctionArgs = {
     store: { bucketName: "b", bucketArn: "arn:aws:s3:::b", tableName: "t", tableArn: "t", retentionDays: 30 },
+    fallbackQueue: { url: "https://sqs.us-east-1.amazonaws.com/123456789012/fallback", arn: "arn:aws:sqs:us-east-1:123456789012:fallback" },
     webhookToken: "valid-token_0123456789",
 };
 

@@ -13,7 +13,7 @@ import * as vm from "vm";
 import { createAlertStruct } from "../../handlers/alert";
 import { MAX_BODY_BYTES as BODY_LIMITS } from "../../shared/limits";
 import { MAX_DETAILED_REJECTIONS, MAX_ERRORS_PER_ELEMENT, MAX_REJECTION_DETAIL_BYTES, interpretDelivery } from "../../handlers/records";
-import { createReceiver } from "../../handlers/receiver";
+import { receiveAndLoad } from "../support/pipeline";
 import { silentLogger } from "../../handlers/logger";
 import { TEST_BUCKET, useEmulators } from "../support/emulators";
 import { TOKEN, hookRequest } from "../support/requests";
@@ -36,7 +36,7 @@ describe("the worst bodies: bounded answers and objects", function () {
         it(`${worst.name} (1 MB, end to end): 422 with every element counted, within the bounds`, async () => {
             const body = worst.build(MAX_BODY_BYTES);
             assert.ok(body.byteLength <= MAX_BODY_BYTES && body.byteLength > MAX_BODY_BYTES * 0.95);
-            const receive = createReceiver({ storage: env.storage, token: TOKEN, now: () => RECEIVED_AT, logger: silentLogger });
+            const receive = receiveAndLoad({ storage: env.storage, token: TOKEN, now: () => RECEIVED_AT, logger: silentLogger });
 
             const response = await receive(hookRequest(body));
 

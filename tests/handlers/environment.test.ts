@@ -1,5 +1,5 @@
 import assert from "assert";
-import { ENV, readReceiverEnvironment } from "../../handlers/environment";
+import { ENV, readLoaderEnvironment, readReceiverEnvironment } from "../../handlers/environment";
 
 const TOKEN = "current-token-0123456789";
 const PREVIOUS = "previous-token-0123456789";
@@ -10,11 +10,12 @@ const complete = (): Record<string, string | undefined> => ({
     [ENV.retentionDays]: "45",
     [ENV.token]: TOKEN,
     [ENV.previousToken]: PREVIOUS,
+    [ENV.fallbackQueueUrl]: "https://sqs.us-east-1.amazonaws.com/123456789012/fallback",
 });
 
-function assertThrowsNaming(env: Record<string, string | undefined>, variable: string, secret?: string): void {
+function assertThrowsNaming(env: Record<string, string | undefined>, variable: string, secret?: string, read: (env: Record<string, string | undefined>) => unknown = readReceiverEnvironment): void {
     assert.throws(
-        () => readReceiverEnvironment(env),
+        () => read(env),
         (err: Error) => {
             assert.ok(err.message.includes(variable), err.message);
             if (secret) assert.ok(!err.message.includes(secret), "the message must not show the token");
@@ -24,14 +25,17 @@ function assertThrowsNaming(env: Record<string, string | undefined>, variable: s
 }
 
 describe("handlers/environment", () => {
-    it("reads every variable", () => {
+    it("reads every variable the receiver needs: the bucket, the tokens, the fallback queue (the table is the loader's)", () => {
         assert.deepStrictEqual(readReceiverEnvironment(complete()), {
             bucketName: "healthscore-bucket",
-            tableName: "healthscore-table",
-            retentionDays: 45,
             token: TOKEN,
             previousToken: PREVIOUS,
+            fallbackQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/fallback",
         });
+    });
+
+    it("reads every variable the loader needs: the bucket, the table, the retention", () => {
+        assert.deepStrictEqual(readLoaderEnvironment(complete()), { bucketName: "healthscore-bucket", tableName: "healthscore-table", retentionDays: 45 });
     });
 
     it("uses the same names as the component sets", () => {
@@ -41,31 +45,37 @@ describe("handlers/environment", () => {
             retentionDays: "HEALTHSCORE_RETENTION_DAYS",
             token: "HEALTHSCORE_WEBHOOK_TOKEN",
             previousToken: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN",
+            fallbackQueueUrl: "HEALTHSCORE_FALLBACK_QUEUE_URL",
         });
     });
 
     it("defaults retention to 30 days and the previous token to none", () => {
         const env = { ...complete(), [ENV.retentionDays]: undefined, [ENV.previousToken]: undefined };
-        const read = readReceiverEnvironment(env);
-        assert.strictEqual(read.retentionDays, 30);
-        assert.strictEqual(read.previousToken, undefined);
+        assert.strictEqual(readLoaderEnvironment(env).retentionDays, 30);
+        assert.strictEqual(readReceiverEnvironment(env).previousToken, undefined);
     });
 
     it("treats an empty previous token as none", () => {
         assert.strictEqual(readReceiverEnvironment({ ...complete(), [ENV.previousToken]: "" }).previousToken, undefined);
     });
 
-    for (const name of [ENV.bucketName, ENV.tableName, ENV.token]) {
-        it(`names ${name} when it is missing or empty`, () => {
+    for (const name of [ENV.bucketName, ENV.token, ENV.fallbackQueueUrl]) {
+        it(`names ${name} when it is missing or empty (receiver)`, () => {
             assertThrowsNaming({ ...complete(), [name]: undefined }, name);
             assertThrowsNaming({ ...complete(), [name]: "" }, name);
+        });
+    }
+    for (const name of [ENV.bucketName, ENV.tableName]) {
+        it(`names ${name} when it is missing or empty (loader)`, () => {
+            assertThrowsNaming({ ...complete(), [name]: undefined }, name, undefined, readLoaderEnvironment);
+            assertThrowsNaming({ ...complete(), [name]: "" }, name, undefined, readLoaderEnvironment);
         });
     }
 
     for (const value of ["0", "-1", "1.5", "thirty", "", "Infinity"]) {
         it(`names ${ENV.retentionDays} and shows ${JSON.stringify(value)} when it is not a positive whole number`, () => {
-            assertThrowsNaming({ ...complete(), [ENV.retentionDays]: value }, ENV.retentionDays);
-            assert.throws(() => readReceiverEnvironment({ ...complete(), [ENV.retentionDays]: value }), new RegExp(JSON.stringify(value)));
+            assertThrowsNaming({ ...complete(), [ENV.retentionDays]: value }, ENV.retentionDays, undefined, readLoaderEnvironment);
+            assert.throws(() => readLoaderEnvironment({ ...complete(), [ENV.retentionDays]: value }), new RegExp(JSON.stringify(value)));
         });
     }
 

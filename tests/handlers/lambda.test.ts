@@ -1,37 +1,67 @@
 /**
- * The Lambda entry point as Pulumi ships it: `createLambdaHandler` serialized by the same function
- * `aws.lambda.CallbackFunction` uses, written to disk, loaded, and run against the emulators. Under Pulumi's
+ * The Lambda entry points as Pulumi ships them: `createLambdaHandler` (the receiver) and
+ * `createLoaderLambdaHandler` (the loader) serialized by the same function `aws.lambda.CallbackFunction` uses,
+ * written to disk, loaded, and run against the emulators (S3, DynamoDB, and the local SQS emulator). Under Pulumi's
  * mocks a serialization failure is a hung output, not an error, so it is proven here directly.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { createLambdaHandler } from "../../handlers/lambda";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { createLambdaHandler, createLoaderLambdaHandler } from "../../handlers/lambda";
+import { LoaderEventHandler, objectCreatedEvent } from "../../handlers/loaderEvents";
+import { fallbackMessageOf } from "../../handlers/fallbackQueue";
+import { deliveryIdOf } from "../../handlers/ids";
+import { localSqsClient } from "../../local/emulators";
+import { SqsEmulator, startSqsEmulator } from "../../local/sqsEmulator";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { HOOK_PATH, TOKEN, fixture } from "../support/requests";
 import { emulatorEnvironment, loadSerializedHandler } from "../support/serializedHandler";
 import { listKeys, scanItems } from "../support/store";
 
-describe("the serialized Lambda handler", function () {
+const REQUIRES_ONLY = (text: string) => [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1].split("/dist")[0]))].sort();
+
+describe("the serialized Lambda handlers", function () {
     this.timeout(30_000);
     const env = useEmulators();
-    let serialized: { text: string; exportName: string };
+    let receiver: { text: string; exportName: string };
+    let loader: { text: string; exportName: string };
+    let queues: SqsEmulator;
+    let queueDir: string;
 
     before(async () => {
-        serialized = await pulumi.runtime.serializeFunction(createLambdaHandler, { isFactoryFunction: true });
+        receiver = await pulumi.runtime.serializeFunction(createLambdaHandler, { isFactoryFunction: true });
+        loader = await pulumi.runtime.serializeFunction(createLoaderLambdaHandler, { isFactoryFunction: true });
+        queueDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-sqs-"));
+        queues = await startSqsEmulator({ dataDir: queueDir, queues: [{ name: "fallback" }] });
+    });
+    after(async () => {
+        await queues?.stop();
+        fs.rmSync(queueDir, { recursive: true, force: true });
     });
 
-    it("captures no SDK client, superstruct Struct or Pulumi object: only requires them", () => {
-        assert.equal(serialized.exportName, "handler");
-        assert.ok(!/@pulumi\//.test(serialized.text), "no @pulumi module in the handler code");
-        const required = [...serialized.text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1].split("/dist")[0]).sort();
-        assert.deepEqual([...new Set(required)], ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "crypto", "http", "superstruct"]);
-        assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
+    const environment = () => emulatorEnvironment(env.emulators, {
+        bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN, fallbackQueueUrl: queues.queueUrl("fallback"), sqsEndpoint: queues.endpoint,
     });
 
-    it("stores a real-shape delivery in the emulators, answering the ALB", async () => {
-        const loaded = loadSerializedHandler(serialized.text, emulatorEnvironment(env.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN }));
+    it("capture no SDK client, superstruct Struct or Pulumi object: they only require them", () => {
+        for (const serialized of [receiver, loader]) {
+            assert.equal(serialized.exportName, "handler");
+            assert.ok(!/@pulumi\//.test(serialized.text), "no @pulumi module in the handler code");
+            assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
+        }
+        // The receiver never touches the table: no DynamoDB client in its code.
+        assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "crypto", "http", "superstruct"]);
+        assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "crypto", "superstruct"]);
+    });
+
+    it("the receiver archives a real-shape delivery and answers the ALB 202; then the loader, run with S3's event, stores it", async () => {
+        const received = loadSerializedHandler(receiver.text, environment());
+        let deliveryId: string;
         try {
-            const result = await loaded.handler({
+            const result = await received.handler({
                 requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hooks/0123456789abcdef" } },
                 httpMethod: "POST",
                 path: HOOK_PATH,
@@ -39,17 +69,60 @@ describe("the serialized Lambda handler", function () {
                 body: fixture("real-delivery.json").toString("utf8"),
                 isBase64Encoded: false,
             });
-            assert.equal(result.statusCode, 200, result.body);
-            assert.equal((result as { statusDescription?: string }).statusDescription, "200 OK");
+            assert.equal(result.statusCode, 202, result.body);
+            assert.equal((result as { statusDescription?: string }).statusDescription, "202 Accepted");
             const summary = JSON.parse(result.body);
             assert.equal(summary.accepted, 3);
-            const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
-            assert.ok(keys.some((key) => key.startsWith("raw/") && key.endsWith(`${summary.delivery_id}.json`)));
-            assert.ok(keys.includes(`alerts/metric=health_score/dt=2026-11-27/${summary.delivery_id}.ndjson`));
-            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
-            assert.equal(items.filter((item) => item.delivery_id === summary.delivery_id && item.kind === "history").length, 3);
+            deliveryId = summary.delivery_id;
+            assert.deepEqual((await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(deliveryId)), [`raw/${deliveryId}.json`]);
         } finally {
-            loaded.dispose();
+            received.dispose();
+        }
+
+        const loading = loadSerializedHandler<LoaderEventHandler>(loader.text, environment());
+        try {
+            const answer = await loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`));
+            assert.deepEqual((answer as any).loaded.map((l: any) => [l.accepted, l.rejected]), [[3, 0]]);
+            const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
+            assert.ok(keys.includes(`alerts/metric=health_score/dt=2026-11-27/${deliveryId}.ndjson`));
+            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            assert.equal(items.filter((item) => item.delivery_id === deliveryId && item.kind === "history").length, 3);
+        } finally {
+            loading.dispose();
+        }
+    });
+
+    it("the receiver sends the body to the fallback queue when the bucket does not take it, and the loader archives it from there", async () => {
+        const body = Buffer.from(JSON.stringify([{ ...JSON.parse(fixture("real-delivery.json").toString("utf8"))[0], filters: { subaccount_id: 4401 } }]));
+        const received = loadSerializedHandler(receiver.text, { ...environment(), HEALTHSCORE_BUCKET: "no-such-bucket" });
+        try {
+            const result = await received.handler({ version: "2.0", rawPath: HOOK_PATH, requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body: body.toString("base64"), isBase64Encoded: true });
+            assert.equal(result.statusCode, 202, result.body);
+            assert.equal(JSON.parse(result.body).queued, true);
+        } finally {
+            received.dispose();
+        }
+        const sqs = localSqsClient(queues.endpoint);
+        const { Messages: [message] = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.queueUrl("fallback"), MessageAttributeNames: ["All"] }));
+        sqs.destroy();
+        assert.ok(message, "a message in the fallback queue");
+        assert.equal(message.MessageAttributes!.delivery_id.StringValue, deliveryIdOf(body));
+
+        const loading = loadSerializedHandler<LoaderEventHandler>(loader.text, environment());
+        try {
+            const record = {
+                eventSource: "aws:sqs" as const, messageId: message.MessageId!, body: message.Body!,
+                messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes!).map(([n, v]) => [n, { stringValue: v.StringValue, dataType: "String" }])),
+            };
+            assert.deepEqual(await loading.handler({ Records: [record] }), { batchItemFailures: [] });
+            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${deliveryIdOf(body)}.json`));
+            // A message whose bytes are not the delivery it names is reported, not archived.
+            const forged = fallbackMessageOf(deliveryIdOf(Buffer.from("[]")), body, new Date());
+            assert.ok(forged.ok);
+            const answer = await loading.handler({ Records: [{ ...record, messageId: "forged", body: forged.message.body, messageAttributes: Object.fromEntries(Object.entries(forged.message.attributes).map(([n, v]) => [n, { stringValue: v, dataType: "String" }])) }] });
+            assert.deepEqual(answer, { batchItemFailures: [{ itemIdentifier: "forged" }] });
+        } finally {
+            loading.dispose();
         }
     });
 });

@@ -7,6 +7,7 @@ import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { createReceiver, Receiver, toLambdaHandler } from "../../handlers/receiver";
+import { receiveAndLoad } from "../support/pipeline";
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
 import { Logger } from "../../handlers/logger";
@@ -45,7 +46,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
     const reader = () => createTableReader({ dynamodb: env.emulators.dynamodb, tableName: TEST_TABLE, now: () => RECEIVED_AT });
 
     function receiverWith(storage: DeliveryStorage, now = RECEIVED_AT): Receiver {
-        return createReceiver({ storage, token: TOKEN, previousToken: PREVIOUS_TOKEN, now: () => now, logger: recordingLogger(logs) });
+        return receiveAndLoad({ storage, token: TOKEN, previousToken: PREVIOUS_TOKEN, now: () => now, logger: recordingLogger(logs) });
     }
 
     beforeEach(() => {
@@ -54,11 +55,11 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
     });
 
     describe("a real-shape delivery", () => {
-        it("stores the raw body byte for byte, one lake object per partition and the table items; answers 200", async () => {
+        it("stores the raw body byte for byte, one lake object per partition and the table items; answers 202", async () => {
             const delivery = fixture("real-delivery.json");
             const response = await receive(hookRequest(delivery));
 
-            assert.equal(response.statusCode, 200);
+            assert.equal(response.statusCode, 202);
             const summary = body(response);
             assert.deepEqual({ accepted: summary.accepted, rejected: summary.rejected, errors: summary.errors }, { accepted: 3, rejected: 0, errors: [] });
             assert.match(summary.delivery_id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -113,9 +114,9 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             await receive(hookRequest(fixture("real-delivery.json")));
             const before = await stored();
             const again = await receive(hookRequest(fixture("real-delivery.json")));
-            assert.equal(again.statusCode, 200);
+            assert.equal(again.statusCode, 202);
             const daysLater = await receiverWith(env.storage, new Date("2026-12-02T08:00:00.000Z"))(hookRequest(fixture("real-delivery.json")));
-            assert.equal(daysLater.statusCode, 200);
+            assert.equal(daysLater.statusCode, 202);
             const after = await stored();
             assert.deepEqual(after.keys, before.keys);
             assert.deepEqual(after.items, before.items, "items unchanged, received_at included");
@@ -123,7 +124,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
 
         it("keeps incident_id, the threshold and the filters of a documented-shape delivery", async () => {
             const response = await receive(hookRequest(fixture("documented-delivery.json")));
-            assert.equal(response.statusCode, 200);
+            assert.equal(response.statusCode, 202);
             const [record] = (await reader().latest("health_score")).filter((r) => r.filters.ip_pool === "default");
             assert.deepEqual(
                 { incident_id: record.incident_id, operator: record.operator, source: record.source, threshold: record.threshold, subaccount_id: record.subaccount_id, filters: record.filters },
@@ -173,7 +174,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
 
             const answers = await Promise.all(clocks.map((clock) => receiverWith(env.storage, new Date(clock))(hookRequest(delivery))));
 
-            assert.deepEqual(answers.map((answer) => answer.statusCode), [200, 200, 200, 200]);
+            assert.deepEqual(answers.map((answer) => answer.statusCode), [202, 202, 202, 202]);
             const id = body(answers[0]).delivery_id;
             const keys = (await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(id));
             assert.deepEqual(keys, [`alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`, `raw/${id}.json`, `rejected/${id}.json`]);
@@ -201,7 +202,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
 
             const replayed = await receiverWith(env.storage, new Date("2026-12-05T08:00:00.000Z"))(hookRequest(delivery));
 
-            assert.equal(replayed.statusCode, 200);
+            assert.equal(replayed.statusCode, 202);
             const line = JSON.parse(await getText(env.emulators.s3, TEST_BUCKET, `alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`));
             assert.equal(line.received_at, RECEIVED_AT.toISOString());
             assert.deepEqual((await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(id)).length, 2);
@@ -251,7 +252,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 "not an alert",
             ];
             const response = await receive(hookRequest(delivery));
-            assert.equal(response.statusCode, 200);
+            assert.equal(response.statusCode, 202);
             const summary = body(response);
             assert.equal(summary.accepted, 1);
             assert.equal(summary.rejected, 3);
@@ -288,7 +289,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 {"alert_id": 1, "name": "x", "metric": "health_score", "triggered_value": 1, "triggered_at": "2026-11-27T09:00:00Z", "filters": {"__proto__": {"polluted": true}}},
                 {"alert_id": 1, "name": "x", "metric": "health_score", "triggered_value": 1, "triggered_at": "2026-11-27T09:00:00Z", "filters": {"constructor": {"prototype": {"polluted": true}}}}]`;
             const response = await receive(hookRequest(text));
-            assert.equal(response.statusCode, 200);
+            assert.equal(response.statusCode, 202);
             const summary = body(response);
             assert.equal(summary.accepted, 1);
             assert.deepEqual(summary.errors.map((e: { path: string }) => e.path), ["[1].alert_id", "[2].triggered_value", "[3].filters.__proto__", "[4].filters.constructor"]);
@@ -312,7 +313,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             const text = `[${withText(950, "name", '"Daily \\ud800"')}, ${JSON.stringify(element({ name: "Daily 😀 \u2028" }, 951))}]`;
             const response = await receive(hookRequest(text));
             const summary = body(response);
-            assert.deepEqual([response.statusCode, summary.accepted, summary.errors.map((e: { path: string }) => e.path)], [200, 1, ["[0].name"]]);
+            assert.deepEqual([response.statusCode, summary.accepted, summary.errors.map((e: { path: string }) => e.path)], [202, 1, ["[0].name"]]);
             assert.match(summary.errors[0].message, /not well-formed Unicode/);
             const lake = await openLocalLake({ bucketDir: env.emulators.bucketDir });
             try {
@@ -383,7 +384,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 { ...good, metric: "M".repeat(500_000), filters: { subaccount_id: 911 } },
             ];
             const response = await receive(hookRequest(delivery));
-            assert.equal(response.statusCode, 200);
+            assert.equal(response.statusCode, 202);
             assert.ok(response.body.length < 5_000, `response is ${response.body.length} characters`);
             const summary = body(response);
             assert.equal(summary.accepted, 1);
@@ -467,7 +468,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.ok(bytes.byteLength > MAX_BODY_BYTES);
             assert.equal((await receive(hookRequest(bytes))).statusCode, 413);
             const response = await receive(hookRequest(bytes, { source: "http-api" }));
-            assert.equal(response.statusCode, 200);
+            assert.equal(response.statusCode, 202);
             assert.equal(body(response).accepted, 110);
             const latest = (await reader().latest("health_score")).filter((r) => r.subaccount_id >= 20_000);
             assert.equal(latest.length, 110, "long facets fit the latest entry's sort key");
@@ -475,7 +476,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
 
         it("accepts the previous token during a rotation", async () => {
             const response = await receive(hookRequest(fixture("real-delivery.json"), { path: `/hooks/${PREVIOUS_TOKEN}` }));
-            assert.equal(response.statusCode, 200);
+            assert.equal(response.statusCode, 202);
         });
     });
 
@@ -483,9 +484,9 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
         const delivery = () => fixture("real-delivery.json");
         const events: Array<[string, () => any, (result: any) => void]> = [
             ["an ALB target event (single-value headers)", () => ({ ...fixtureJson("events/alb.json"), path: HOOK_PATH, body: delivery().toString("utf8"), isBase64Encoded: false }),
-                (result) => assert.deepEqual([result.statusDescription, result.isBase64Encoded, result.headers["content-type"]], ["200 OK", false, "application/json; charset=utf-8"])],
+                (result) => assert.deepEqual([result.statusDescription, result.isBase64Encoded, result.headers["content-type"]], ["202 Accepted", false, "application/json; charset=utf-8"])],
             ["an ALB target event with multi-value headers, base64 body", () => ({ ...fixtureJson("events/alb-multi-value.json"), path: HOOK_PATH, body: delivery().toString("base64"), isBase64Encoded: true }),
-                (result) => assert.deepEqual([result.statusDescription, result.multiValueHeaders["content-type"]], ["200 OK", ["application/json; charset=utf-8"]])],
+                (result) => assert.deepEqual([result.statusDescription, result.multiValueHeaders["content-type"]], ["202 Accepted", ["application/json; charset=utf-8"]])],
             ["an HTTP API payload 2.0 event", () => {
                 const event = fixtureJson("events/http-api.json");
                 return { ...event, rawPath: HOOK_PATH, requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: HOOK_PATH } }, body: delivery().toString("base64"), isBase64Encoded: true };
@@ -501,7 +502,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
         for (const [name, event, checkShape] of events) {
             it(`stores a delivery from ${name} and answers in its shape`, async () => {
                 const result: any = await toLambdaHandler(receive)(event());
-                assert.equal(result.statusCode, 200, result.body);
+                assert.equal(result.statusCode, 202, result.body);
                 assert.equal(JSON.parse(result.body).accepted, 3);
                 checkShape(result);
             });
@@ -522,7 +523,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.ok(!text.includes(TOKEN) && !text.includes(PREVIOUS_TOKEN), text);
             const requests = logs.filter((line) => line.message === "request").map((line) => [line.fields.route, line.fields.path_length, line.fields.status]);
             assert.deepEqual(requests, [
-                ["hook", HOOK_PATH.length, 200],
+                ["hook", HOOK_PATH.length, 202],
                 ["other", HOOK_PATH.length + 1, 404],
                 ["previous-token", `/hooks/${PREVIOUS_TOKEN}`.length, 422],
             ]);
@@ -551,71 +552,80 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
         }
     });
 
-    describe("when storage fails", () => {
-        // Was "archives without waiting on a table that does not answer": the archive asked the table when the
-        // delivery first arrived. It now asks nothing of the table (the raw object's metadata keeps the arrival),
-        // so what is left to prove is that the body is archived before the table is touched at all.
-        it("archives the body before the table is touched, and asks the table nothing", async () => {
-            let archivedFirst: boolean | undefined;
-            const watching: DeliveryStorage = {
-                ...env.storage,
-                async writeRecords(records) {
-                    archivedFirst = (await listKeys(env.emulators.s3, TEST_BUCKET, "raw/")).some((key) => key.includes(records[0].delivery_id));
-                    return env.storage.writeRecords(records);
-                },
-            };
+    describe("what the receiver alone writes", () => {
+        it("archives the raw body, with its arrival, and nothing else: no lake object, no rejection, no table item", async () => {
+            const alone = createReceiver({ storage: env.storage, token: TOKEN, now: () => RECEIVED_AT, logger: recordingLogger(logs) });
             const [good] = fixtureJson("real-delivery.json");
-            const response = await receiverWith(watching)(hookRequest([{ ...good, filters: { subaccount_id: 913 } }]));
-            assert.equal(response.statusCode, 200);
-            assert.equal(archivedFirst, true);
-            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${body(response).delivery_id}.json`));
+            const before = await stored();
+            const response = await alone(hookRequest([{ ...good, filters: { subaccount_id: 913 } }, { ...good, triggered_value: 140 }]));
+            assert.equal(response.statusCode, 202);
+            const summary = body(response);
+            assert.deepEqual([summary.accepted, summary.rejected, summary.queued], [1, 1, undefined]);
+            const after = await stored();
+            assert.deepEqual(after.keys.filter((key) => !before.keys.includes(key)), [`raw/${summary.delivery_id}.json`]);
+            assert.deepEqual(after.itemKeys, before.itemKeys);
+            const head = await env.emulators.s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: `raw/${summary.delivery_id}.json` }));
+            assert.equal(head.Metadata!["received-at"], RECEIVED_AT.toISOString());
+        });
+    });
+
+    describe("when the archive fails", () => {
+        const FAST = { attempts: 2, attemptTimeoutMs: 500, budgetMs: 1_000, backoffBaseMs: 1 };
+        const missingBucket = () => createAwsStorage({
+            s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: "no-such-bucket", tableName: TEST_TABLE, retentionDays: 30,
         });
 
-        it("answers 503 and stores nothing when the raw archive cannot be written", async () => {
-            const missingBucket = createAwsStorage({
-                s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: "no-such-bucket", tableName: TEST_TABLE, retentionDays: 30,
-            });
+        it("answers 503 and stores nothing when neither the archive nor a fallback queue takes the body", async () => {
             const before = await stored();
-            const response = await receiverWith(missingBucket)(hookRequest(fixture("real-delivery.json")));
+            const receive = createReceiver({ storage: missingBucket(), token: TOKEN, now: () => RECEIVED_AT, logger: recordingLogger(logs), archiveBudget: FAST });
+            const response = await receive(hookRequest(fixture("real-delivery.json")));
             assert.equal(response.statusCode, 503);
             assert.match(body(response).message, /could not be stored/);
             const after = await stored();
             assert.deepEqual(after.itemKeys, before.itemKeys, "no table item without an archived body");
-            assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("NoSuchBucket")));
+            assert.ok(logs.some((line) => line.level === "error" && String(line.fields.archive_error).includes("NoSuchBucket")));
         });
 
-        it("answers 503 and writes nothing more when a copy is archived but its first arrival cannot be read", async () => {
+        it("answers 202, saying so, when the fallback queue took the body; the answer still judges the elements", async () => {
+            const sent: Array<{ body: string; attributes: Record<string, string> }> = [];
+            const receive = createReceiver({
+                storage: missingBucket(), token: TOKEN, now: () => RECEIVED_AT, logger: recordingLogger(logs), archiveBudget: FAST,
+                fallback: { async send(message) { sent.push(message); } },
+            });
+            const [good] = fixtureJson("real-delivery.json");
+            const response = await receive(hookRequest([good, { ...good, triggered_value: 140 }]));
+            assert.equal(response.statusCode, 202);
+            const summary = body(response);
+            assert.deepEqual([summary.accepted, summary.rejected, summary.queued], [1, 1, true]);
+            assert.match(summary.note, /fallback queue/);
+            assert.equal(sent.length, 1);
+            assert.deepEqual(sent[0].attributes, { delivery_id: summary.delivery_id, received_at: RECEIVED_AT.toISOString() });
+        });
+
+        it("answers 503 when a copy is archived but its first arrival cannot be read, and writes nothing more", async () => {
             const delivery = Buffer.from(JSON.stringify([{ ...fixtureJson("real-delivery.json")[0], filters: { subaccount_id: 914 } }]));
             const first = await receive(hookRequest(delivery));
-            assert.equal(first.statusCode, 200);
+            assert.equal(first.statusCode, 202);
             const s3 = Object.create(env.emulators.s3) as S3Client;
-            s3.send = (async (command: unknown) => {
+            s3.send = (async (command: unknown, options?: unknown) => {
                 if (command instanceof HeadObjectCommand) throw Object.assign(new Error("Slow Down"), { name: "SlowDown" });
-                return env.emulators.s3.send(command as never);
+                return env.emulators.s3.send(command as never, options as never);
             }) as S3Client["send"];
             const blind = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 2 });
+            const sent: unknown[] = [];
             const before = await stored();
 
-            const again = await receiverWith(blind, new Date("2026-12-01T10:00:00.000Z"))(hookRequest(delivery));
+            const again = await createReceiver({
+                storage: blind, token: TOKEN, now: () => new Date("2026-12-01T10:00:00.000Z"), logger: recordingLogger(logs),
+                fallback: { async send(message) { sent.push(message); } },
+            })(hookRequest(delivery));
 
             assert.equal(again.statusCode, 503);
             const id = body(first).delivery_id;
-            assert.equal(body(again).message, `the delivery is archived at raw/${id}.json, but when it first arrived could not be read, so nothing else was written; replay it`);
+            assert.equal(body(again).message, `the delivery is archived at raw/${id}.json, but when it first arrived could not be read, so it was not judged; the loader stores it from the archive`);
             assert.deepEqual(await stored(), before);
+            assert.deepEqual(sent, [], "the body is archived: the fallback queue does not get a second copy");
             assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("SlowDown")));
-        });
-
-        it("answers 200 with a warning when the table cannot be written after the archive was", async () => {
-            const missingTable = createAwsStorage({
-                s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: "no-such-table", retentionDays: 30,
-            });
-            const [good] = fixtureJson("real-delivery.json");
-            const response = await receiverWith(missingTable)(hookRequest([{ ...good, filters: { subaccount_id: 907 } }]));
-            assert.equal(response.statusCode, 200);
-            const summary = body(response);
-            assert.equal(summary.warnings.length, 1);
-            assert.match(summary.warnings[0], /^table not written; the delivery is archived at raw\/[0-9a-f-]{36}\.json for replay$/);
-            assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${summary.delivery_id}.json`));
         });
     });
 });

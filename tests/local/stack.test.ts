@@ -8,7 +8,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createTableReader } from "../../handlers/reads";
 import { roundTo3 } from "../../handlers/numbers";
 import { generateDelivery, seededRandom } from "../../local/generate";
@@ -16,7 +15,7 @@ import { localClients } from "../../local/emulators";
 import { LocalOutputs, readOutputs } from "../../local/outputs";
 import { NOT_FOUND_BODY } from "../../shared/limits";
 import { fixture } from "../support/requests";
-import { getBytes, listKeys } from "../support/store";
+import { getBytes, listKeys, snapshot } from "../support/store";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = ["-r", "ts-node/register/transpile-only", path.join(ROOT, "local", "cli.ts")];
@@ -59,6 +58,15 @@ function stop(child: ChildProcess): Promise<number | null> {
     });
 }
 
+/** Polls `check` until it answers true: the loader stores a delivery after the receiver answered. */
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
 function post(url: string, body: Buffer | string, contentType = "application/json;charset=utf-8") {
     return fetch(url, { method: "POST", headers: { "content-type": contentType }, body });
 }
@@ -90,10 +98,15 @@ describe("local stack (npm start), end to end", function () {
         assert.equal(fs.statSync(path.join(dataDir, "webhook-token")).mode & 0o077, 0, "token file is private");
     });
 
-    it("stores a delivery POSTed to the endpoint, readable through S3 and DynamoDB", async () => {
+    it("writes the queues' endpoint and the dead-letter queue's URL for replay", () => {
+        assert.match(stack.outputs.sqsEndpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+        assert.equal(stack.outputs.deadLetterQueueUrl, `${stack.outputs.sqsEndpoint}/000000000000/healthscore-local-dead-letters`);
+    });
+
+    it("archives a delivery POSTed to the endpoint, answers 202, and its loader stores it, readable through S3 and DynamoDB", async () => {
         const delivery = fixture("real-delivery.json");
         const response = await post(stack.outputs.endpointUrl, delivery);
-        assert.equal(response.status, 200);
+        assert.equal(response.status, 202);
         const summary = (await response.json()) as { accepted: number; delivery_id: string };
         assert.equal(summary.accepted, 3);
 
@@ -101,8 +114,10 @@ describe("local stack (npm start), end to end", function () {
         const keys = await listKeys(s3, stack.outputs.bucketName);
         const rawKey = keys.find((key) => key.startsWith("raw/") && key.endsWith(`${summary.delivery_id}.json`))!;
         assert.deepEqual(await getBytes(s3, stack.outputs.bucketName, rawKey), delivery);
-        const latest = await createTableReader({ dynamodb, tableName: stack.outputs.tableName }).latest("health_score");
-        assert.deepEqual(latest.filter((r) => r.delivery_id === summary.delivery_id).map((r) => r.triggered_value).sort(), [55, 78.273, 91]);
+        const reader = createTableReader({ dynamodb, tableName: stack.outputs.tableName });
+        const stored = async () => (await reader.latest("health_score")).filter((r) => r.delivery_id === summary.delivery_id).map((r) => r.triggered_value).sort();
+        await eventually(async () => (await stored()).length === 3, "the loader stored the 3 records");
+        assert.deepEqual(await stored(), [55, 78.273, 91]);
         s3.destroy();
         dynamodb.destroy();
     });
@@ -115,7 +130,7 @@ describe("local stack (npm start), end to end", function () {
         assert.equal(await refused.text(), NOT_FOUND_BODY, "the same bytes as the ALB's and the receiver's 404");
         assert.equal((await post(`${origin}/hooks/not-the-token-at-all`, "[]")).status, 404, "wrong token");
         assert.equal((await post(`${endpointUrl}/extra`, "[]")).status, 404, "longer path");
-        assert.equal((await post(`${endpointUrl}?x=1`, fixture("real-delivery.json"))).status, 200, "the query string is not part of the path rule");
+        assert.equal((await post(`${endpointUrl}?x=1`, fixture("real-delivery.json"))).status, 202, "the query string is not part of the path rule");
         assert.equal((await post(endpointUrl, Buffer.alloc(1024 * 1024 + 1, 0x20))).status, 413);
         const invalid = await post(endpointUrl, Buffer.from([0x5b, 0xff, 0x5d]));
         assert.equal(invalid.status, 400);
@@ -135,9 +150,13 @@ describe("local stack (npm start), end to end", function () {
     it("`send` posts a generated delivery and `latest` shows its scores", async () => {
         const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
         const sent = await run(process.execPath, [...CLI, "send", "--data-dir", dataDir, "--subaccounts", "4", "--date", "2026-11-28", "--seed", "7"], { cwd: ROOT, env });
-        assert.match(sent.stdout, /^200 OK/);
+        assert.match(sent.stdout, /^202 Accepted/);
 
         const expected = generateDelivery({ subaccounts: 4, triggeredAt: new Date("2026-11-28T09:00:00.000Z"), random: seededRandom(7) });
+        const { dynamodb } = localClients(stack.outputs);
+        const reader = createTableReader({ dynamodb, tableName: stack.outputs.tableName });
+        await eventually(async () => (await reader.latest("health_score")).filter((r) => r.triggered_at === "2026-11-28T09:00:00.000Z").length >= expected.length, "the loader stored the sent delivery");
+        dynamodb.destroy();
         const { stdout } = await run(process.execPath, [...CLI, "latest", "--data-dir", dataDir, "--json"], { cwd: ROOT, env });
         const latest: Array<{ subaccount_id: number; triggered_value: number; triggered_at: string }> = JSON.parse(stdout);
         for (const element of expected) {
@@ -152,44 +171,18 @@ describe("local stack (npm start), end to end", function () {
         assert.ok(!table.stdout.includes("\u001b["), "no colour codes when piped");
     });
 
-    it("`replay` posts an archived raw body again, writing what a failed write left out", async () => {
-        // An archived delivery whose records never reached the table, as after a failed DynamoDB write.
-        const [element] = JSON.parse(fixture("real-delivery.json").toString("utf8"));
-        const body = Buffer.from(JSON.stringify([{ ...element, filters: { subaccount_id: 555 } }]));
-        const key = "raw/dt=2026-11-27/replayed-delivery.json";
+    it("`replay --from --to` runs the loader again over every delivery that first arrived in the range, each outcome printed, changing nothing", async () => {
         const { s3, dynamodb } = localClients(stack.outputs);
-        await s3.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: key, Body: body }));
-        const reader = createTableReader({ dynamodb, tableName: stack.outputs.tableName });
-        assert.ok(!(await reader.latest("health_score")).some((r) => r.subaccount_id === 555));
-
         const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-        const replayed = await run(process.execPath, [...CLI, "replay", "--data-dir", dataDir, key], { cwd: ROOT, env });
-        assert.match(replayed.stdout, /^raw\/dt=2026-11-27\/replayed-delivery\.json: 200 /);
-        assert.ok((await reader.latest("health_score")).some((r) => r.subaccount_id === 555));
-        await assert.rejects(run(process.execPath, [...CLI, "replay", "--data-dir", dataDir, "alerts/x.ndjson"], { cwd: ROOT, env }), /not a raw object key/);
-        s3.destroy();
-        dynamodb.destroy();
-    });
+        const before = await snapshot(s3, dynamodb, stack.outputs.bucketName, stack.outputs.tableName);
+        const rawKeys = before.keys.filter((key) => key.startsWith("raw/"));
+        assert.ok(rawKeys.length >= 2);
 
-    it("`replay` goes on past a failing key, reports every key's outcome and exits 1, naming the keys that failed", async () => {
-        const [element] = JSON.parse(fixture("real-delivery.json").toString("utf8"));
-        const body = Buffer.from(JSON.stringify([{ ...element, filters: { subaccount_id: 556 } }]));
-        const good = "raw/replay-after-a-failure.json";
-        const { s3, dynamodb } = localClients(stack.outputs);
-        await s3.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: good, Body: body }));
-
-        const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-        const keys = ["raw/no-such-delivery.json", "alerts/not-raw.ndjson", good];
-        await assert.rejects(run(process.execPath, [...CLI, "replay", "--data-dir", dataDir, ...keys], { cwd: ROOT, env }), (err: { code?: number; stdout?: string; stderr?: string }) => {
-            assert.equal(err.code, 1);
-            assert.match(err.stdout ?? "", /^raw\/replay-after-a-failure\.json: 200 /m);
-            assert.match(err.stderr ?? "", /^raw\/no-such-delivery\.json: could not read s3:\/\/healthscore-local\/raw\/no-such-delivery\.json: NoSuchKey/m);
-            assert.match(err.stderr ?? "", /^alerts\/not-raw\.ndjson: not a raw object key/m);
-            assert.match(err.stderr ?? "", /^2 of 3 keys failed/m);
-            return true;
-        });
-        const reader = createTableReader({ dynamodb, tableName: stack.outputs.tableName });
-        assert.ok((await reader.latest("health_score")).some((r) => r.subaccount_id === 556), "the key after the failures was replayed");
+        const replayed = await run(process.execPath, [...CLI, "replay", "--data-dir", dataDir, "--from", "2000-01-01", "--to", "2999-12-31"], { cwd: ROOT, env });
+        assert.deepEqual(replayed.stdout.trim().split("\n").map((line) => line.split(": ")[0]), rawKeys);
+        assert.ok(replayed.stdout.trim().split("\n").every((line) => / loaded \((\d+ accepted, \d+ rejected|not a delivery: .*); first arrival /.test(line)), replayed.stdout);
+        assert.match(replayed.stderr, new RegExp(`^${rawKeys.length} deliveries: ${rawKeys.length} stored, 0 failed$`, "m"));
+        assert.deepEqual(await snapshot(s3, dynamodb, stack.outputs.bucketName, stack.outputs.tableName), before);
         s3.destroy();
         dynamodb.destroy();
     });
@@ -202,7 +195,7 @@ describe("local stack (npm start), end to end", function () {
         fs.writeFileSync(torn, '{"record_id":"');
         stack = await startStack(dataDir);
         assert.match(stack.stderr(), /warning: 1 torn S3 object\(s\) moved to .*quarantine: alerts\/metric=health_score\/dt=2026-11-27\/11111111-2222-5333-8444-555555555555\.ndjson/);
-        assert.match(stack.stderr(), /npm run replay -- raw\/11111111-2222-5333-8444-555555555555\.json/);
+        assert.match(stack.stderr(), /npm run replay -- --delivery 11111111-2222-5333-8444-555555555555/);
         assert.ok(!fs.existsSync(torn));
         assert.equal(new URL(stack.outputs.endpointUrl).pathname, new URL(before.endpointUrl).pathname, "same token");
         const { dynamodb } = localClients(stack.outputs);
@@ -241,7 +234,7 @@ describe("local stack (npm start), end to end", function () {
         const token = "from-the-environment-0123456789";
         stack = await startStack(dataDir, { HEALTHSCORE_WEBHOOK_TOKEN: token });
         assert.equal(new URL(stack.outputs.endpointUrl).pathname, `/hooks/${token}`);
-        assert.equal((await post(stack.outputs.endpointUrl, fixture("real-delivery.json"))).status, 200);
+        assert.equal((await post(stack.outputs.endpointUrl, fixture("real-delivery.json"))).status, 202);
         assert.equal((await post(`${stack.outputs.endpointUrl}x`, "[]")).status, 404);
         assert.equal((await post(stack.outputs.endpointUrl, "[1]")).status, 400);
         assert.ok(stack.stdout().includes('"route":"hook"'), "requests are logged by route");

@@ -27,6 +27,7 @@ describe("parseConfig", () => {
             token: {},
             store: { retentionDays: 30, rawRetentionDays: 90 },
             lambda: { lambdaMemoryMb: 256, lambdaTimeoutSeconds: 10, reservedConcurrency: 10, logRetentionDays: 30 },
+            loader: { loaderMemoryMb: 1024, loaderTimeoutSeconds: 300, loaderReservedConcurrency: "none", loaderMaxEventAgeSeconds: 21600 },
             lake: {
                 lakeReaders: [],
                 crawlerSchedule: "cron(0 10 * * ? *)",

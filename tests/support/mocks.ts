@@ -165,6 +165,9 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
             return { id: physical, name: physical, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${physical}` };
         case "aws:lambda/function:Function":
             return { id: physical, name: physical, arn: arn("lambda", `function:${physical}`) };
+        case "aws:sqs/queue:Queue":
+            // A queue's id is its URL.
+            return { id: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}`, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}`, name: physical, arn: arn("sqs", physical) };
         case "aws:lambda/functionUrl:FunctionUrl":
             return { functionUrl: FUNCTION_URL };
         case "aws:lb/loadBalancer:LoadBalancer":
@@ -273,9 +276,32 @@ function currentRun(): Run | undefined {
     return run === activeRun ? run : undefined;
 }
 
+/**
+ * What the provider's create would refuse, where the program could get it wrong. Lambda checks that the function's
+ * role may send to an event invoke config's on-failure destination when the config is created: "Ensure the Lambda
+ * Function IAM Role has necessary permissions for the destination, such as sqs:SendMessage ... otherwise the API
+ * will return a generic InvalidParameterValueException: The destination ARN ... is invalid." (provider docs,
+ * lambda_function_event_invoke_config). Registered before it means created before it: the role policy must be.
+ */
+function refusal(type: string, inputs: any, run: Run | undefined): string | undefined {
+    if (type !== "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig" || !run) return undefined;
+    const destination = inputs.destinationConfig?.onFailure?.destination;
+    if (destination === undefined) return undefined;
+    const allowed = run.registrations.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").some((r) => {
+        const statements = JSON.parse(reveal(r.inputs).policy ?? "{\"Statement\":[]}").Statement as any[];
+        return statements.some((st) => st.Effect === "Allow" && [st.Action].flat().includes("sqs:SendMessage") && [st.Resource].flat().includes(destination));
+    });
+    return allowed ? undefined : `creating Lambda Function Event Invoke Config: InvalidParameterValueException: The destination ARN ${destination} is invalid.`;
+}
+
 pulumi.runtime.setMocks({
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = reveal(args.inputs ?? {});
+        const refused = refusal(args.type, inputs, currentRun());
+        if (refused) {
+            currentRun()?.errors.push(refused);
+            throw Object.assign(new Error(refused), { details: refused });
+        }
         const state = { ...(args.inputs ?? {}), ...computedState(args.type, args.name, inputs) };
         currentRun()?.registrations.push({ type: args.type, name: args.name, custom: !!args.custom, inputs: args.inputs ?? {}, state });
         const id = (state.id as string | undefined) ?? `${args.name}-id`;

@@ -10,8 +10,8 @@ import { ENV } from "../../handlers/environment";
 import { LambdaHandler } from "../../handlers/lambda";
 import { Emulators } from "../../local/emulators";
 
-export interface LoadedHandler {
-    handler: LambdaHandler;
+export interface LoadedHandler<H = LambdaHandler> {
+    handler: H;
     dir: string;
     /** Puts the environment back and removes the temp dir. */
     dispose(): void;
@@ -22,11 +22,15 @@ export interface FunctionEnvironment {
     tableName: string;
     token: string;
     previousToken?: string;
+    /** The receiver's fallback queue, on an SQS emulator (local/sqsEmulator.ts) at `sqsEndpoint`. */
+    fallbackQueueUrl?: string;
+    sqsEndpoint?: string;
 }
 
 /**
- * The function's environment as the component sets it, plus what points the SDK at the emulators: the SDK v3
- * reads service endpoints from AWS_ENDPOINT_URL_<SERVICE>, and an IP endpoint makes it use path-style S3 URLs.
+ * The functions' environment as the components set it (the receiver's and the loader's, together), plus what
+ * points the SDK at the emulators: the SDK v3 reads service endpoints from AWS_ENDPOINT_URL_<SERVICE>, and an IP
+ * endpoint makes it use path-style S3 URLs.
  */
 export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironment): Record<string, string> {
     return {
@@ -34,6 +38,8 @@ export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironmen
         [ENV.tableName]: fn.tableName,
         [ENV.token]: fn.token,
         ...(fn.previousToken ? { [ENV.previousToken]: fn.previousToken } : {}),
+        [ENV.fallbackQueueUrl]: fn.fallbackQueueUrl ?? "http://127.0.0.1:9/000000000000/none",
+        ...(fn.sqsEndpoint ? { AWS_ENDPOINT_URL_SQS: fn.sqsEndpoint } : {}),
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "S3RVER",
         AWS_SECRET_ACCESS_KEY: "S3RVER",
@@ -45,7 +51,7 @@ export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironmen
     };
 }
 
-export function loadSerializedHandler(indexJs: string, environment: Record<string, string>, exportName = "handler"): LoadedHandler {
+export function loadSerializedHandler<H = LambdaHandler>(indexJs: string, environment: Record<string, string>, exportName = "handler"): LoadedHandler<H> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-lambda-"));
     fs.writeFileSync(path.join(dir, "__index.js"), indexJs);
     fs.symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");

@@ -1,18 +1,10 @@
 /** Reading back what the receiver stored, over the wire, from the emulators. */
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { listKeys } from "../../local/replay";
 
-export async function listKeys(s3: S3Client, bucket: string, prefix = ""): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-        keys.push(...(page.Contents ?? []).map((object) => object.Key!));
-        token = page.NextContinuationToken;
-    } while (token);
-    return keys.sort();
-}
+export { listKeys };
 
 export async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

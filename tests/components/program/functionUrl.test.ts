@@ -26,7 +26,8 @@ describe("Function URL ingress (mocks)", () => {
     });
 
     it("exception to Lambda.1: the function is public by design (both permissions AWS requires since October 2025), the token path is the guard", () => {
-        const permissions = deployment.all(T.permission).map((p) => p.inputs);
+        // The receiver's: the loader's (S3 may invoke it) is asserted with the loader.
+        const permissions = deployment.all(T.permission).map((p) => p.inputs).filter((p) => p.function === functionName);
         assert.deepStrictEqual(permissions.map((p) => [p.action, p.principal, p.function, p.functionUrlAuthType, p.invokedViaFunctionUrl]), [
             ["lambda:InvokeFunctionUrl", "*", functionName, "NONE", undefined],
             // Public only through the URL: lambda:Invoke itself stays closed.

@@ -69,7 +69,7 @@ describe("data lake settings from the stack config (mocks)", () => {
     it("lakePartitionProjection: a projected alerts table over the store's bucket, and no crawler (nor its role)", () => {
         assert.deepStrictEqual(lake.all(T.crawler), []);
         // The data-access role stays: alerts/ is still registered with Lake Formation, which Athena reads through.
-        assert.deepStrictEqual(lake.all(T.role).map((r) => r.name).sort(), ["healthscore-ingest-receiver-role", "healthscore-lake-data-access"]);
+        assert.deepStrictEqual(lake.all(T.role).map((r) => r.name).sort(), ["healthscore-ingest-receiver-role", "healthscore-lake-data-access", "healthscore-loader-role"]);
         assert.deepStrictEqual(lake.all(T.rolePolicyAttachment), []);
         const table = lake.only(T.glueTable).inputs;
         assert.strictEqual(table.name, "alerts");

@@ -4,60 +4,17 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { builtinModules } from "module";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { Deployment } from "../../support/mocks";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../../support/emulators";
 import { ENV } from "../../../handlers/environment";
 import { emulatorEnvironment } from "../../support/serializedHandler";
-import { T } from "./types";
+import { MAX_ARCHIVE_BYTES, PACKAGE_JSON, PROJECT, readArchive, layOutArchive, packageOf, requiredPackages, sizeOf, type Archive } from "./archive";
 import { deployed } from "./variants";
 
-const PROJECT = path.join(__dirname, "..", "..", "..");
-const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(PROJECT, "package.json"), "utf8"));
-const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024;
 const TOKEN = "archive-test-token_0123456789";
-
-interface Archive {
-    /** Archive path -> the text of a string asset, or the local path of a file archive. */
-    text: Map<string, string>;
-    files: Map<string, string>;
-}
-
-async function readArchive(deployment: Deployment): Promise<Archive> {
-    const code = deployment.only(T.function).inputs.code;
-    assert.ok(code?.__pulumiArchive, "code is not an asset archive");
-    const assets: Record<string, any> = await code.assets;
-    const archive: Archive = { text: new Map(), files: new Map() };
-    for (const [name, asset] of Object.entries(assets)) {
-        if (asset.__pulumiAsset && asset.text !== undefined) archive.text.set(name, await asset.text);
-        else if (asset.path !== undefined) archive.files.set(name, await asset.path);
-        else assert.fail(`unexpected asset ${name}`);
-    }
-    return archive;
-}
-
-/** The package an archive path holds: node_modules/@scope/name/... -> @scope/name. */
-function packageOf(archivePath: string): string {
-    const parts = archivePath.split("/");
-    assert.strictEqual(parts[0], "node_modules", archivePath);
-    return parts[1].startsWith("@") ? `${parts[1]}/${parts[2]}` : parts[1];
-}
-
-function sizeOf(localPath: string): number {
-    const stat = fs.statSync(localPath);
-    if (!stat.isDirectory()) return stat.size;
-    return fs.readdirSync(localPath).reduce((sum, entry) => sum + sizeOf(path.join(localPath, entry)), 0);
-}
-
-/** Bare module names the serialized closure requires: `@aws-sdk/client-s3/dist-cjs/index.js` -> `@aws-sdk/client-s3`. */
-function requiredPackages(text: string): string[] {
-    const specifiers = [...text.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]);
-    return [...new Set(specifiers.map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2).join("/") : s.split("/")[0])))].sort();
-}
 
 describe("receiver deployment archive (mocks)", () => {
     let archive: Archive;
@@ -85,7 +42,7 @@ describe("receiver deployment archive (mocks)", () => {
     it("leaves out devDependencies and the deploy-time and local-only dependencies", () => {
         const devDependencies = Object.keys(PACKAGE_JSON.devDependencies ?? {});
         assert.deepStrictEqual(packages.filter((p) => devDependencies.includes(p)), []);
-        for (const localOnly of ["s3rver", "dynalite", "@duckdb/node-api", "commander", "cli-table3"]) assert.ok(!packages.includes(localOnly), localOnly);
+        for (const localOnly of ["s3rver", "dynalite", "@duckdb/node-api", "commander", "cli-table3", "cli-progress"]) assert.ok(!packages.includes(localOnly), localOnly);
     });
 
     it("is small: under 2 MB", () => {
@@ -117,21 +74,7 @@ describe("receiver deployment archive (mocks)", () => {
 
         before(async function () {
             this.timeout(30_000);
-            dir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-archive-"));
-            fs.writeFileSync(path.join(dir, "__index.js"), archive.text.get("__index.js")!);
-            // node_modules as Lambda would see it: the runtime's SDK, and the archive's packages, nothing else.
-            const modules = path.join(dir, "node_modules");
-            fs.mkdirSync(modules);
-            fs.symlinkSync(path.join(PROJECT, "node_modules", "@aws-sdk"), path.join(modules, "@aws-sdk"));
-            for (const dependency of ["@smithy", "@aws-crypto", "@aws", "tslib", "fast-xml-parser", "strnum", "bowser", "uuid"]) {
-                // The SDK's own dependencies, which the runtime ships with it.
-                const source = path.join(PROJECT, "node_modules", dependency);
-                if (fs.existsSync(source)) fs.symlinkSync(source, path.join(modules, dependency));
-            }
-            for (const [archivePath, local] of archive.files) {
-                fs.mkdirSync(path.dirname(path.join(dir, archivePath)), { recursive: true });
-                fs.symlinkSync(path.resolve(PROJECT, local), path.join(dir, archivePath));
-            }
+            dir = layOutArchive(archive);
             setEnv({
                 ...emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN }),
                 [ENV.retentionDays]: "30",
@@ -163,9 +106,9 @@ describe("receiver deployment archive (mocks)", () => {
             if (dir) fs.rmSync(dir, { recursive: true, force: true });
         });
 
-        it("answers an ALB event with 200 \"200 OK\" and accepts the 3 elements", () => {
-            assert.strictEqual(result.statusCode, 200, JSON.stringify(result));
-            assert.strictEqual(result.statusDescription, "200 OK");
+        it("answers an ALB event with 202 \"202 Accepted\" and accepts the 3 elements", () => {
+            assert.strictEqual(result.statusCode, 202, JSON.stringify(result));
+            assert.strictEqual(result.statusDescription, "202 Accepted");
             assert.strictEqual(JSON.parse(result.body).accepted, 3);
         });
 
@@ -174,18 +117,15 @@ describe("receiver deployment archive (mocks)", () => {
             assert.deepStrictEqual(logged.filter((line) => line.includes(TOKEN)), []);
         });
 
-        it("stored the raw body and the lake object in the bucket", async () => {
+        it("archived the raw body, and only it: the lake object is the loader's", async () => {
             const listed = await context.emulators.s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET }));
             const keys = (listed.Contents ?? []).map((o) => o.Key!);
-            assert.strictEqual(keys.filter((k) => k.startsWith("raw/")).length, 1, keys.join(", "));
-            assert.ok(keys.some((k) => k.startsWith("alerts/metric=health_score/dt=2026-11-27/")), keys.join(", "));
+            assert.deepStrictEqual(keys.map((k) => k.split("/")[0]), ["raw"], keys.join(", "));
         });
 
-        it("wrote history and latest items to the table", async () => {
+        it("wrote nothing to the table: the loader does", async () => {
             const scanned = await context.emulators.dynamodb.send(new ScanCommand({ TableName: TEST_TABLE }));
-            // One history and one latest item per element (the receiver may keep bookkeeping items beside them).
-            const kinds = (scanned.Items ?? []).map((item) => item.kind?.S).filter((kind) => kind === "history" || kind === "latest").sort();
-            assert.deepStrictEqual(kinds, ["history", "history", "history", "latest", "latest", "latest"]);
+            assert.deepStrictEqual(scanned.Items, []);
         });
     });
 });

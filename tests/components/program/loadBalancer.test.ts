@@ -4,7 +4,7 @@ import {
     ACCOUNT_ID, ALB_ZONE_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID, Deployment, ELB_ACCOUNT_ARN, GIVEN_SUBNETS_VPC_ID, physicalName,
 } from "../../support/mocks";
 import { HOOK_PATH_PREFIX, NOT_FOUND_BODY } from "../../../shared/limits";
-import { T } from "./types";
+import { RECEIVER_FUNCTION, T } from "./types";
 import { CERTIFICATE_ARN, deployConfig, deployed, DOMAIN, GIVEN_CIDRS, GIVEN_SUBNETS, policyOf, PREVIOUS_TOKEN, TOKEN, VARIANTS, ZONE_ID } from "./variants";
 
 const GET_SUBNET = "aws:ec2/getSubnet:getSubnet";
@@ -103,7 +103,7 @@ describe("ALB ingress (mocks)", () => {
                 this.timeout(30_000);
                 const next = await deployConfig(VARIANTS.configured);
                 assert.deepStrictEqual(next.errors, []);
-                assert.strictEqual(next.all(T.function).length, 1);
+                assert.strictEqual(next.all(T.function).length, 2, "the receiver and the loader, once each");
                 const urns = next.resources.map((r) => r.urn);
                 assert.strictEqual(new Set(urns).size, urns.length, "each resource once");
             });
@@ -257,7 +257,7 @@ describe("ALB ingress (mocks)", () => {
         });
 
         it("Lambda.1: lets only Elastic Load Balancing invoke the function, and only from this target group", () => {
-            const permissions = https.all(T.permission);
+            const permissions = https.all(T.permission).filter((p) => p.inputs.function === functionName);
             assert.deepStrictEqual(permissions.map((p) => [p.inputs.action, p.inputs.principal, p.inputs.sourceArn, p.inputs.function]), [
                 ["lambda:InvokeFunction", "elasticloadbalancing.amazonaws.com", https.only(T.targetGroup).state.arn, functionName],
             ]);
@@ -265,8 +265,8 @@ describe("ALB ingress (mocks)", () => {
 
         it("registers the function in the target group after the permission exists (the attachment dependsOn it)", () => {
             const attachment = https.only(T.attachment);
-            assert.deepStrictEqual([attachment.inputs.targetGroupArn, attachment.inputs.targetId], [https.only(T.targetGroup).state.arn, https.only(T.function).state.arn]);
-            assert.ok(attachment.dependencies.includes(https.only(T.permission).urn), "attachment does not depend on the permission");
+            assert.deepStrictEqual([attachment.inputs.targetGroupArn, attachment.inputs.targetId], [https.only(T.targetGroup).state.arn, https.get(T.function, RECEIVER_FUNCTION).state.arn]);
+            assert.ok(attachment.dependencies.includes(https.get(T.permission, "healthscore-ingest-lb-invoke-permission").urn), "attachment does not depend on the permission");
         });
     });
 

@@ -8,13 +8,14 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { deploy, Deployment, physicalName, RecordedResource } from "../../support/mocks";
 import { isValidToken } from "../../../shared/limits";
-import { T } from "./types";
+import { RECEIVER_FUNCTION, T } from "./types";
 import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
 
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
 /** What the program (and index.ts) export. */
-const OUTPUT_NAMES = ["athenaWorkgroupName", "bucketName", "crawlerName", "endpointUrl", "functionName", "glueDatabaseName", "tableName"];
+const OUTPUT_NAMES = ["athenaWorkgroupName", "bucketName", "crawlerName", "deadLetterQueueUrl", "endpointUrl", "functionName", "glueDatabaseName", "loaderFunctionName", "tableName"];
+const ROOTS: string[] = [T.store, T.loader, T.ingest];
 
 /** The lake's outputs are the names of the Glue database, crawler (none with projection) and workgroup it registered. */
 function assertLakeOutputs(deployment: Deployment, label: string): void {
@@ -57,21 +58,21 @@ describe("program (mocks)", () => {
         }
     });
 
-    it("parents every resource under HealthScoreStore or HealthScoreIngest (the generated token aside, which both use)", () => {
+    it("parents every resource under HealthScoreStore, HealthScoreLoader or HealthScoreIngest (the generated token aside)", () => {
         for (const variant of VARIANT_NAMES) {
             const deployment = deployments[variant];
             for (const resource of deployment.resources) {
-                if (resource.type === T.store || resource.type === T.ingest || resource.type === T.randomPassword) {
+                if (ROOTS.includes(resource.type) || resource.type === T.randomPassword) {
                     assert.strictEqual(resource.parent, "", `${variant}: ${resource.name} is top-level`);
                     continue;
                 }
                 const root = rootOf(deployment, resource);
-                assert.ok(root.type === T.store || root.type === T.ingest, `${variant}: ${resource.type} ${resource.name} is under ${root.type}`);
+                assert.ok(ROOTS.includes(root.type), `${variant}: ${resource.type} ${resource.name} is under ${root.type}`);
             }
         }
     });
 
-    it("puts storage under the store and the function, load balancer and URL under the ingest", () => {
+    it("puts storage under the store, the loader and its queues under the loader, and the receiver, load balancer and URL under the ingest", () => {
         const https = deployments.https;
         const owner = (type: string) => https.all(type).map((r) => rootOf(https, r).type);
         const namesUnder = (type: string, root: string) => https.all(type).filter((r) => rootOf(https, r).type === root).map((r) => r.name).sort();
@@ -79,9 +80,12 @@ describe("program (mocks)", () => {
         // The store holds its data bucket and, through the lake, the Athena results bucket; the ingest the ALB's log bucket.
         assert.deepStrictEqual(namesUnder(T.bucket, T.store), ["healthscore-data-bucket", "healthscore-lake-athena-results-bucket"]);
         assert.deepStrictEqual(namesUnder(T.bucket, T.ingest), ["healthscore-ingest-lb-access-logs-bucket"]);
-        for (const type of [T.function, T.logGroup, T.loadBalancer, T.listener, T.listenerRule, T.permission]) {
-            assert.deepStrictEqual(owner(type), [T.ingest], type);
-        }
+        for (const type of [T.loadBalancer, T.listener, T.listenerRule]) assert.deepStrictEqual(owner(type), [T.ingest], type);
+        for (const type of [T.function, T.logGroup, T.permission]) assert.deepStrictEqual([...new Set(owner(type))].sort(), [T.loader, T.ingest].sort(), type);
+        assert.deepStrictEqual(namesUnder(T.function, T.ingest), ["healthscore-ingest-receiver-function"]);
+        assert.deepStrictEqual(namesUnder(T.function, T.loader), ["healthscore-loader-function"]);
+        for (const type of [T.queue, T.invokeConfig, T.eventSourceMapping, T.bucketNotification]) assert.deepStrictEqual([...new Set(owner(type))], [T.loader], type);
+        assert.deepStrictEqual(namesUnder(T.role, T.loader), ["healthscore-loader-role"]);
         // IAM: the receiver's role and policy under the ingest; under the store (in the lake) the crawler's, and the
         // data-access role alerts/ is registered with in Lake Formation.
         assert.deepStrictEqual(namesUnder(T.role, T.ingest), ["healthscore-ingest-receiver-role"]);
@@ -134,18 +138,20 @@ describe("program (mocks)", () => {
         }
     });
 
-    it("exports endpointUrl (secret), bucketName, tableName, functionName and the lake's names, of the resources it made", () => {
+    it("exports endpointUrl (secret), bucketName, tableName, functionName, loaderFunctionName, deadLetterQueueUrl and the lake's names, of the resources it made", () => {
         for (const variant of VARIANT_NAMES) {
             const deployment = deployments[variant];
             const { outputs, secretOutputs } = deployment;
             assert.deepStrictEqual(Object.keys(outputs).sort(), OUTPUT_NAMES, variant);
             assert.deepStrictEqual(secretOutputs, {
-                endpointUrl: true, bucketName: false, tableName: false, functionName: false,
+                endpointUrl: true, bucketName: false, tableName: false, functionName: false, loaderFunctionName: false, deadLetterQueueUrl: false,
                 glueDatabaseName: false, crawlerName: false, athenaWorkgroupName: false,
             }, variant);
             assert.strictEqual(outputs.bucketName, physicalName("healthscore-data-bucket"));
             assert.strictEqual(outputs.tableName, physicalName("healthscore-table"));
             assert.strictEqual(outputs.functionName, physicalName("healthscore-ingest-receiver-function"));
+            assert.strictEqual(outputs.loaderFunctionName, physicalName("healthscore-loader-function"));
+            assert.strictEqual(outputs.deadLetterQueueUrl, deployment.get(T.queue, "healthscore-loader-dead-letters").state.url);
             assertLakeOutputs(deployment, variant);
         }
         assert.strictEqual(deployments.https.outputs.glueDatabaseName, "healthscore_lake_test");
@@ -181,8 +187,8 @@ describe("program (mocks)", () => {
             fromIndex = await deploy(async () => ({ ...(await import("../../../index")) }));
         });
 
-        it("reads the healthscore namespace of the stack config and exports the seven outputs", () => {
-            assert.strictEqual(fromIndex.only(T.function).inputs.memorySize, 384);
+        it("reads the healthscore namespace of the stack config and exports the nine outputs", () => {
+            assert.strictEqual(fromIndex.get(T.function, RECEIVER_FUNCTION).inputs.memorySize, 384);
             assert.strictEqual(fromIndex.all(T.functionUrl).length, 1);
             assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), OUTPUT_NAMES);
             assertLakeOutputs(fromIndex, "index.ts");

@@ -2,8 +2,8 @@
 import * as assert from "assert";
 import { Deployment, physicalName, REGION, RecordedResource } from "../../support/mocks";
 import { ENV } from "../../../handlers/environment";
-import { bucketPrefixes, tableSchema } from "../../../shared/layout";
-import { T } from "./types";
+import { bucketPrefixes } from "../../../shared/layout";
+import { RECEIVER_FUNCTION, RECEIVER_LOGS, T } from "./types";
 import { asArray, deployed, KMS_KEY_ARN, policyOf, PREVIOUS_TOKEN, TOKEN, VariantName } from "./variants";
 
 const VARIANTS: VariantName[] = ["https", "configured", "http", "functionUrl", "dev"];
@@ -69,7 +69,7 @@ describe("receiver Lambda (mocks)", () => {
         this.timeout(60_000);
         for (const variant of VARIANTS) deployments[variant] = await deployed(variant);
         https = deployments.https;
-        fn = https.only(T.function);
+        fn = https.get(T.function, RECEIVER_FUNCTION);
     });
 
     it("is the CallbackFunction's serialized handler", () => {
@@ -82,7 +82,7 @@ describe("receiver Lambda (mocks)", () => {
     // function; tests/components/receiverFunction.test.ts checks it is set explicitly (and fails if it is not).
     it("Lambda.2: runs on nodejs22.x, on arm64", () => {
         for (const variant of VARIANTS) {
-            const inputs = deployments[variant].only(T.function).inputs;
+            const inputs = deployments[variant].get(T.function, RECEIVER_FUNCTION).inputs;
             assert.strictEqual(inputs.runtime, "nodejs22.x", variant);
             assert.deepStrictEqual(inputs.architectures, ["arm64"], variant);
         }
@@ -90,65 +90,63 @@ describe("receiver Lambda (mocks)", () => {
 
     it("takes memory (256 MB) and timeout (10 s) from config, with these defaults", () => {
         assert.deepStrictEqual([fn.inputs.memorySize, fn.inputs.timeout], [256, 10]);
-        const configured = deployments.configured.only(T.function).inputs;
+        const configured = deployments.configured.get(T.function, RECEIVER_FUNCTION).inputs;
         assert.deepStrictEqual([configured.memorySize, configured.timeout], [512, 20]);
     });
 
     it("CKV_AWS_115: caps concurrency with reserved concurrency (10 by default, as configured otherwise)", () => {
         assert.strictEqual(fn.inputs.reservedConcurrentExecutions, 10);
-        assert.strictEqual(deployments.configured.only(T.function).inputs.reservedConcurrentExecutions, 5);
+        assert.strictEqual(deployments.configured.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 5);
     });
 
     it("reserves nothing with reservedConcurrency none (the dev stack): no reservedConcurrentExecutions at all", () => {
-        const inputs = deployments.dev.only(T.function).inputs;
+        const inputs = deployments.dev.get(T.function, RECEIVER_FUNCTION).inputs;
         assert.ok(!("reservedConcurrentExecutions" in inputs), JSON.stringify(inputs.reservedConcurrentExecutions));
-        assert.strictEqual(deployments.functionUrl.only(T.function).inputs.reservedConcurrentExecutions, 10, "Function URL stacks keep the default");
+        assert.strictEqual(deployments.functionUrl.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 10, "Function URL stacks keep the default");
     });
 
-    it("gets the bucket, table, retention and token through the environment variables named in handlers/environment.ts", () => {
+    it("gets the bucket, the fallback queue and the token through the environment variables named in handlers/environment.ts (no table: the loader writes it)", () => {
         const variables = fn.inputs.environment.variables;
         const token = https.outputs.endpointUrl as string;
         assert.deepStrictEqual(variables, {
             [ENV.bucketName]: physicalName("healthscore-data-bucket"),
-            [ENV.tableName]: physicalName("healthscore-table"),
-            [ENV.retentionDays]: "30",
+            [ENV.fallbackQueueUrl]: https.get(T.queue, "healthscore-loader-fallback").state.url,
             [ENV.token]: token.slice(token.lastIndexOf("/") + 1),
         });
     });
 
     it("keeps the environment (which holds the token) secret", () => {
         for (const variant of VARIANTS) {
-            assert.ok(deployments[variant].only(T.function).secretInputs.includes("environment"), variant);
+            assert.ok(deployments[variant].get(T.function, RECEIVER_FUNCTION).secretInputs.includes("environment"), variant);
         }
     });
 
-    it("gets the previous token too during a rotation, and the configured retention", () => {
-        const variables = deployments.configured.only(T.function).inputs.environment.variables;
+    it("gets the previous token too during a rotation", () => {
+        const variables = deployments.configured.get(T.function, RECEIVER_FUNCTION).inputs.environment.variables;
         assert.strictEqual(variables[ENV.token], TOKEN);
         assert.strictEqual(variables[ENV.previousToken], PREVIOUS_TOKEN);
-        assert.strictEqual(variables[ENV.retentionDays], "60");
         assert.ok(!(ENV.previousToken in fn.inputs.environment.variables), "no previous token unless configured");
     });
 
     it("CKV_AWS_338/CKV_AWS_66: logs to its own log group, which has a retention (30 days by default)", () => {
-        const logGroup = https.only(T.logGroup);
+        const logGroup = https.get(T.logGroup, RECEIVER_LOGS);
         assert.strictEqual(logGroup.inputs.retentionInDays, 30);
         assert.strictEqual(fn.inputs.loggingConfig.logGroup, physicalName(logGroup.name));
-        assert.strictEqual(deployments.configured.only(T.logGroup).inputs.retentionInDays, 90);
+        assert.strictEqual(deployments.configured.get(T.logGroup, RECEIVER_LOGS).inputs.retentionInDays, 90);
     });
 
     describe("IAM", () => {
-        it("uses its own role, not one CallbackFunction made (the lake's crawler and data-access roles are the only others)", () => {
+        it("uses its own role, not one CallbackFunction made (the loader's and the lake's crawler and data-access roles are the only others)", () => {
             for (const variant of VARIANTS) {
                 const deployment = deployments[variant];
                 const { role } = receiverIam(deployment);
-                assert.strictEqual(deployment.only(T.function).inputs.role, arnsOf(deployment).role, variant);
+                assert.strictEqual(deployment.get(T.function, RECEIVER_FUNCTION).inputs.role, arnsOf(deployment).role, variant);
                 assert.strictEqual(role.name, "healthscore-ingest-receiver-role", variant);
                 // Every role of the stack is accounted for: the receiver's, and inside HealthScoreLake the crawler's and
                 // the data-access role alerts/ is registered with.
                 const others = deployment.all(T.role).filter((r) => r !== role);
                 assert.deepStrictEqual(others.map((r) => [r.name, deployment.byUrn(r.parent).type]).sort(),
-                    [["healthscore-lake-crawler", T.lake], ["healthscore-lake-data-access", T.lake]], variant);
+                    [["healthscore-lake-crawler", T.lake], ["healthscore-lake-data-access", T.lake], ["healthscore-loader-role", T.loader]], variant);
             }
         });
 
@@ -211,24 +209,25 @@ describe("receiver Lambda (mocks)", () => {
             }
         });
 
-        it("grants exactly: PutObject on raw/, alerts/ and rejected/; GetObject on raw/ (HeadObject); BatchWriteItem and PutItem on the table and its index; its own log streams", () => {
+        it("grants exactly, and less than before the loader: PutObject on raw/ only; GetObject on raw/ (HeadObject); SendMessage to the fallback queue; its own log streams; nothing on the table, alerts/ or rejected/", () => {
             const { policy: receiverPolicy } = receiverIam(https);
             const policy = policyOf(receiverPolicy);
             const arnOf = arnsOf(https);
             assert.strictEqual(receiverPolicy.inputs.role, physicalName("healthscore-ingest-receiver-role"));
             assert.deepStrictEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
-                ["s3:PutObject", [`${arnOf.bucket}/${bucketPrefixes.raw}*`, `${arnOf.bucket}/${bucketPrefixes.alerts}*`, `${arnOf.bucket}/${bucketPrefixes.rejected}*`]],
+                ["s3:PutObject", `${arnOf.bucket}/${bucketPrefixes.raw}*`],
                 ["s3:GetObject", `${arnOf.bucket}/${bucketPrefixes.raw}*`],
-                [["dynamodb:BatchWriteItem", "dynamodb:PutItem"], [arnOf.table, `${arnOf.table}/index/${tableSchema.globalSecondaryIndexes[0].name}`]],
+                ["sqs:SendMessage", https.get(T.queue, "healthscore-loader-fallback").state.arn],
                 [["logs:CreateLogStream", "logs:PutLogEvents"], `${arnOf.logGroup}:log-stream:*`],
             ]);
+            assert.ok(!JSON.stringify(policy).includes(arnOf.table), "no table permission");
         });
 
-        it("grants the configured KMS key only through S3 and DynamoDB in the Region, and no key at all by default", () => {
+        it("grants the configured KMS key only through S3 in the Region, and no key at all by default", () => {
             const kms = policyOf(receiverIam(deployments.configured).policy).Statement.filter((s: any) => asArray<string>(s.Action).some((a) => a.startsWith("kms:")));
             assert.deepStrictEqual(kms.map((s: any) => [s.Action, s.Resource, s.Condition]), [[
                 ["kms:GenerateDataKey", "kms:Decrypt"], KMS_KEY_ARN,
-                { StringEquals: { "kms:ViaService": [`s3.${REGION}.amazonaws.com`, `dynamodb.${REGION}.amazonaws.com`] } },
+                { StringEquals: { "kms:ViaService": [`s3.${REGION}.amazonaws.com`] } },
             ]]);
             const defaults = policyOf(receiverIam(https).policy).Statement;
             assert.ok(!defaults.some((s: any) => asArray<string>(s.Action).some((a) => a.startsWith("kms:"))));
@@ -236,7 +235,7 @@ describe("receiver Lambda (mocks)", () => {
 
         it("creates the function after its policy and log group, so its first invocation is allowed to write", () => {
             assert.ok(fn.dependencies.includes(receiverIam(https).policy.urn), "depends on the role policy");
-            assert.ok(fn.dependencies.includes(https.only(T.logGroup).urn), "depends on the log group");
+            assert.ok(fn.dependencies.includes(https.get(T.logGroup, RECEIVER_LOGS).urn), "depends on the log group");
         });
     });
 });

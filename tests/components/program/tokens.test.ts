@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Deployment } from "../../support/mocks";
 import { HOOK_PATH_PREFIX } from "../../../shared/limits";
-import { T } from "./types";
+import { RECEIVER_FUNCTION, T } from "./types";
 import { deployed, VariantName, VARIANTS } from "./variants";
 
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
@@ -42,9 +42,9 @@ describe("the webhook token stays secret (mocks)", () => {
             const deployment = deployments[variant];
             const tokens = tokensOf(variant, deployment);
             assert.ok(tokens.length >= 1 && tokens.every((token) => token.length >= 16), `${variant}: ${tokens.length} tokens`);
-            const environment = JSON.stringify(deployment.only(T.function).inputs.environment);
+            const environment = JSON.stringify(deployment.get(T.function, RECEIVER_FUNCTION).inputs.environment);
             for (const token of tokens) assert.ok(environment.includes(token), `${variant}: a token is missing from the function's environment`);
-            assert.ok(deployment.only(T.function).secretInputs.includes("environment"), variant);
+            assert.ok(deployment.get(T.function, RECEIVER_FUNCTION).secretInputs.includes("environment"), variant);
             for (const rule of deployment.all(T.listenerRule)) {
                 for (const token of tokens) assert.ok(JSON.stringify(rule.inputs.conditions).includes(token), `${variant}: ${rule.name}`);
             }

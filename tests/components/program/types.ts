@@ -36,4 +36,26 @@ export const T = {
     certificateValidation: "aws:acm/certificateValidation:CertificateValidation",
     record: "aws:route53/record:Record",
     randomPassword: "random:index/randomPassword:RandomPassword",
+    loader: "healthscore:index:HealthScoreLoader",
+    queue: "aws:sqs/queue:Queue",
+    invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    bucketNotification: "aws:s3/bucketNotification:BucketNotification",
+} as const;
+
+/** The receiver's function and log group, now that the loader has its own. */
+export const RECEIVER_FUNCTION = "healthscore-ingest-receiver-function";
+export const RECEIVER_LOGS = "healthscore-ingest-receiver-logs";
+/** The loader's resources (components/healthScoreLoader.ts). */
+export const LOADER = {
+    function: "healthscore-loader-function",
+    role: "healthscore-loader-role",
+    policy: "healthscore-loader-policy",
+    logs: "healthscore-loader-logs",
+    fallbackQueue: "healthscore-loader-fallback",
+    deadLetterQueue: "healthscore-loader-dead-letters",
+    invokeConfig: "healthscore-loader-async",
+    eventSource: "healthscore-loader-fallback-source",
+    s3Permission: "healthscore-loader-s3-invoke",
+    notification: "healthscore-loader-raw-notification",
 } as const;

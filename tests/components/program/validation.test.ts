@@ -12,6 +12,7 @@ import { ConfigError, parseConfig } from "../../../shared/settings";
 import { deploy } from "../../support/mocks";
 
 const store = { bucketName: "b", bucketArn: "arn:aws:s3:::b", tableName: "t", tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/t", retentionDays: 30 };
+const fallbackQueue = { url: "https://sqs.us-east-1.amazonaws.com/123456789012/fallback", arn: "arn:aws:sqs:us-east-1:123456789012:fallback" };
 const token = "valid-token_0123456789";
 const bucket = { bucketName: "b", bucketArn: "arn:aws:s3:::b" };
 
@@ -26,7 +27,7 @@ function throwsWith(build: () => unknown, pattern: RegExp): void {
 
 /** HealthScoreIngest's checks, for arguments that differ from a valid set in `changes`. */
 function ingest(changes: Partial<HealthScoreIngestArgs>, name = "i"): () => unknown {
-    return () => resolveIngestArgs(name, { store, webhookToken: token, ...changes });
+    return () => resolveIngestArgs(name, { store, fallbackQueue, webhookToken: token, ...changes });
 }
 
 describe("component arguments", () => {
@@ -103,12 +104,14 @@ describe("component arguments", () => {
             HealthScoreLake: (await import("../../../components/healthScoreLake")).HealthScoreLake,
             ReceiverFunction: (await import("../../../components/receiverFunction")).ReceiverFunction,
             PrivateBucket: (await import("../../../components/privateBucket")).PrivateBucket,
+            HealthScoreLoader: (await import("../../../components/healthScoreLoader")).HealthScoreLoader,
         };
         const refused: Array<[component: string, build: () => unknown, error: RegExp]> = [
             ["HealthScoreStore", () => new components.HealthScoreStore("s", { store: { rawRetentionDays: 0 } }), /store.rawRetentionDays/],
-            ["HealthScoreIngest", () => new components.HealthScoreIngest("i", { store, webhookToken: token, alb: { subnetIds: ["subnet-0123456789abcdef0"] } }), /alb.subnetIds/],
+            ["HealthScoreIngest", () => new components.HealthScoreIngest("i", { store, fallbackQueue, webhookToken: token, alb: { subnetIds: ["subnet-0123456789abcdef0"] } }), /alb.subnetIds/],
             ["HealthScoreLake", () => new components.HealthScoreLake("l", { ...bucket, lake: { lakeReaders: ["analysts"] } }), /lake.lakeReaders/],
-            ["ReceiverFunction", () => new components.ReceiverFunction("r", { store, webhookToken: token, lambda: { lambdaTimeoutSeconds: 0 } }), /lambda.lambdaTimeoutSeconds/],
+            ["ReceiverFunction", () => new components.ReceiverFunction("r", { store, fallbackQueue, webhookToken: token, lambda: { lambdaTimeoutSeconds: 0 } }), /lambda.lambdaTimeoutSeconds/],
+            ["HealthScoreLoader", () => new components.HealthScoreLoader("lo", { store, loader: { loaderMaxEventAgeSeconds: 30 } }), /loader.loaderMaxEventAgeSeconds/],
             ["PrivateBucket", () => new components.PrivateBucket("p", { expirations: [{ id: "x", days: 0 }] }), /expirations\[x\].days/],
         ];
         const deployment = await deploy(() => {

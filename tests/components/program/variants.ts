@@ -37,6 +37,10 @@ export const VARIANTS = {
         lambdaTimeoutSeconds: "20",
         reservedConcurrency: "5",
         logRetentionDays: "90",
+        loaderMemoryMb: "2048",
+        loaderTimeoutSeconds: "600",
+        loaderReservedConcurrency: "3",
+        loaderMaxEventAgeSeconds: "3600",
     },
     /** No domain: plain HTTP on the ALB's name, for development. */
     http: { webhookToken: TOKEN },

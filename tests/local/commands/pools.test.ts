@@ -75,7 +75,8 @@ describe("pools command, over generated histories", function () {
         this.timeout(120_000);
         await postDeliveries(context.storage, deliveries());
         writeOutputs(context.dataDir, {
-            endpointUrl: "http://127.0.0.1:0/hooks/x", bucketName: TEST_BUCKET, tableName: TEST_TABLE,
+            endpointUrl: "http://127.0.0.1:0/hooks/x", deadLetterQueueUrl: "", sqsEndpoint: "", fallbackQueueUrl: "", retentionDays: 30,
+            bucketName: TEST_BUCKET, tableName: TEST_TABLE,
             s3Endpoint: context.emulators.s3Endpoint, dynamodbEndpoint: context.emulators.dynamodbEndpoint, bucketDir: context.emulators.bucketDir,
         });
         lake = await openLocalLake({ bucketDir: context.emulators.bucketDir });
@@ -168,7 +169,8 @@ describe("pools command, over generated histories", function () {
     it("an empty lake: no assignment (an empty list, a CSV header), and a note saying why", async () => {
         const emptyDir = fs.mkdtempSync(path.join(context.dataDir, "empty-"));
         writeOutputs(emptyDir, {
-            endpointUrl: "", bucketName: "nothing-yet", tableName: "t", s3Endpoint: "", dynamodbEndpoint: "",
+            endpointUrl: "", deadLetterQueueUrl: "", sqsEndpoint: "", fallbackQueueUrl: "", retentionDays: 30,
+            bucketName: "nothing-yet", tableName: "t", s3Endpoint: "", dynamodbEndpoint: "",
             bucketDir: path.join(emptyDir, "s3", "nothing-yet"),
         });
         const json = await run({ dataDir: emptyDir });

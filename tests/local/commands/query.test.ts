@@ -45,6 +45,10 @@ describe("query command", function () {
             endpointUrl: "http://127.0.0.1:0",
             bucketName: TEST_BUCKET,
             tableName: TEST_TABLE,
+            deadLetterQueueUrl: "http://127.0.0.1:9/000000000000/none",
+            sqsEndpoint: "http://127.0.0.1:9",
+            fallbackQueueUrl: "http://127.0.0.1:9/000000000000/none",
+            retentionDays: 30,
             s3Endpoint: context.emulators.s3Endpoint,
             dynamodbEndpoint: context.emulators.dynamodbEndpoint,
             bucketDir: context.emulators.bucketDir,
@@ -139,7 +143,7 @@ describe("query command", function () {
         const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-empty-"));
         try {
             writeOutputs(emptyDir, {
-                endpointUrl: "", bucketName: "nothing-yet", tableName: "t", s3Endpoint: "", dynamodbEndpoint: "",
+                endpointUrl: "", bucketName: "nothing-yet", tableName: "t", s3Endpoint: "", dynamodbEndpoint: "", sqsEndpoint: "", deadLetterQueueUrl: "", fallbackQueueUrl: "", retentionDays: 30,
                 bucketDir: path.join(emptyDir, "s3", "nothing-yet"),
             });
             const { code, out, err } = await run(undefined, { named: "latest", dataDir: emptyDir, json: true });

@@ -68,6 +68,7 @@ describe("report command", function () {
         await postDeliveries(context.storage, deliveries);
         writeOutputs(context.dataDir, {
             endpointUrl: "http://127.0.0.1:0/hooks/x",
+            deadLetterQueueUrl: "", sqsEndpoint: "", fallbackQueueUrl: "", retentionDays: 30,
             bucketName: TEST_BUCKET,
             tableName: TEST_TABLE,
             s3Endpoint: context.emulators.s3Endpoint,

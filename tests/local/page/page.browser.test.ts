@@ -137,8 +137,10 @@ describe("the score page in a real browser (Chromium)", function () {
                     headers: { "content-type": "application/json;charset=utf-8" },
                     body: JSON.stringify(delivery.elements),
                 });
-                assert.equal(response.status, 200, await response.text());
+                assert.equal(response.status, 202, await response.text());
             }
+            // The receiver answers once the body is archived; the loader stores the scores right after.
+            await stack!.loader.idle();
             page = await open();
             await page.screenshot({ path: path.join(SCREENSHOTS, "scores.png"), fullPage: true });
             rows = await seenRows(page);

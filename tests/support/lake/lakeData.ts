@@ -2,7 +2,7 @@
  * A realistic lake for the query tests: deliveries in SparkPost's real shape, posted through the receiver into
  * the emulators, and the facts a test needs to compute expected rows on its own (without SQL).
  */
-import { createReceiver } from "../../../handlers/receiver";
+import { receiveAndLoad } from "../pipeline";
 import { silentLogger } from "../../../handlers/logger";
 import type { DeliveryStorage } from "../../../handlers/storage";
 import { seededRandom } from "../../../local/generate";
@@ -102,7 +102,7 @@ export function expectedRows(deliveries: readonly Delivery[]): Expected[] {
 /** Posts each delivery to the receiver as the ALB would, at its own arrival time. */
 export async function postDeliveries(storage: DeliveryStorage, deliveries: readonly Delivery[]): Promise<void> {
     for (const delivery of deliveries) {
-        const receive = createReceiver({ storage, token: TOKEN, now: () => delivery.receivedAt, logger: silentLogger });
+        const receive = receiveAndLoad({ storage, token: TOKEN, now: () => delivery.receivedAt, logger: silentLogger });
         const response = await receive({
             source: "alb",
             method: "POST",
@@ -110,6 +110,6 @@ export async function postDeliveries(storage: DeliveryStorage, deliveries: reado
             headers: { "content-type": "application/json" },
             body: Buffer.from(JSON.stringify(delivery.elements)),
         });
-        if (response.statusCode !== 200) throw new Error(`delivery of ${delivery.receivedAt.toISOString()} answered ${response.statusCode}: ${response.body}`);
+        if (response.statusCode !== 202) throw new Error(`delivery of ${delivery.receivedAt.toISOString()} answered ${response.statusCode}: ${response.body}`);
     }
 }

@@ -1,0 +1,72 @@
+/**
+ * A function's deployment archive as the mocks receive it, read back, and laid out on disk as Lambda would unpack
+ * it (with the runtime's SDK beside it), so that its `__index.js` can run against the emulators.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Deployment } from "../../support/mocks";
+import { RECEIVER_FUNCTION, T } from "./types";
+
+export const PROJECT = path.join(__dirname, "..", "..", "..");
+export const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(PROJECT, "package.json"), "utf8"));
+export const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024;
+
+export interface Archive {
+    /** Archive path -> the text of a string asset, or the local path of a file archive. */
+    text: Map<string, string>;
+    files: Map<string, string>;
+}
+
+export async function readArchive(deployment: Deployment, functionName = RECEIVER_FUNCTION): Promise<Archive> {
+    const code = deployment.get(T.function, functionName).inputs.code;
+    assert.ok(code?.__pulumiArchive, "code is not an asset archive");
+    const assets: Record<string, any> = await code.assets;
+    const archive: Archive = { text: new Map(), files: new Map() };
+    for (const [name, asset] of Object.entries(assets)) {
+        if (asset.__pulumiAsset && asset.text !== undefined) archive.text.set(name, await asset.text);
+        else if (asset.path !== undefined) archive.files.set(name, await asset.path);
+        else assert.fail(`unexpected asset ${name}`);
+    }
+    return archive;
+}
+
+/** The package an archive path holds: node_modules/@scope/name/... -> @scope/name. */
+export function packageOf(archivePath: string): string {
+    const parts = archivePath.split("/");
+    assert.strictEqual(parts[0], "node_modules", archivePath);
+    return parts[1].startsWith("@") ? `${parts[1]}/${parts[2]}` : parts[1];
+}
+
+export function sizeOf(localPath: string): number {
+    const stat = fs.statSync(localPath);
+    if (!stat.isDirectory()) return stat.size;
+    return fs.readdirSync(localPath).reduce((sum, entry) => sum + sizeOf(path.join(localPath, entry)), 0);
+}
+
+/** Bare module names the serialized closure requires: `@aws-sdk/client-s3/dist-cjs/index.js` -> `@aws-sdk/client-s3`. */
+export function requiredPackages(text: string): string[] {
+    const specifiers = [...text.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]);
+    return [...new Set(specifiers.map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2).join("/") : s.split("/")[0])))].sort();
+}
+
+/** Writes the archive's `__index.js` to a temp dir, with node_modules as Lambda would see it; answers the dir. */
+export function layOutArchive(archive: Archive): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-archive-"));
+    fs.writeFileSync(path.join(dir, "__index.js"), archive.text.get("__index.js")!);
+    // node_modules as Lambda would see it: the runtime's SDK, and the archive's packages, nothing else.
+    const modules = path.join(dir, "node_modules");
+    fs.mkdirSync(modules);
+    fs.symlinkSync(path.join(PROJECT, "node_modules", "@aws-sdk"), path.join(modules, "@aws-sdk"));
+    for (const dependency of ["@smithy", "@aws-crypto", "@aws", "tslib", "fast-xml-parser", "strnum", "bowser", "uuid"]) {
+        // The SDK's own dependencies, which the runtime ships with it.
+        const source = path.join(PROJECT, "node_modules", dependency);
+        if (fs.existsSync(source)) fs.symlinkSync(source, path.join(modules, dependency));
+    }
+    for (const [archivePath, local] of archive.files) {
+        fs.mkdirSync(path.dirname(path.join(dir, archivePath)), { recursive: true });
+        fs.symlinkSync(path.resolve(PROJECT, local), path.join(dir, archivePath));
+    }
+    return dir;
+}
