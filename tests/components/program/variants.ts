@@ -3,7 +3,7 @@
  * Import tests/support/mocks before this module: it installs the mocks.
  */
 import type { RawConfig } from "../../../shared/settings";
-import { deploy, Deployment } from "../../support/mocks";
+import { deploy, Deployment, DeployOptions } from "../../support/mocks";
 
 export const TOKEN = "current-token_0123456789abcdefABCDEF";
 export const PREVIOUS_TOKEN = "previous-token_9876543210zyxwvuZYXWVU";
@@ -73,11 +73,11 @@ export function deployed(variant: VariantName): Promise<Deployment> {
  * Deploys the program for any configuration (one meant to fail, say), in the same queue as the variants. Rejects
  * if the program fails, an apply included: every output is awaited.
  */
-export function deployConfig(raw: RawConfig): Promise<Deployment> {
+export function deployConfig(raw: RawConfig, options: DeployOptions = {}): Promise<Deployment> {
     const deployment = queue.then(async () => {
         const { parseConfig } = await import("../../../shared/settings");
         const { createProgram } = await import("../../../components/program");
-        return deploy(() => ({ ...createProgram(parseConfig(raw)) }));
+        return deploy(() => ({ ...createProgram(parseConfig(raw)) }), options);
     });
     queue = deployment.catch(() => undefined);
     return deployment;
