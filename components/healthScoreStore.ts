@@ -2,7 +2,8 @@
  * Where deliveries are kept: the bucket (raw bodies, lake objects, rejects) and the DynamoDB table (history and
  * the latest score per subaccount). Both are built from shared/layout.ts, the definitions the receiver writes by.
  *
- * The data lake over alerts/ (Lake Formation, a Glue crawler, Athena) is a child component, HealthScoreLake.
+ * The data lake over alerts/ (Lake Formation, a Glue crawler, Athena) is a child component, HealthScoreLake,
+ * absent with `lake: none`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -28,6 +29,7 @@ export interface HealthScoreStoreArgs {
 interface ResolvedStoreArgs {
     store: SettingsOf<"store">;
     deletionProtection: boolean;
+    lakeMode: SettingsOf<"lake">["lake"];
 }
 
 export class HealthScoreStore extends pulumi.ComponentResource implements StoreReference {
@@ -43,11 +45,11 @@ export class HealthScoreStore extends pulumi.ComponentResource implements StoreR
     public readonly kmsKeyArn?: string;
     /** Days the table keeps history items: the receiver writes each item's `expires_at` from it. */
     public readonly retentionDays: number;
-    /** Lake Formation, the Glue catalog and crawler, and the Athena workgroup over alerts/. */
-    public readonly lake: HealthScoreLake;
+    /** Lake Formation, the Glue catalog and crawler, and the Athena workgroup over alerts/; none with `lake: none`. */
+    public readonly lake?: HealthScoreLake;
 
     constructor(name: string, args: HealthScoreStoreArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        const { store, deletionProtection } = resolveStoreArgs(name, args);
+        const { store, deletionProtection, lakeMode } = resolveStoreArgs(name, args);
         super("healthscore:index:HealthScoreStore", name, {}, opts);
         this.kmsKeyArn = store.kmsKeyArn;
         this.retentionDays = store.retentionDays;
@@ -60,21 +62,20 @@ export class HealthScoreStore extends pulumi.ComponentResource implements StoreR
         this.table = this.createTable(name, store, deletionProtection);
         this.tableName = this.table.name;
         this.tableArn = this.table.arn;
-        this.lake = new HealthScoreLake(lakeComponentName(name), {
-            bucketName: this.bucketName,
-            bucketArn: this.bucketArn,
-            bucketKmsKeyArn: store.kmsKeyArn,
-            lake: args.lake,
-        }, { parent: this });
+        if (lakeMode !== "none") {
+            this.lake = new HealthScoreLake(lakeComponentName(name), {
+                bucketName: this.bucketName,
+                bucketArn: this.bucketArn,
+                bucketKmsKeyArn: store.kmsKeyArn,
+                lake: args.lake,
+            }, { parent: this });
+        }
 
         this.registerOutputs({
             bucketName: this.bucketName,
             bucketArn: this.bucketArn,
             tableName: this.tableName,
             tableArn: this.tableArn,
-            glueDatabaseName: this.lake.glueDatabaseName,
-            crawlerName: this.lake.crawlerName,
-            athenaWorkgroupName: this.lake.athenaWorkgroupName,
         });
     }
 
@@ -119,9 +120,11 @@ function lakeComponentName(name: string): string {
  * one leaves nothing of the store behind (errors name the argument).
  */
 export function resolveStoreArgs(name: string, args: HealthScoreStoreArgs): ResolvedStoreArgs {
-    resolveLakeArgs(lakeComponentName(name), { bucketName: "checked", bucketArn: "arn:aws:s3:::checked", lake: args.lake });
+    const lakeMode = resolveGroup("HealthScoreStore", "lake", args.lake).lake;
+    if (lakeMode !== "none") resolveLakeArgs(lakeComponentName(name), { bucketName: "checked", bucketArn: "arn:aws:s3:::checked", lake: args.lake });
     return {
         store: resolveGroup("HealthScoreStore", "store", args.store),
         deletionProtection: resolveSetting("HealthScoreStore", "deletionProtection", args.deletionProtection),
+        lakeMode,
     };
 }

@@ -14,11 +14,13 @@ export interface StackOutputs {
     endpointUrl: pulumi.Output<string>;
     bucketName: pulumi.Output<string>;
     tableName: pulumi.Output<string>;
+    /** The receiver Lambda, and the CloudWatch Logs group it writes to: where to look first when a delivery fails. */
     functionName: pulumi.Output<string>;
-    glueDatabaseName: pulumi.Output<string>;
-    /** Undefined with partition projection (no crawler). */
-    crawlerName: pulumi.Output<string | undefined>;
-    athenaWorkgroupName: pulumi.Output<string>;
+    logGroupName: pulumi.Output<string>;
+    /** The lake's names: absent with `lake: none`, and the crawler's with `lake: projection` (no undefined outputs). */
+    glueDatabaseName?: pulumi.Output<string>;
+    crawlerName?: pulumi.Output<string>;
+    athenaWorkgroupName?: pulumi.Output<string>;
 }
 
 export function createProgram(settings: StackSettings, name = "healthscore"): StackOutputs {
@@ -40,14 +42,15 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         deletionProtection: settings.deletionProtection,
     });
 
+    const lake = store.lake;
     return {
         endpointUrl: ingest.endpointUrl,
         bucketName: store.bucketName,
         tableName: store.tableName,
         functionName: ingest.functionName,
-        glueDatabaseName: store.lake.glueDatabaseName,
-        crawlerName: store.lake.crawlerName,
-        athenaWorkgroupName: store.lake.athenaWorkgroupName,
+        logGroupName: ingest.logGroupName,
+        ...(lake ? { glueDatabaseName: lake.glueDatabaseName, athenaWorkgroupName: lake.athenaWorkgroupName } : {}),
+        ...(lake?.crawlerName ? { crawlerName: lake.crawlerName } : {}),
     };
 }
 

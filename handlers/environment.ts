@@ -1,36 +1,39 @@
 /**
  * The receiver's environment variables: set by the ReceiverFunction component, read by the Lambda factory.
- * Named once here so that the two cannot drift apart.
+ * Named once here so that the two cannot drift apart. The tokens themselves are not among them: the function gets
+ * the names of the SSM parameters that hold them (handlers/tokenSource.ts); only the local stack takes the tokens
+ * from its own environment (`token`, `previousToken`).
  */
 import { DEFAULT_RETENTION_DAYS } from "../shared/limits";
-import { assertValidToken } from "./token";
 
 export const ENV = {
     bucketName: "HEALTHSCORE_BUCKET",
     tableName: "HEALTHSCORE_TABLE",
     retentionDays: "HEALTHSCORE_RETENTION_DAYS",
+    tokenParameter: "HEALTHSCORE_WEBHOOK_TOKEN_PARAMETER",
+    previousTokenParameter: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN_PARAMETER",
+    /** The local stack's token (`npm start`), and the one being rotated out. */
     token: "HEALTHSCORE_WEBHOOK_TOKEN",
     previousToken: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN",
 } as const;
 
-export interface ReceiverEnvironment {
+/** Where the receiver stores deliveries. */
+export interface StoreEnvironment {
     bucketName: string;
     tableName: string;
     retentionDays: number;
-    token: string;
-    previousToken?: string;
+}
+
+export interface ReceiverEnvironment extends StoreEnvironment {
+    /** The SSM parameter holding the token, and the one holding the previous token during a rotation. */
+    tokenParameter: string;
+    previousTokenParameter?: string;
 }
 
 export function readReceiverEnvironment(env: Record<string, string | undefined>): ReceiverEnvironment {
     const required = (name: string): string => {
         const value = env[name];
         if (!value) throw new Error(`environment variable ${name} is not set`);
-        return value;
-    };
-    // Checked here too, so that a bad token's error names its variable (the matcher's cannot).
-    const token = (name: string): string => {
-        const value = required(name);
-        assertValidToken(value, `environment variable ${name}`);
         return value;
     };
     const retention = env[ENV.retentionDays] ?? String(DEFAULT_RETENTION_DAYS);
@@ -42,7 +45,7 @@ export function readReceiverEnvironment(env: Record<string, string | undefined>)
         bucketName: required(ENV.bucketName),
         tableName: required(ENV.tableName),
         retentionDays,
-        token: token(ENV.token),
-        previousToken: env[ENV.previousToken] ? token(ENV.previousToken) : undefined,
+        tokenParameter: required(ENV.tokenParameter),
+        previousTokenParameter: env[ENV.previousTokenParameter] || undefined,
     };
 }

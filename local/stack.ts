@@ -12,6 +12,7 @@ import { LambdaHandler, buildLambdaHandler } from "../handlers/lambda";
 import { Logger, jsonLogger } from "../handlers/logger";
 import { AlbResult } from "../handlers/http";
 import { assertValidToken, generateToken } from "../handlers/token";
+import { staticTokens } from "../handlers/tokenSource";
 import { DEFAULT_RETENTION_DAYS, MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
 import { matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
 import { Emulators, startEmulators } from "./emulators";
@@ -47,15 +48,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE });
     let server: http.Server;
     try {
+        // The tokens directly (no SSM here), through the same assembly as Lambda's.
         const handler = buildLambdaHandler(
-            {
-                bucketName: LOCAL_BUCKET,
-                tableName: LOCAL_TABLE,
-                retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
-                token,
-                previousToken: options.previousToken,
-            },
-            { s3: emulators.s3, dynamodb: emulators.dynamodb, logger },
+            { bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE, retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS },
+            { s3: emulators.s3, dynamodb: emulators.dynamodb, tokens: staticTokens({ token, previousToken: options.previousToken }), logger },
         );
         const tokens = [token, ...(options.previousToken ? [options.previousToken] : [])];
         server = await startLoadBalancer(options.port ?? 8080, tokens, handler, logger);

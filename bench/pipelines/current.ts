@@ -3,6 +3,7 @@
  * it archives the raw body, then writes the lake and DynamoDB before it answers.
  */
 import { buildLambdaHandler } from "../../handlers/lambda";
+import { staticTokens } from "../../handlers/tokenSource";
 import { silentLogger } from "../../handlers/logger";
 import { toAlbEvent } from "../../local/albEvent";
 import { readBackStore } from "./storeReadBack";
@@ -19,8 +20,8 @@ export const currentPipeline: PipelineDefinition = {
     settleMs: 0,
     async create(context) {
         const handler = buildLambdaHandler(
-            { ...context.store, retentionDays: 30, token: TOKEN },
-            { ...context.proxied, logger: silentLogger },
+            { ...context.store, retentionDays: 30 },
+            { ...context.proxied, tokens: staticTokens({ token: TOKEN }), logger: silentLogger },
         );
         return {
             async deliver(delivery) {

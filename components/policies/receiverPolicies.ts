@@ -22,13 +22,15 @@ export interface ReceiverPolicyArgs {
     tableArn: string;
     logGroupArn: string;
     region: string;
-    /** The customer managed key of the bucket and table, when there is one. */
+    /** The customer managed key of the bucket and table (and the token parameters), when there is one. */
     kmsKeyArn?: string;
+    /** The SSM parameters holding the webhook tokens, as the provider reports their ARNs. */
+    tokenParameterArns: string[];
 }
 
 /**
  * What the receiver does, and nothing more: put objects under the three prefixes, read raw objects' metadata,
- * put items in the table, and write its own log group.
+ * put items in the table, read its token parameters, and write its own log group.
  */
 export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
@@ -53,6 +55,13 @@ export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
             Resource: [args.tableArn, ...tableSchema.globalSecondaryIndexes.map((index) => `${args.tableArn}/index/${index.name}`)],
         },
         {
+            // Decrypting a SecureString with AWS's aws/ssm key needs no KMS permission of the caller.
+            Sid: "ReadTokenParameters",
+            Effect: "Allow",
+            Action: "ssm:GetParameter",
+            Resource: args.tokenParameterArns,
+        },
+        {
             Sid: "WriteOwnLogs",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -69,6 +78,16 @@ export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
             Resource: args.kmsKeyArn,
             Condition: {
                 StringEquals: { "kms:ViaService": [`s3.${args.region}.amazonaws.com`, `dynamodb.${args.region}.amazonaws.com`] },
+            },
+        });
+        statements.push({
+            Sid: "DecryptTokenParametersThroughSsm",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: args.kmsKeyArn,
+            // SSM sets the parameter's ARN as encryption context: these two parameters only.
+            Condition: {
+                StringEquals: { "kms:ViaService": `ssm.${args.region}.amazonaws.com`, "kms:EncryptionContext:PARAMETER_ARN": args.tokenParameterArns },
             },
         });
     }

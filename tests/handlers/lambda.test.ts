@@ -9,6 +9,7 @@ import { createLambdaHandler } from "../../handlers/lambda";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { HOOK_PATH, TOKEN, fixture } from "../support/requests";
 import { emulatorEnvironment, loadSerializedHandler } from "../support/serializedHandler";
+import { startFakeSsm } from "../support/fakeSsm";
 import { listKeys, scanItems } from "../support/store";
 
 describe("the serialized Lambda handler", function () {
@@ -24,12 +25,14 @@ describe("the serialized Lambda handler", function () {
         assert.equal(serialized.exportName, "handler");
         assert.ok(!/@pulumi\//.test(serialized.text), "no @pulumi module in the handler code");
         const required = [...serialized.text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1].split("/dist")[0]).sort();
-        assert.deepEqual([...new Set(required)], ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "crypto", "http", "superstruct"]);
+        assert.deepEqual([...new Set(required)], ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/client-ssm", "@aws-sdk/util-dynamodb", "crypto", "http", "superstruct"]);
         assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
     });
 
     it("stores a real-shape delivery in the emulators, answering the ALB", async () => {
-        const loaded = loadSerializedHandler(serialized.text, emulatorEnvironment(env.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN }));
+        const tokenParameter = "/healthscore/test/receiver/webhook-token";
+        const ssm = await startFakeSsm({ [tokenParameter]: TOKEN });
+        const loaded = loadSerializedHandler(serialized.text, emulatorEnvironment(env.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, tokenParameter, ssmEndpoint: ssm.endpoint }));
         try {
             const result = await loaded.handler({
                 requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hooks/0123456789abcdef" } },
@@ -48,8 +51,10 @@ describe("the serialized Lambda handler", function () {
             assert.ok(keys.includes(`alerts/metric=health_score/dt=2026-11-27/${summary.delivery_id}.ndjson`));
             const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
             assert.equal(items.filter((item) => item.delivery_id === summary.delivery_id && item.kind === "history").length, 3);
+            assert.equal(ssm.requests.length, 1, "the token was read from SSM");
         } finally {
             loaded.dispose();
+            await ssm.close();
         }
     });
 });

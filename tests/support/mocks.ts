@@ -420,8 +420,9 @@ pulumi.runtime.setMocks({
         try {
             return answer(inputs, account);
         } catch (error) {
-            // A mocked invoke that refuses its inputs fails loudly too.
-            run?.errors.push(String(error instanceof Error ? error.message : error));
+            // A mocked invoke that refuses its inputs fails loudly too; a provider's answer (providerError) is the
+            // program's to handle.
+            if (!(error instanceof Error && "details" in error)) run?.errors.push(String(error instanceof Error ? error.message : error));
             throw error;
         }
     },

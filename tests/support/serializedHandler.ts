@@ -20,25 +20,29 @@ export interface LoadedHandler {
 export interface FunctionEnvironment {
     bucketName: string;
     tableName: string;
-    token: string;
-    previousToken?: string;
+    /** The SSM parameters holding the tokens, and the fake SSM endpoint (tests/support/fakeSsm.ts) that serves them. */
+    tokenParameter: string;
+    previousTokenParameter?: string;
+    ssmEndpoint: string;
 }
 
 /**
- * The function's environment as the component sets it, plus what points the SDK at the emulators: the SDK v3
- * reads service endpoints from AWS_ENDPOINT_URL_<SERVICE>, and an IP endpoint makes it use path-style S3 URLs.
+ * The function's environment as the component sets it, plus what points the SDK at the emulators and the fake SSM:
+ * the SDK v3 reads service endpoints from AWS_ENDPOINT_URL_<SERVICE>, and an IP endpoint makes it use path-style S3
+ * URLs.
  */
 export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironment): Record<string, string> {
     return {
         [ENV.bucketName]: fn.bucketName,
         [ENV.tableName]: fn.tableName,
-        [ENV.token]: fn.token,
-        ...(fn.previousToken ? { [ENV.previousToken]: fn.previousToken } : {}),
+        [ENV.tokenParameter]: fn.tokenParameter,
+        ...(fn.previousTokenParameter ? { [ENV.previousTokenParameter]: fn.previousTokenParameter } : {}),
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "S3RVER",
         AWS_SECRET_ACCESS_KEY: "S3RVER",
         AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
         AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
+        AWS_ENDPOINT_URL_SSM: fn.ssmEndpoint,
         // s3rver predates the SDK's default CRC32 checksums.
         AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
         AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",

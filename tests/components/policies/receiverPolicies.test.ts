@@ -9,7 +9,12 @@ const ARNS = {
     tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
     logGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:g",
     region: "eu-west-1",
+    tokenParameterArns: [
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/healthscore/dev/receiver/webhook-token",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/healthscore/dev/receiver/previous-webhook-token",
+    ],
 };
+const KEY = "arn:aws:kms:eu-west-1:123456789012:key/k";
 
 function actionsOf(statement: { Action: string | string[] }): string[] {
     return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
@@ -49,13 +54,19 @@ describe("receiverPolicies", () => {
             assert.deepStrictEqual(dynamodb.map((c) => `dynamodb:${c}`).sort(), [...RECEIVER_DYNAMODB_ACTIONS].sort());
         });
 
+        it("grants ssm:GetParameter on exactly the token parameters' ARNs (no kms: permission needed with aws/ssm)", () => {
+            const read = receiverPolicy(ARNS).Statement[3];
+            assert.deepStrictEqual([read.Action, read.Resource], ["ssm:GetParameter", ARNS.tokenParameterArns]);
+            assert.ok(!JSON.stringify(receiverPolicy(ARNS)).includes("kms:"));
+        });
+
         it("grants log writes on the log group's streams only", () => {
-            const logs = receiverPolicy(ARNS).Statement[3];
+            const logs = receiverPolicy(ARNS).Statement[4];
             assert.deepStrictEqual([logs.Action, logs.Resource], [["logs:CreateLogStream", "logs:PutLogEvents"], `${ARNS.logGroupArn}:log-stream:*`]);
         });
 
         it("has no wildcard action and no `*` resource, with or without a key", () => {
-            for (const policy of [receiverPolicy(ARNS), receiverPolicy({ ...ARNS, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" })]) {
+            for (const policy of [receiverPolicy(ARNS), receiverPolicy({ ...ARNS, kmsKeyArn: KEY })]) {
                 for (const statement of policy.Statement) {
                     assert.ok(actionsOf(statement).every((a) => !a.includes("*")), JSON.stringify(statement));
                     assert.notStrictEqual(statement.Resource, "*");
@@ -64,11 +75,14 @@ describe("receiverPolicies", () => {
             }
         });
 
-        it("adds the KMS key only when given, and only via S3 and DynamoDB in the Region", () => {
-            assert.strictEqual(receiverPolicy(ARNS).Statement.length, 4);
-            const kms = receiverPolicy({ ...ARNS, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" }).Statement[4];
-            assert.deepStrictEqual(kms.Condition, { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } });
-            assert.strictEqual(kms.Resource, "arn:aws:kms:eu-west-1:123456789012:key/k");
+        it("adds the KMS key only when given: via S3 and DynamoDB in the Region, and Decrypt via SSM for the token parameters only", () => {
+            assert.strictEqual(receiverPolicy(ARNS).Statement.length, 5);
+            const [data, tokens] = receiverPolicy({ ...ARNS, kmsKeyArn: KEY }).Statement.slice(5);
+            assert.deepStrictEqual(data.Condition, { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } });
+            assert.strictEqual(data.Resource, KEY);
+            assert.deepStrictEqual([tokens.Action, tokens.Resource, tokens.Condition], ["kms:Decrypt", KEY, {
+                StringEquals: { "kms:ViaService": "ssm.eu-west-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": ARNS.tokenParameterArns },
+            }]);
         });
     });
 

@@ -1,6 +1,7 @@
 /**
  * The receiver's deployment archive, as the mocks receive it: what is in it, and that it works. Its
- * `__index.js` is run against the S3 and DynamoDB emulators with only the runtime-provided SDK beside it.
+ * `__index.js` is run against the S3 and DynamoDB emulators, with its token read from a fake SSM endpoint under
+ * the parameter name the component gives the function, and only the runtime-provided SDK beside it.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -13,6 +14,7 @@ import { Deployment } from "../../support/mocks";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../../support/emulators";
 import { ENV } from "../../../handlers/environment";
 import { emulatorEnvironment } from "../../support/serializedHandler";
+import { FakeSsm, startFakeSsm } from "../../support/fakeSsm";
 import { T } from "./types";
 import { deployed } from "./variants";
 
@@ -20,6 +22,7 @@ const PROJECT = path.join(__dirname, "..", "..", "..");
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(PROJECT, "package.json"), "utf8"));
 const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024;
 const TOKEN = "archive-test-token_0123456789";
+let tokenParameter: string;
 
 interface Archive {
     /** Archive path -> the text of a string asset, or the local path of a file archive. */
@@ -65,7 +68,9 @@ describe("receiver deployment archive (mocks)", () => {
 
     before(async function () {
         this.timeout(60_000);
-        archive = await readArchive(await deployed("https"));
+        const https = await deployed("https");
+        archive = await readArchive(https);
+        tokenParameter = https.only(T.function).inputs.environment.variables[ENV.tokenParameter];
         packages = [...archive.files.keys()].map(packageOf);
     });
 
@@ -107,6 +112,7 @@ describe("receiver deployment archive (mocks)", () => {
         let dir: string;
         let result: any;
         const logged: string[] = [];
+        let ssm: FakeSsm;
 
         function setEnv(values: Record<string, string>): void {
             for (const [name, value] of Object.entries(values)) {
@@ -132,8 +138,9 @@ describe("receiver deployment archive (mocks)", () => {
                 fs.mkdirSync(path.dirname(path.join(dir, archivePath)), { recursive: true });
                 fs.symlinkSync(path.resolve(PROJECT, local), path.join(dir, archivePath));
             }
+            ssm = await startFakeSsm({ [tokenParameter]: TOKEN });
             setEnv({
-                ...emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN }),
+                ...emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, tokenParameter, ssmEndpoint: ssm.endpoint }),
                 [ENV.retentionDays]: "30",
             });
             // The endpoint is an IP address, so the SDK addresses the bucket path-style (no bucket.127.0.0.1 host).
@@ -155,7 +162,8 @@ describe("receiver deployment archive (mocks)", () => {
             }
         });
 
-        after(() => {
+        after(async () => {
+            await ssm?.close();
             for (const [name, value] of Object.entries(saved)) {
                 if (value === undefined) delete process.env[name];
                 else process.env[name] = value;
@@ -167,6 +175,11 @@ describe("receiver deployment archive (mocks)", () => {
             assert.strictEqual(result.statusCode, 200, JSON.stringify(result));
             assert.strictEqual(result.statusDescription, "200 OK");
             assert.strictEqual(JSON.parse(result.body).accepted, 3);
+        });
+
+        it("read its token from the SSM parameter the component named, decrypted, once", () => {
+            assert.match(tokenParameter, /^\/healthscore\/test\/healthscore-ingest-receiver\/webhook-token$/);
+            assert.deepStrictEqual(ssm.requests.map((r) => [r.target, r.body]), [["AmazonSSM.GetParameter", { Name: tokenParameter, WithDecryption: true }]]);
         });
 
         it("logged the request without the token", () => {

@@ -13,8 +13,18 @@ import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
 
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
-/** What the program (and index.ts) export. */
-const OUTPUT_NAMES = ["athenaWorkgroupName", "bucketName", "crawlerName", "endpointUrl", "functionName", "glueDatabaseName", "tableName"];
+/** What the program (and index.ts) export in every configuration. */
+const CORE_OUTPUTS = ["bucketName", "endpointUrl", "functionName", "logGroupName", "tableName"];
+/** ...and by lake mode: nothing more with none, no crawler with projection. */
+const OUTPUTS_BY_LAKE = {
+    none: CORE_OUTPUTS,
+    projection: [...CORE_OUTPUTS, "athenaWorkgroupName", "glueDatabaseName"].sort(),
+    crawler: [...CORE_OUTPUTS, "athenaWorkgroupName", "crawlerName", "glueDatabaseName"].sort(),
+};
+
+function lakeModeOf(variant: VariantName): keyof typeof OUTPUTS_BY_LAKE {
+    return ((VARIANTS[variant] as { lake?: string }).lake ?? "crawler") as keyof typeof OUTPUTS_BY_LAKE;
+}
 
 /** The lake's outputs are the names of the Glue database, crawler (none with projection) and workgroup it registered. */
 function assertLakeOutputs(deployment: Deployment, label: string): void {
@@ -91,8 +101,17 @@ describe("program (mocks)", () => {
         assert.deepStrictEqual(deployments.functionUrl.all(T.functionUrl).map((r) => rootOf(deployments.functionUrl, r).type), [T.ingest]);
     });
 
+    it("with lake none (the dev stack): no lake component, nothing of Lake Formation, Glue or Athena, and no lake invoke", () => {
+        const dev = deployments.dev;
+        assert.deepStrictEqual(dev.all(T.lake), []);
+        const lakeTypes = dev.resources.filter((r) => /^aws:(lakeformation|glue|athena)\//.test(r.type)).map((r) => r.type);
+        assert.deepStrictEqual(lakeTypes, []);
+        assert.deepStrictEqual(dev.all(T.bucket).map((b) => b.name), ["healthscore-data-bucket"], "no Athena results bucket");
+        assert.deepStrictEqual(dev.calls.filter((c) => /lakeformation|getSessionContext/.test(c.token)), [], "no admin check: only IAM is needed");
+    });
+
     it("puts the lake and all its children under HealthScoreStore, through HealthScoreLake", () => {
-        for (const variant of VARIANT_NAMES) {
+        for (const variant of VARIANT_NAMES.filter((v) => lakeModeOf(v) !== "none")) {
             const deployment = deployments[variant];
             const lake = deployment.only(T.lake);
             assert.strictEqual(deployment.byUrn(lake.parent).type, T.store, variant);
@@ -134,23 +153,28 @@ describe("program (mocks)", () => {
         }
     });
 
-    it("exports endpointUrl (secret), bucketName, tableName, functionName and the lake's names, of the resources it made", () => {
+    it("exports endpointUrl (secret), bucketName, tableName, where the logs are, and the lake's names its mode has, of the resources it made", () => {
         for (const variant of VARIANT_NAMES) {
             const deployment = deployments[variant];
             const { outputs, secretOutputs } = deployment;
-            assert.deepStrictEqual(Object.keys(outputs).sort(), OUTPUT_NAMES, variant);
-            assert.deepStrictEqual(secretOutputs, {
-                endpointUrl: true, bucketName: false, tableName: false, functionName: false,
-                glueDatabaseName: false, crawlerName: false, athenaWorkgroupName: false,
-            }, variant);
+            assert.deepStrictEqual(Object.keys(outputs).sort(), OUTPUTS_BY_LAKE[lakeModeOf(variant)], variant);
+            assert.deepStrictEqual(Object.entries(secretOutputs).filter(([, secret]) => secret).map(([key]) => key), ["endpointUrl"], variant);
             assert.strictEqual(outputs.bucketName, physicalName("healthscore-data-bucket"));
             assert.strictEqual(outputs.tableName, physicalName("healthscore-table"));
             assert.strictEqual(outputs.functionName, physicalName("healthscore-ingest-receiver-function"));
-            assertLakeOutputs(deployment, variant);
+            assert.strictEqual(outputs.logGroupName, physicalName("healthscore-ingest-receiver-logs"));
+            assert.strictEqual(deployment.only(T.function).inputs.loggingConfig.logGroup, outputs.logGroupName, "the group the function logs to");
+            if (lakeModeOf(variant) !== "none") assertLakeOutputs(deployment, variant);
         }
         assert.strictEqual(deployments.https.outputs.glueDatabaseName, "healthscore_lake_test");
         assert.strictEqual(deployments.https.outputs.crawlerName, "healthscore_lake_test_alerts");
-        assert.strictEqual(deployments.lake.outputs.crawlerName, undefined, "no crawler with partition projection");
+    });
+
+    it("warns of no undefined stack output in any lake mode (absent outputs are left out, not exported as undefined)", () => {
+        for (const variant of VARIANT_NAMES) {
+            assert.deepStrictEqual(deployments[variant].warnings.filter((w) => /Undefined value/.test(w)), [], variant);
+        }
+        assert.ok(VARIANT_NAMES.some((v) => lakeModeOf(v) === "none") && VARIANT_NAMES.some((v) => lakeModeOf(v) === "projection"));
     });
 
     it("generates a URL-safe token of at least 32 characters with RandomPassword (special false) when none is configured", () => {
@@ -178,13 +202,14 @@ describe("program (mocks)", () => {
                 "healthscore:lambdaMemoryMb": "384",
                 "healthscore:crawlerSchedule": "cron(0 6 * * ? *)",
             }, ["healthscore:webhookToken"]);
-            fromIndex = await deploy(async () => ({ ...(await import("../../../index")) }));
+            // index.ts's `export =` object, as the language host reads it (module.exports).
+            fromIndex = await deploy(async () => ({ ...require("../../../index") }));
         });
 
-        it("reads the healthscore namespace of the stack config and exports the seven outputs", () => {
+        it("reads the healthscore namespace of the stack config and exports the outputs of its lake mode", () => {
             assert.strictEqual(fromIndex.only(T.function).inputs.memorySize, 384);
             assert.strictEqual(fromIndex.all(T.functionUrl).length, 1);
-            assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), OUTPUT_NAMES);
+            assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), OUTPUTS_BY_LAKE.crawler);
             assertLakeOutputs(fromIndex, "index.ts");
             // The lake's keys of the namespace reach the lake too.
             assert.strictEqual(fromIndex.only(T.crawler).inputs.schedule, "cron(0 6 * * ? *)");
@@ -209,10 +234,13 @@ describe("program (mocks)", () => {
             assert.deepStrictEqual(raw, VARIANTS.dev);
         });
 
-        it("reserves no concurrency (healthscore:reservedConcurrency none), which a new account's quota of 10 allows", async () => {
+        it("needs nothing beyond IAM: no data lake (so no Lake Formation admin) and no reserved concurrency (a new account's quota of 10 allows none)", async () => {
             const { parseConfig } = await import("../../../shared/settings");
-            assert.strictEqual(stack.config["healthscore:reservedConcurrency"], "none");
-            assert.strictEqual(parseConfig({ ingress: "function-url", reservedConcurrency: stack.config["healthscore:reservedConcurrency"] }).lambda.reservedConcurrency, "none");
+            const raw = Object.fromEntries(Object.entries(stack.config).filter(([key]) => key.startsWith("healthscore:"))
+                .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
+            const settings = parseConfig(raw);
+            assert.strictEqual(settings.lake.lake, "none");
+            assert.strictEqual(settings.lambda.reservedConcurrency, "none");
         });
 
         it("is a valid configuration", async () => {

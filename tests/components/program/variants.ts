@@ -42,13 +42,13 @@ export const VARIANTS = {
     http: { webhookToken: TOKEN },
     /** A Function URL instead of the ALB. */
     functionUrl: { ingress: "function-url", webhookToken: TOKEN },
-    /** The dev stack (Pulumi.dev.yaml's healthscore keys): a Function URL, a generated token, no reserved concurrency. */
-    dev: { ingress: "function-url", deletionProtection: "false", logRetentionDays: "14", reservedConcurrency: "none" },
+    /** The dev stack (Pulumi.dev.yaml's healthscore keys): a Function URL, a generated token, no lake. */
+    dev: { ingress: "function-url", lake: "none", deletionProtection: "false", logRetentionDays: "14" },
     /** The lake's settings through the stack config: a projected table instead of the crawler, readers, results retention. */
     lake: {
         ingress: "function-url",
         webhookToken: TOKEN,
-        lakePartitionProjection: "true",
+        lake: "projection",
         lakeReaders: LAKE_READERS.join(", "),
         athenaResultsRetentionDays: "7",
     },
