@@ -7,6 +7,7 @@ import * as path from "path";
 import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { localClients } from "./clients";
 import { tableSchema } from "../shared/layout";
 import { clearStaging, makeWritesAtomic, quarantineTornObjects } from "./atomicObjects";
 import { conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
@@ -16,9 +17,8 @@ const S3rver = require("s3rver");
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const dynalite = require("dynalite");
 
-/** The emulators accept any credentials; s3rver's defaults are these. */
-const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-const LOCAL_REGION = "us-east-1";
+// Also here for the modules that start the emulators; a command that only talks to a running stack imports ./clients.
+export { localClients };
 
 export interface EmulatorOptions {
     /**
@@ -44,22 +44,6 @@ export interface Emulators {
     s3: S3Client;
     dynamodb: DynamoDBClient;
     stop(): Promise<void>;
-}
-
-/** Clients for emulators that are already running (another process's local stack, or a test's). */
-export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: string }): { s3: S3Client; dynamodb: DynamoDBClient } {
-    return {
-        s3: new S3Client({
-            endpoint: endpoints.s3Endpoint,
-            region: LOCAL_REGION,
-            credentials: LOCAL_CREDENTIALS,
-            forcePathStyle: true,
-            // s3rver predates the SDK's default CRC32 checksums and aws-chunked uploads.
-            requestChecksumCalculation: "WHEN_REQUIRED",
-            responseChecksumValidation: "WHEN_REQUIRED",
-        }),
-        dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
-    };
 }
 
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {

@@ -15,6 +15,7 @@ import { assertValidToken, generateToken } from "../handlers/token";
 import { staticTokens } from "../handlers/tokenSource";
 import { DEFAULT_RETENTION_DAYS, MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
 import { matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
+import { DataDirLock, LockHolder, lockDataDir } from "./dataDirLock";
 import { Emulators, startEmulators } from "./emulators";
 import { LocalOutputs, writeOutputs } from "./outputs";
 
@@ -35,17 +36,36 @@ export interface LocalStackOptions {
 export interface LocalStack {
     outputs: LocalOutputs;
     emulators: Emulators;
+    /** The lock of a stack that died without releasing it, taken over at start. */
+    staleLockHolder?: LockHolder;
     stop(): Promise<void>;
 }
 
+/**
+ * Starts the stack, holding the data dir (local/dataDirLock.ts) until `stop`. A start that fails leaves nothing
+ * running and no lock behind, and removes the data dir if it made it.
+ */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+    const madeDataDir = !fs.existsSync(options.dataDir);
     fs.mkdirSync(options.dataDir, { recursive: true });
-    const token = options.token ?? loadOrCreateToken(options.dataDir);
-    assertValidToken(token, ENV.token);
-    if (options.previousToken) assertValidToken(options.previousToken, ENV.previousToken);
+    let lock: DataDirLock | undefined;
+    const abandon = (err: unknown): never => {
+        lock?.release();
+        if (madeDataDir) fs.rmSync(options.dataDir, { recursive: true, force: true });
+        throw err;
+    };
+    let token: string;
+    let emulators: Emulators;
+    try {
+        lock = lockDataDir(options.dataDir);
+        token = options.token ?? loadOrCreateToken(options.dataDir);
+        assertValidToken(token, ENV.token);
+        if (options.previousToken) assertValidToken(options.previousToken, ENV.previousToken);
+        emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE });
+    } catch (err) {
+        return abandon(err);
+    }
     const logger = options.logger ?? jsonLogger();
-
-    const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE });
     let server: http.Server;
     try {
         // The tokens directly (no SSM here), through the same assembly as Lambda's.
@@ -58,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     } catch (err) {
         // A port in use, say: stop the emulators, or they would keep the process alive.
         await emulators.stop();
-        throw err;
+        return abandon(err);
     }
 
     const outputs: LocalOutputs = {
@@ -74,10 +94,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
         outputs,
         emulators,
+        staleLockHolder: lock.staleHolder,
         async stop() {
             await new Promise<void>((resolve) => server.close(() => resolve()));
             server.closeAllConnections();
             await emulators.stop();
+            lock?.release();
         },
     };
 }
@@ -108,7 +130,10 @@ async function startLoadBalancer(port: number, tokens: string[], handler: Lambda
         });
     });
     await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
+        server.once("error", (err: NodeJS.ErrnoException) => reject(err.code === "EADDRINUSE"
+            ? new Error(`port ${port} on 127.0.0.1 is in use (another local stack, or another server): start with --port <n> (or PORT=<n>), `
+                + "or --port 0 for any free port")
+            : err));
         server.listen(port, "127.0.0.1", () => resolve());
     });
     return server;

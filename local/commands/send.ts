@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
+import { METRIC_NAME } from "../../handlers/alert";
 import { generateDelivery, seededRandom } from "../generate";
-import { dataDirOption, readOutputs } from "../outputs";
+import { NoLocalStackError, dataDirOption, readRunningOutputs } from "../outputs";
 
 export const DOCUMENTED_SAMPLE = path.join(__dirname, "..", "samples", "documented-delivery.json");
 
@@ -16,15 +17,24 @@ export function sendCommand(): Command {
         .option("--subaccounts <n>", "generate a real-shape delivery for N subaccounts plus the account overall", parseCount)
         .option("--date <YYYY-MM-DD>", "the day the generated alerts trigger (default: now)", parseDay)
         .option("--seed <n>", "seed for the generated scores (with --date, the same delivery again)", parseCount)
+        .option("--metric <name>", "the generated alerts' metric, e.g. block_bounce_rate (default: health_score)", parseMetric)
         .action(async (file: string | undefined, options: SendOptions) => {
             const body = deliveryBody(file, options);
-            const url = options.url ?? readOutputs(options.dataDir).endpointUrl;
-            const response = await fetch(url, {
-                method: "POST",
-                // What SparkPost's axios client sends.
-                headers: { "content-type": "application/json;charset=utf-8", "user-agent": "axios/0.21.4" },
-                body,
-            });
+            const url = options.url ?? readRunningOutputs(options.dataDir).endpointUrl;
+            let response: Response;
+            try {
+                response = await fetch(url, {
+                    method: "POST",
+                    // What SparkPost's axios client sends.
+                    headers: { "content-type": "application/json;charset=utf-8", "user-agent": "axios/0.21.4" },
+                    body,
+                });
+            } catch (err) {
+                // The stack stopped between the check and the request, or a deployed endpoint is unreachable.
+                if (options.url === undefined) throw new NoLocalStackError(options.dataDir);
+                const cause = (err as Error).cause as Error | undefined;
+                throw new Error(`could not reach ${new URL(url).origin}: ${cause?.message ?? (err as Error).message}`);
+            }
             const text = await response.text();
             process.stdout.write(`${response.status} ${response.statusText}\n${prettyJson(text)}\n`);
             if (!response.ok) process.exitCode = 1;
@@ -38,16 +48,18 @@ interface SendOptions {
     subaccounts?: number;
     date?: string;
     seed?: number;
+    metric?: string;
 }
 
 export function deliveryBody(file: string | undefined, options: SendOptions): Buffer {
     const sources = [file !== undefined, options.documented === true, options.subaccounts !== undefined].filter(Boolean).length;
     if (sources > 1) throw new InvalidArgumentError("give one of [file], --documented and --subaccounts");
+    if (options.metric !== undefined && (file !== undefined || options.documented)) throw new InvalidArgumentError("--metric applies to generated deliveries only");
     if (file !== undefined) return fs.readFileSync(file);
     if (options.documented) return fs.readFileSync(DOCUMENTED_SAMPLE);
     const triggeredAt = options.date ? new Date(`${options.date}T09:00:00.000Z`) : new Date();
     const random = options.seed !== undefined ? seededRandom(options.seed) : Math.random;
-    return Buffer.from(JSON.stringify(generateDelivery({ subaccounts: options.subaccounts ?? 3, triggeredAt, random })));
+    return Buffer.from(JSON.stringify(generateDelivery({ subaccounts: options.subaccounts ?? 3, triggeredAt, random, metric: options.metric })));
 }
 
 function prettyJson(text: string): string {
@@ -62,6 +74,11 @@ function parseCount(value: string): number {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a whole number ≥ 0: ${value}`);
     return n;
+}
+
+function parseMetric(value: string): string {
+    if (!METRIC_NAME.test(value)) throw new InvalidArgumentError(`not a metric name (lower case letters, digits and _): ${value}`);
+    return value;
 }
 
 function parseDay(value: string): string {
