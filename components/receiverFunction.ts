@@ -126,6 +126,9 @@ export class ReceiverFunction extends pulumi.ComponentResource {
             [ENV.tokenParameter]: this.tokenParameters.token.name,
         };
         if (this.tokenParameters.previousToken) variables[ENV.previousTokenParameter] = this.tokenParameters.previousToken.name;
+        // A running instance keeps the tokens it read: a changed version makes Lambda start instances that read again.
+        variables[ENV.tokenVersions] = pulumi.all([this.tokenParameters.token.version, this.tokenParameters.previousToken?.version])
+            .apply((versions) => versions.filter((version) => version !== undefined).join(","));
 
         return new aws.lambda.CallbackFunction(`${name}-function`, {
             ...receiverFunctionSettings(lambda),

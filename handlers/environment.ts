@@ -12,6 +12,11 @@ export const ENV = {
     retentionDays: "HEALTHSCORE_RETENTION_DAYS",
     tokenParameter: "HEALTHSCORE_WEBHOOK_TOKEN_PARAMETER",
     previousTokenParameter: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN_PARAMETER",
+    /**
+     * The parameters' versions, which the function does not read: a new token changes them, and so the function's
+     * configuration, and Lambda then serves from new instances, which read the new token.
+     */
+    tokenVersions: "HEALTHSCORE_WEBHOOK_TOKEN_VERSIONS",
     /** The local stack's token (`npm start`), and the one being rotated out. */
     token: "HEALTHSCORE_WEBHOOK_TOKEN",
     previousToken: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN",

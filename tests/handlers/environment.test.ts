@@ -37,6 +37,7 @@ describe("handlers/environment", () => {
             retentionDays: "HEALTHSCORE_RETENTION_DAYS",
             tokenParameter: "HEALTHSCORE_WEBHOOK_TOKEN_PARAMETER",
             previousTokenParameter: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN_PARAMETER",
+            tokenVersions: "HEALTHSCORE_WEBHOOK_TOKEN_VERSIONS",
             token: "HEALTHSCORE_WEBHOOK_TOKEN",
             previousToken: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN",
         });

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deploy, Deployment, physicalName, RecordedResource } from "../../support/mocks";
 import { isValidToken } from "../../../shared/limits";
 import { T } from "./types";
-import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
+import { deployConfig, deployed, TOKEN, VariantName, VARIANTS } from "./variants";
 
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
@@ -215,6 +215,28 @@ describe("program (mocks)", () => {
             assert.strictEqual(fromIndex.only(T.crawler).inputs.schedule, "cron(0 6 * * ? *)");
             assert.ok((fromIndex.outputs.endpointUrl as string).endsWith(`/hooks/${TOKEN}`));
             assert.strictEqual(fromIndex.secretOutputs.endpointUrl, true);
+        });
+    });
+
+    describe("the README's Pulumi.prod.yaml example", () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const yaml = require("js-yaml");
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
+        const marker = readme.indexOf("<!-- Pulumi.prod.yaml example");
+        const block = /```yaml\n([\s\S]*?)```/.exec(readme.slice(marker))![1];
+        const config: Record<string, unknown> = yaml.load(block).config;
+        const raw = Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith("healthscore:"))
+            .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
+
+        it("previews under mocks in its Region: HTTPS on the ALB, the crawled lake with its reader, the key everywhere", async function () {
+            this.timeout(60_000);
+            assert.ok(marker >= 0 && Object.keys(raw).length >= 5, "the example is in the README");
+            const deployment = await deployConfig(raw, { region: String(config["aws:region"]) });
+            assert.deepStrictEqual(deployment.errors, []);
+            assert.strictEqual(deployment.only(T.listener).inputs.protocol, "HTTPS");
+            assert.strictEqual(deployment.all(T.crawler).length, 1);
+            assert.deepStrictEqual(deployment.all(T.lakePermissions).filter((p) => /-reader-/.test(p.name)).map((p) => p.inputs.principal), [raw.lakeReaders]);
+            assert.strictEqual(deployment.only(T.workgroup).inputs.configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn, raw.kmsKeyArn);
         });
     });
 

@@ -137,6 +137,7 @@ describe("receiver Lambda (mocks)", () => {
             [ENV.tableName]: physicalName("healthscore-table"),
             [ENV.retentionDays]: "30",
             [ENV.tokenParameter]: "/healthscore/test/healthscore-ingest-receiver/webhook-token",
+            [ENV.tokenVersions]: "1",
         });
     });
 
@@ -173,6 +174,8 @@ describe("receiver Lambda (mocks)", () => {
             assert.strictEqual(variables[ENV.tokenParameter], byName["webhook-token"].name);
             assert.strictEqual(variables[ENV.previousTokenParameter], byName["previous-webhook-token"].name);
             assert.strictEqual(variables[ENV.retentionDays], "60");
+            // Their versions, so that a new token changes the function's configuration and so its instances.
+            assert.strictEqual(variables[ENV.tokenVersions], "1,1");
         });
 
         it("lets the role read exactly those parameters, by the ARNs the provider reports (one slash after parameter)", () => {
