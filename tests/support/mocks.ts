@@ -25,6 +25,7 @@
  */
 import { AsyncLocalStorage } from "async_hooks";
 import * as pulumi from "@pulumi/pulumi";
+import type { DataLakeSettingsState } from "../../components/policies/lakeAdmins";
 
 export const ACCOUNT_ID = "123456789012";
 /** The Region of a run that sets no `aws:region` ({@link DeployOptions.region}). */
@@ -53,18 +54,7 @@ export const DEPLOYER_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/ops/deployer`;
 export const DEPLOYER_SESSION_ARN = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/deployer/ci-session`;
 
 /** Lake Formation's data lake settings as `getDataLakeSettings` returns them. */
-export interface MockDataLakeSettings {
-    admins: string[];
-    readOnlyAdmins: string[];
-    createDatabaseDefaultPermissions: { principal: string; permissions: string[] }[];
-    createTableDefaultPermissions: { principal: string; permissions: string[] }[];
-    trustedResourceOwners: string[];
-    parameters: Record<string, string>;
-    allowExternalDataFiltering: boolean;
-    allowFullTableExternalDataAccess: boolean;
-    externalDataFilteringAllowLists: string[];
-    authorizedSessionTagValueLists: string[];
-}
+export type MockDataLakeSettings = DataLakeSettingsState;
 
 /** A new account's settings (AWS, change-settings): no admin, IAM-only defaults, and the two default parameters. */
 export const NEW_ACCOUNT_LAKE_SETTINGS: MockDataLakeSettings = {
