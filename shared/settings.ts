@@ -297,8 +297,9 @@ export const SETTINGS = {
         group: "token",
         kind: TOKEN,
         secret: true,
-        defaultDoc: `generated: ${GENERATED_TOKEN_LENGTH} letters and digits, kept in the state`,
-        doc: "the secret path segment of `/hooks/<token>`: SparkPost sends no credentials, so the token is what keeps others out",
+        defaultDoc: `generated: ${GENERATED_TOKEN_LENGTH} letters and digits, kept (encrypted) in the state`,
+        doc: "the secret path segment of `/hooks/<token>`: SparkPost sends no credentials, so the token is what keeps others out. "
+            + "Kept in an SSM SecureString parameter the function reads, never in its configuration",
     }),
     previousWebhookToken: setting({
         group: "token",
@@ -330,7 +331,8 @@ export const SETTINGS = {
         // A key ARN, not an alias: IAM policies grant on keys, and an alias ARN would grant nothing.
         kind: text(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 (not an alias)"),
         defaultDoc: "none (S3-managed and AWS-managed keys)",
-        doc: "a customer-managed KMS key for the bucket and the table",
+        doc: "a customer-managed KMS key for the bucket, the table, the token parameters and Athena's query results; a key of the stack's "
+            + "Region (checked at `pulumi preview`). Its key policy must let the stack's roles use it: see [The data lake](#the-data-lake)",
     }),
 
     lambdaMemoryMb: setting({
