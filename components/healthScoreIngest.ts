@@ -32,6 +32,8 @@ export class HealthScoreIngest extends pulumi.ComponentResource {
     /** The URL to paste into the SparkPost alert; it holds the token, so it is a secret. */
     public readonly endpointUrl: pulumi.Output<string>;
     public readonly functionName: pulumi.Output<string>;
+    /** The receiver's CloudWatch Logs group. */
+    public readonly logGroupName: pulumi.Output<string>;
     public readonly receiver: ReceiverFunction;
     public readonly loadBalancer?: WebhookLoadBalancer;
 
@@ -42,6 +44,7 @@ export class HealthScoreIngest extends pulumi.ComponentResource {
 
         this.receiver = new ReceiverFunction(`${name}-receiver`, { store, fallbackQueue, webhookToken, previousWebhookToken, lambda: args.lambda }, { parent: this });
         this.functionName = this.receiver.functionName;
+        this.logGroupName = this.receiver.logGroup.name;
 
         if (ingress === "alb") {
             this.loadBalancer = new WebhookLoadBalancer(loadBalancerName(name), {
@@ -56,7 +59,7 @@ export class HealthScoreIngest extends pulumi.ComponentResource {
             this.endpointUrl = this.createFunctionUrl(name, args.webhookToken);
         }
 
-        this.registerOutputs({ endpointUrl: this.endpointUrl, functionName: this.functionName });
+        this.registerOutputs({ endpointUrl: this.endpointUrl, functionName: this.functionName, logGroupName: this.logGroupName });
     }
 
     /**

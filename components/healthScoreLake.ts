@@ -1,7 +1,13 @@
 /**
  * The data lake over the store's alerts/ prefix: a Glue database, Lake Formation registration and grants, a Glue
- * crawler that keeps the `alerts` table up to date (or, as an option, a projected table defined here), and an
- * Athena workgroup with the named queries of shared/lakeQueries.ts. Created inside HealthScoreStore.
+ * crawler that keeps the `alerts` table up to date (`lake: crawler`) or a projected table defined here
+ * (`lake: projection`), and an Athena workgroup with the named queries of shared/lakeQueries.ts. Created inside
+ * HealthScoreStore, unless `lake` is `none`.
+ *
+ * Lake Formation's grants are the gate to the data: alerts/ is registered in Lake Formation mode (not hybrid
+ * mode, where principals not opted in keep IAM-only access), and no table of the database is created with the
+ * account's default `IAMAllowedPrincipals: ALL` (createDatabase). Only a Lake Formation admin can make the grants,
+ * which the preview checks (checkLakeAdmins).
  *
  * The constructor resolves the arguments once, then reads top-down: each helper takes its name, the resolved
  * arguments and its parent, and what it must wait for is stated where it is called.
@@ -21,7 +27,8 @@ import {
     glueDatabaseNameFor,
     projectionParameters,
 } from "../shared/lakeSchema";
-import { ArgsOf, SettingsOf, resolveGroup } from "../shared/settings";
+import { ArgsOf, ArgumentError, CONFIG_NAMESPACE, SettingsOf, resolveGroup } from "../shared/settings";
+import { DataLakeSettingsState, lakeAdminProblem, settingsWithAdmins } from "./policies/lakeAdmins";
 import { arnPartition } from "./policies/policyDocument";
 import {
     crawlerAccessPolicy,
@@ -89,8 +96,8 @@ export interface ResolvedLakeArgs {
 export class HealthScoreLake extends pulumi.ComponentResource {
     /** The Glue database that holds the `alerts` table. */
     public readonly glueDatabaseName: pulumi.Output<string>;
-    /** The crawler's name (`<database>_alerts`); undefined with partition projection. */
-    public readonly crawlerName: pulumi.Output<string | undefined>;
+    /** The crawler's name (`<database>_alerts`); none with `lake: projection`. */
+    public readonly crawlerName?: pulumi.Output<string>;
     /** The Athena workgroup analysts and `query --athena` run in (named like the database). */
     public readonly athenaWorkgroupName: pulumi.Output<string>;
     /** Where query results go (`s3://<bucket>/results/`). */
@@ -101,26 +108,30 @@ export class HealthScoreLake extends pulumi.ComponentResource {
         const lake = resolveLakeArgs(name, args);
         super("healthscore:index:HealthScoreLake", name, {}, opts);
 
-        const admins = createLakeAdmins(name, lake, this);
-        const database = createDatabase(name, lake, this);
+        // Resolves once the deployer is known to be (or has been made) an admin; fails the preview otherwise.
+        const admins = checkLakeAdmins(name, lake, this);
         const dataAccess = createDataAccessRole(name, lake, this);
-        const location = registerAlertsLocation(name, lake, this, dataAccess.role, { dependsOn: [...admins, dataAccess.policy] });
+        const crawlerRole = lake.settings.lake === "crawler" ? createCrawlerRole(name, lake, this) : undefined;
+        const tableWriter = crawlerRole
+            ? { arn: crawlerRole.role.arn, permissions: ["ALL"] }
+            : { arn: dataAccess.role.arn, permissions: ["DESCRIBE"] };
+        const database = createDatabase(name, lake, this, tableWriter, { dependsOn: admins });
+        const location = registerAlertsLocation(name, lake, this, dataAccess.role, { dependsOn: admins.apply((ready) => [...ready, dataAccess.policy]) });
         grantReaders(name, lake, this, database, { dependsOn: admins });
 
         let crawler: aws.glue.Crawler | undefined;
-        if (lake.settings.lakePartitionProjection) {
-            createProjectedTable(name, lake, this, database);
-        } else {
-            const crawlerRole = createCrawlerRole(name, lake, this);
+        if (crawlerRole) {
             const grants = grantCrawler(name, this, crawlerRole.role, database, location, { dependsOn: admins });
             crawler = createCrawler(name, lake, this, crawlerRole.role, database, { dependsOn: [...crawlerRole.policies, ...grants] });
+        } else {
+            createProjectedTable(name, lake, this, database);
         }
 
         const workgroup = createWorkgroup(name, lake, this);
         createNamedQueries(name, this, database, workgroup.workgroup);
 
         this.glueDatabaseName = database.name;
-        this.crawlerName = crawler ? crawler.name : pulumi.output<string | undefined>(undefined);
+        this.crawlerName = crawler?.name;
         this.athenaWorkgroupName = workgroup.workgroup.name;
         this.athenaResultsBucketName = workgroup.results.bucketName;
         this.registerOutputs({
@@ -138,6 +149,9 @@ export class HealthScoreLake extends pulumi.ComponentResource {
  */
 export function resolveLakeArgs(name: string, args: HealthScoreLakeArgs): ResolvedLakeArgs {
     const settings = resolveGroup("HealthScoreLake", "lake", args.lake);
+    if (settings.lake === "none") {
+        throw new ArgumentError("HealthScoreLake", "lake.lake", "is none: HealthScoreStore creates no lake then; give crawler or projection");
+    }
     // The workgroup and crawler share the database's name: analysts find all three under one word.
     const databaseName = args.databaseName ?? glueDatabaseNameFor(name, pulumi.getStack());
     if (!/^[a-z0-9_]{1,255}$/.test(databaseName)) {
@@ -153,7 +167,7 @@ export function resolveLakeArgs(name: string, args: HealthScoreLakeArgs): Resolv
         lakeProjectionFirstDay: args.lakeProjectionFirstDay ?? DEFAULT_PROJECTION_FIRST_DAY,
         athenaResultsKmsKeyArn: args.athenaResultsKmsKeyArn,
     };
-    if (settings.lakePartitionProjection) {
+    if (settings.lake === "projection") {
         // Checks the metrics and the first day now rather than at deployment.
         try {
             projectionParameters({ bucketName: "checked", metrics: resolved.lakeProjectedMetrics, firstDay: resolved.lakeProjectionFirstDay });
@@ -164,17 +178,103 @@ export function resolveLakeArgs(name: string, args: HealthScoreLakeArgs): Resolv
     return resolved;
 }
 
-/** Only when asked: DataLakeSettings replaces the account's admins, it does not add to them. */
-function createLakeAdmins(name: string, lake: ResolvedLakeArgs, parent: pulumi.Resource): pulumi.Resource[] {
-    if (!lake.settings.manageLakeAdmins) return [];
-    return [new aws.lakeformation.DataLakeSettings(`${name}-lake-admins`, { admins: lake.settings.lakeAdmins }, { parent })];
+/**
+ * The preview's check that the identity running Pulumi can make the lake's grants: a Lake Formation admin now,
+ * or one of the admins this stack adds (`manageLakeAdmins`). The deployer's IAM ARN comes from its session
+ * (getSessionContext: an assumed role's ARN, path included; the deployer needs iam:GetRole on its own role).
+ * Resolves to what the lake's Lake Formation resources must wait for: the added admins, if any.
+ */
+function checkLakeAdmins(name: string, lake: ResolvedLakeArgs, parent: pulumi.Resource): pulumi.Output<pulumi.Resource[]> {
+    const caller = aws.getCallerIdentityOutput({}, { parent });
+    const deployerArn = aws.iam.getSessionContextOutput({ arn: caller.arn }, { parent }).issuerArn;
+    const region = aws.getRegionOutput({}, { parent }).region;
+    const current = aws.lakeformation.getDataLakeSettingsOutput({}, { parent });
+    const { manageLakeAdmins, lakeAdmins } = lake.settings;
+    const checked = pulumi.all([deployerArn, region, current]).apply(([deployer, regionName, settings]) => {
+        const state = dataLakeSettingsState(settings);
+        const problem = lakeAdminProblem({
+            deployerArn: deployer,
+            admins: state.admins,
+            added: manageLakeAdmins ? lakeAdmins : [],
+            managed: manageLakeAdmins,
+            region: regionName,
+            lakeMode: lake.settings.lake,
+            configNamespace: CONFIG_NAMESPACE,
+        });
+        if (problem) throw new Error(`HealthScoreLake: ${problem}`);
+        return state;
+    });
+    if (!manageLakeAdmins) return checked.apply(() => []);
+    return pulumi.output([createDataLakeSettings(name, parent, checked.apply((state) => settingsWithAdmins(state, lakeAdmins)))]);
 }
 
-function createDatabase(name: string, lake: ResolvedLakeArgs, parent: pulumi.Resource): aws.glue.CatalogDatabase {
+/**
+ * The account's data lake settings with `lakeAdmins` added and everything else as it was, passed explicitly:
+ * the provider puts the whole structure, clearing whatever is left out. Retained on delete: the provider's Delete
+ * writes empty admins and empty default permissions, which would leave the account without any admin (and a
+ * replace, on a catalogId change, deletes too). The admins it adds stay after `pulumi destroy`.
+ */
+function createDataLakeSettings(name: string, parent: pulumi.Resource, settings: pulumi.Output<DataLakeSettingsState>): aws.lakeformation.DataLakeSettings {
+    return new aws.lakeformation.DataLakeSettings(`${name}-lake-admins`, {
+        admins: settings.admins,
+        readOnlyAdmins: settings.readOnlyAdmins,
+        createDatabaseDefaultPermissions: settings.createDatabaseDefaultPermissions,
+        createTableDefaultPermissions: settings.createTableDefaultPermissions,
+        trustedResourceOwners: settings.trustedResourceOwners,
+        parameters: settings.parameters,
+        allowExternalDataFiltering: settings.allowExternalDataFiltering,
+        allowFullTableExternalDataAccess: settings.allowFullTableExternalDataAccess,
+        externalDataFilteringAllowLists: settings.externalDataFilteringAllowLists,
+        authorizedSessionTagValueLists: settings.authorizedSessionTagValueLists,
+    }, { parent, retainOnDelete: true });
+}
+
+/** getDataLakeSettings' answer, every list and flag present. */
+function dataLakeSettingsState(settings: aws.lakeformation.GetDataLakeSettingsResult): DataLakeSettingsState {
+    const permissions = (list: { principal: string; permissions: string[] }[] | undefined) =>
+        (list ?? []).map((entry) => ({ principal: entry.principal, permissions: [...entry.permissions] }));
+    return {
+        admins: [...(settings.admins ?? [])],
+        readOnlyAdmins: [...(settings.readOnlyAdmins ?? [])],
+        createDatabaseDefaultPermissions: permissions(settings.createDatabaseDefaultPermissions),
+        createTableDefaultPermissions: permissions(settings.createTableDefaultPermissions),
+        trustedResourceOwners: [...(settings.trustedResourceOwners ?? [])],
+        parameters: { ...(settings.parameters ?? {}) },
+        allowExternalDataFiltering: settings.allowExternalDataFiltering ?? false,
+        allowFullTableExternalDataAccess: settings.allowFullTableExternalDataAccess ?? false,
+        externalDataFilteringAllowLists: [...(settings.externalDataFilteringAllowLists ?? [])],
+        authorizedSessionTagValueLists: [...(settings.authorizedSessionTagValueLists ?? [])],
+    };
+}
+
+/** Who gets permissions on every new table of the database, in place of the account's default. */
+interface TableWriter {
+    arn: pulumi.Input<string>;
+    permissions: string[];
+}
+
+/**
+ * The database, whose new tables get permissions for `writer` only, never the account's default
+ * `IAMAllowedPrincipals: ALL` (which would let any IAM principal with Glue and S3 permissions read the data, whatever
+ * Lake Formation grants). The provider cannot send an empty list (`[]` is left out, so Glue applies the account's
+ * default: terraform-provider-aws#27295, catalog_database.go sends the list only when `len > 0`), so the list names
+ * the crawler's role (ALL: it writes the crawled tables) or, with the projected table, which the stack defines, the
+ * data-access role (DESCRIBE: assumable by Lake Formation only). The database's own `IAMAllowedPrincipals` grant,
+ * from the account's CreateDatabaseDefaultPermissions, is left as it is (metadata only; the README says how to
+ * revoke it).
+ */
+function createDatabase(
+    name: string,
+    lake: ResolvedLakeArgs,
+    parent: pulumi.Resource,
+    writer: TableWriter,
+    { dependsOn }: { dependsOn: pulumi.Input<pulumi.Resource[]> },
+): aws.glue.CatalogDatabase {
     return new aws.glue.CatalogDatabase(`${name}-database`, {
         name: lake.databaseName,
         description: "SparkPost Health Score alerts, from the alerts/ prefix of the store's bucket",
-    }, { parent });
+        createTableDefaultPermissions: [{ principal: { dataLakePrincipalIdentifier: writer.arn }, permissions: writer.permissions }],
+    }, { parent, dependsOn });
 }
 
 /** The role alerts/ is registered with (see lakeDataAccessPolicy): read of alerts/, and decrypt with the bucket's key. */
@@ -202,12 +302,15 @@ function registerAlertsLocation(
     lake: ResolvedLakeArgs,
     parent: pulumi.Resource,
     dataAccessRole: aws.iam.Role,
-    { dependsOn }: { dependsOn: pulumi.Resource[] },
+    { dependsOn }: { dependsOn: pulumi.Input<pulumi.Resource[]> },
 ): aws.lakeformation.Resource {
     return new aws.lakeformation.Resource(`${name}-alerts-location`, {
         arn: pulumi.output(lake.bucketArn).apply(alertsLocationArn),
         roleArn: dataAccessRole.arn,
         useServiceLinkedRole: false,
+        // Lake Formation mode: in hybrid mode, principals that are not opted in keep reading with IAM permissions
+        // alone (Lake Formation, hybrid-access-mode.html), so the grants would not be the gate.
+        hybridAccessEnabled: false,
     }, { parent, dependsOn });
 }
 
@@ -217,7 +320,7 @@ function grantReaders(
     lake: ResolvedLakeArgs,
     parent: pulumi.Resource,
     database: aws.glue.CatalogDatabase,
-    { dependsOn }: { dependsOn: pulumi.Resource[] },
+    { dependsOn }: { dependsOn: pulumi.Input<pulumi.Resource[]> },
 ): aws.lakeformation.Permissions[] {
     return lake.settings.lakeReaders.map((arn) => new aws.lakeformation.Permissions(`${name}-reader-${shortHash(arn)}`, {
         principal: arn,
@@ -251,7 +354,7 @@ function grantCrawler(
     crawlerRole: aws.iam.Role,
     database: aws.glue.CatalogDatabase,
     location: aws.lakeformation.Resource,
-    { dependsOn }: { dependsOn: pulumi.Resource[] },
+    { dependsOn }: { dependsOn: pulumi.Input<pulumi.Resource[]> },
 ): aws.lakeformation.Permissions[] {
     const databaseGrant = new aws.lakeformation.Permissions(`${name}-crawler-database`, {
         principal: crawlerRole.arn,

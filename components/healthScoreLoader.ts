@@ -15,7 +15,8 @@ import { createLoaderLambdaHandler } from "../handlers/lambda";
 import { bucketPrefixes } from "../shared/layout";
 import { receiverCodePathOptions } from "../shared/lambdaPackage";
 import { MAX_SQS_MESSAGE_BYTES } from "../handlers/fallbackQueue";
-import { ArgsOf, SettingsOf, resolveGroup } from "../shared/settings";
+import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, resolveGroup } from "../shared/settings";
+import { checkReservedConcurrency } from "./functionConcurrency";
 import { lambdaAssumeRolePolicy } from "./policies/receiverPolicies";
 import { loaderPolicy } from "./policies/loaderPolicies";
 import { FunctionSettings, StoreReference, functionSettings, readPackageJson } from "./receiverFunction";
@@ -119,7 +120,10 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
                 },
             },
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
-        }, { parent: this, dependsOn: [rolePolicy, this.logGroup] });
+        }, {
+            parent: this,
+            dependsOn: checkReservedConcurrency(loader.loaderReservedConcurrency, `${CONFIG_NAMESPACE}:loaderReservedConcurrency`, this, [rolePolicy, this.logGroup]),
+        });
     }
 
     /**

@@ -15,15 +15,18 @@ export interface StackOutputs {
     endpointUrl: pulumi.Output<string>;
     bucketName: pulumi.Output<string>;
     tableName: pulumi.Output<string>;
+    /** The receiver Lambda, and the CloudWatch Logs group it writes to: where to look first when a delivery fails. */
     functionName: pulumi.Output<string>;
-    /** The loader, which `replay` invokes against a deployed stack. */
+    logGroupName: pulumi.Output<string>;
+    /** The loader, which `replay` invokes against a deployed stack, and its log group. */
     loaderFunctionName: pulumi.Output<string>;
+    loaderLogGroupName: pulumi.Output<string>;
     /** Where failed loads wait; `replay --dead-letters` reads it. */
     deadLetterQueueUrl: pulumi.Output<string>;
-    glueDatabaseName: pulumi.Output<string>;
-    /** Undefined with partition projection (no crawler). */
-    crawlerName: pulumi.Output<string | undefined>;
-    athenaWorkgroupName: pulumi.Output<string>;
+    /** The lake's names: absent with `lake: none`, and the crawler's with `lake: projection` (no undefined outputs). */
+    glueDatabaseName?: pulumi.Output<string>;
+    crawlerName?: pulumi.Output<string>;
+    athenaWorkgroupName?: pulumi.Output<string>;
 }
 
 export function createProgram(settings: StackSettings, name = "healthscore"): StackOutputs {
@@ -51,16 +54,18 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         deletionProtection: settings.deletionProtection,
     });
 
+    const lake = store.lake;
     return {
         endpointUrl: ingest.endpointUrl,
         bucketName: store.bucketName,
         tableName: store.tableName,
         functionName: ingest.functionName,
+        logGroupName: ingest.logGroupName,
         loaderFunctionName: loader.functionName,
+        loaderLogGroupName: loader.logGroup.name,
         deadLetterQueueUrl: loader.deadLetterQueue.url,
-        glueDatabaseName: store.lake.glueDatabaseName,
-        crawlerName: store.lake.crawlerName,
-        athenaWorkgroupName: store.lake.athenaWorkgroupName,
+        ...(lake ? { glueDatabaseName: lake.glueDatabaseName, athenaWorkgroupName: lake.athenaWorkgroupName } : {}),
+        ...(lake?.crawlerName ? { crawlerName: lake.crawlerName } : {}),
     };
 }
 

@@ -1,6 +1,8 @@
 /**
  * The receiver Lambda: handlers/lambda.ts serialized by `aws.lambda.CallbackFunction`, with its own
- * least-privilege role and its own log group.
+ * least-privilege role and its own log group, and its webhook tokens in SSM Parameter Store (SecureString), which
+ * it reads on its first request: nothing secret is in the function's configuration, which anyone allowed
+ * lambda:GetFunctionConfiguration could read.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ENV } from "../handlers/environment";
 import { createLambdaHandler } from "../handlers/lambda";
-import { ArgsOf, SettingsOf, checkTokenArguments, resolveGroup } from "../shared/settings";
+import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, checkTokenArguments, resolveGroup } from "../shared/settings";
+import { ReservedConcurrency, checkReservedConcurrency, reservedConcurrencyProperty } from "./functionConcurrency";
 import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies/receiverPolicies";
 import { receiverCodePathOptions } from "../shared/lambdaPackage";
 
@@ -38,7 +41,7 @@ export interface ReceiverFunctionArgs {
     store: StoreReference;
     /** Where a body goes when the archive does not take it in time. */
     fallbackQueue: FallbackQueueReference;
-    /** The webhook's secret path segment. Reaches the function as an environment variable. */
+    /** The webhook's secret path segment. Kept in an SSM SecureString parameter the function reads. */
     webhookToken: pulumi.Input<string>;
     /** Accepted too while a rotation is under way. @default none */
     previousWebhookToken?: pulumi.Input<string>;
@@ -55,6 +58,8 @@ export class ReceiverFunction extends pulumi.ComponentResource {
     public readonly functionArn: pulumi.Output<string>;
     public readonly role: aws.iam.Role;
     public readonly logGroup: aws.cloudwatch.LogGroup;
+    /** The SecureString parameters holding the token and, during a rotation, the previous one. */
+    public readonly tokenParameters: { token: aws.ssm.Parameter; previousToken?: aws.ssm.Parameter };
 
     constructor(name: string, args: ReceiverFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         const lambda = resolveReceiverArgs(args);
@@ -64,6 +69,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
             retentionInDays: lambda.logRetentionDays,
         }, { parent: this });
         this.role = this.createRole(name);
+        this.tokenParameters = this.storeTokens(name, args);
         const rolePolicy = this.grantLeastPrivilege(name, args.store, args.fallbackQueue);
         this.function = this.createFunction(name, args, lambda, rolePolicy);
         this.functionName = this.function.name;
@@ -80,12 +86,37 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
+    /**
+     * The tokens as SecureString parameters, under `/<project>/<stack>/<component>/`, encrypted with the store's key
+     * when there is one (else AWS's aws/ssm key, with which ssm:GetParameter on the parameter is the only gate).
+     * The provider keeps `value` secret in the state.
+     */
+    private storeTokens(name: string, args: ReceiverFunctionArgs): { token: aws.ssm.Parameter; previousToken?: aws.ssm.Parameter } {
+        const parameter = (suffix: string, value: pulumi.Input<string>, description: string) => new aws.ssm.Parameter(`${name}-${suffix}`, {
+            name: `/${pulumi.getProject()}/${pulumi.getStack()}/${name}/${suffix}`,
+            type: "SecureString",
+            value: pulumi.secret(value),
+            keyId: args.store.kmsKeyArn,
+            description,
+        }, { parent: this });
+        return {
+            token: parameter("webhook-token", args.webhookToken, "The SparkPost webhook's token (/hooks/<token>), read by the receiver"),
+            ...(args.previousWebhookToken !== undefined
+                ? { previousToken: parameter("previous-webhook-token", args.previousWebhookToken, "The webhook token being rotated out, still accepted") }
+                : {}),
+        };
+    }
+
     private grantLeastPrivilege(name: string, store: StoreReference, fallbackQueue: FallbackQueueReference): aws.iam.RolePolicy {
         const region = aws.getRegionOutput({}, { parent: this });
+        // The parameters' ARNs as the provider reports them: one built from a name with a leading slash would hold
+        // `parameter//...`, which matches nothing.
+        const parameterArns = pulumi.all([this.tokenParameters.token.arn, this.tokenParameters.previousToken?.arn])
+            .apply((arns) => arns.filter((arn): arn is string => arn !== undefined));
         const policy = pulumi
-            .all([store.bucketArn, fallbackQueue.arn, this.logGroup.arn, region.region, store.kmsKeyArn])
-            .apply(([bucketArn, fallbackQueueArn, logGroupArn, regionName, kmsKeyArn]) =>
-                JSON.stringify(receiverPolicy({ bucketArn, fallbackQueueArn, logGroupArn, region: regionName, kmsKeyArn })));
+            .all([store.bucketArn, fallbackQueue.arn, this.logGroup.arn, region.region, store.kmsKeyArn, parameterArns])
+            .apply(([bucketArn, fallbackQueueArn, logGroupArn, regionName, kmsKeyArn, tokenParameterArns]) =>
+                JSON.stringify(receiverPolicy({ bucketArn, fallbackQueueArn, logGroupArn, region: regionName, kmsKeyArn, tokenParameterArns })));
         return new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy }, { parent: this });
     }
 
@@ -95,12 +126,16 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         lambda: SettingsOf<"lambda">,
         rolePolicy: aws.iam.RolePolicy,
     ): aws.lambda.CallbackFunction<unknown, unknown> {
+        // Names only: the function reads the tokens from SSM.
         const variables: Record<string, pulumi.Input<string>> = {
             [ENV.bucketName]: args.store.bucketName,
             [ENV.fallbackQueueUrl]: args.fallbackQueue.url,
-            [ENV.token]: pulumi.secret(args.webhookToken),
+            [ENV.tokenParameter]: this.tokenParameters.token.name,
         };
-        if (args.previousWebhookToken !== undefined) variables[ENV.previousToken] = pulumi.secret(args.previousWebhookToken);
+        if (this.tokenParameters.previousToken) variables[ENV.previousTokenParameter] = this.tokenParameters.previousToken.name;
+        // A running instance keeps the tokens it read: a changed version makes Lambda start instances that read again.
+        variables[ENV.tokenVersions] = pulumi.all([this.tokenParameters.token.version, this.tokenParameters.previousToken?.version])
+            .apply((versions) => versions.filter((version) => version !== undefined).join(","));
 
         return new aws.lambda.CallbackFunction(`${name}-function`, {
             ...receiverFunctionSettings(lambda),
@@ -110,7 +145,10 @@ export class ReceiverFunction extends pulumi.ComponentResource {
             environment: { variables },
             // The handler writes JSON lines itself; Text keeps them as they are.
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
-        }, { parent: this, dependsOn: [rolePolicy, this.logGroup] });
+        }, {
+            parent: this,
+            dependsOn: checkReservedConcurrency(lambda.reservedConcurrency, `${CONFIG_NAMESPACE}:reservedConcurrency`, this, [rolePolicy, this.logGroup]),
+        });
     }
 }
 
@@ -129,7 +167,7 @@ export function receiverFunctionSettings(lambda: SettingsOf<"lambda">): Function
 }
 
 /** The settings every function of the stack shares (runtime, architecture), and its own. */
-export function functionSettings(description: string, memorySize: number, timeout: number, reservedConcurrency: number | "none"): FunctionSettings {
+export function functionSettings(description: string, memorySize: number, timeout: number, reservedConcurrency: ReservedConcurrency): FunctionSettings {
     return {
         description,
         // Explicit: CallbackFunction's default would follow provider upgrades.
@@ -137,10 +175,7 @@ export function functionSettings(description: string, memorySize: number, timeou
         architectures: ["arm64"],
         memorySize,
         timeout,
-        // "none": the property is left out, so Lambda reserves nothing (the function uses the unreserved pool), and
-        // so caps nothing. A count caps the function: a flood of requests is throttled here rather than billed or
-        // passed on to DynamoDB.
-        ...(reservedConcurrency === "none" ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
+        ...reservedConcurrencyProperty(reservedConcurrency),
     };
 }
 

@@ -124,14 +124,15 @@ export class WebhookLoadBalancer extends pulumi.ComponentResource {
      */
     private createAccessLogBucket(name: string, retentionDays: number): PrivateBucket {
         const account = aws.getCallerIdentityOutput({}, { parent: this });
-        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+        // Not aws.elb.getServiceAccount: it fails in every Region opened since 2022 (albLogDeliveryStatement).
+        const region = aws.getRegionOutput({}, { parent: this });
         return new PrivateBucket(`${name}-access-logs`, {
             expirations: [{ id: "expire-access-logs", days: retentionDays }],
             noncurrentVersionDays: 1,
             // Nothing in it is worth keeping once the stack is gone.
             forceDestroy: true,
-            policyStatements: (bucketArn) => pulumi.all([account.accountId, elbAccount.arn]).apply(([accountId, elbAccountArn]) =>
-                [albLogDeliveryStatement({ bucketArn, prefix: ACCESS_LOG_PREFIX, accountId, elbAccountArn })]),
+            policyStatements: (bucketArn) => pulumi.all([account.accountId, region.region]).apply(([accountId, regionName]) =>
+                [albLogDeliveryStatement({ bucketArn, prefix: ACCESS_LOG_PREFIX, accountId, region: regionName })]),
         }, { parent: this });
     }
 

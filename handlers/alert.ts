@@ -34,7 +34,7 @@ export const METRICS = [
 ] as const;
 
 /** Unknown metrics are accepted, but the name becomes an S3 key segment and a partition value: keep it tame. */
-const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+export const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** ISO-8601 date-time with a zone, as SparkPost sends it (`2019-06-01T14:48:00.000Z`). */
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;

@@ -1,41 +1,49 @@
 /**
- * The receiver's environment variables: set by the ReceiverFunction component, read by the Lambda factory.
- * Named once here so that the two cannot drift apart.
+ * The functions' environment variables: set by the ReceiverFunction and HealthScoreLoader components, read by
+ * the Lambda factories. Named once here so that the two sides cannot drift apart. The tokens themselves are not
+ * among them: the receiver gets
+ * the names of the SSM parameters that hold them (handlers/tokenSource.ts); only the local stack takes the tokens
+ * from its own environment (`token`, `previousToken`).
  */
 import { DEFAULT_RETENTION_DAYS } from "../shared/limits";
-import { assertValidToken } from "./token";
 
 export const ENV = {
     bucketName: "HEALTHSCORE_BUCKET",
     tableName: "HEALTHSCORE_TABLE",
     retentionDays: "HEALTHSCORE_RETENTION_DAYS",
+    tokenParameter: "HEALTHSCORE_WEBHOOK_TOKEN_PARAMETER",
+    previousTokenParameter: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN_PARAMETER",
+    /**
+     * The parameters' versions, which the function does not read: a new token changes them, and so the function's
+     * configuration, and Lambda then serves from new instances, which read the new token.
+     */
+    tokenVersions: "HEALTHSCORE_WEBHOOK_TOKEN_VERSIONS",
+    /** The local stack's token (`npm start`), and the one being rotated out. */
     token: "HEALTHSCORE_WEBHOOK_TOKEN",
     previousToken: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN",
     /** The receiver's fallback for the raw archive. */
     fallbackQueueUrl: "HEALTHSCORE_FALLBACK_QUEUE_URL",
 } as const;
 
-/** The receiver archives raw bodies (S3, else the fallback queue); the loader writes the table. */
-export interface ReceiverEnvironment {
+/** Where the receiver keeps a delivery's body: S3, else the fallback queue. The loader writes the table. */
+export interface ArchiveEnvironment {
     bucketName: string;
-    token: string;
-    previousToken?: string;
     fallbackQueueUrl: string;
+}
+
+export interface ReceiverEnvironment extends ArchiveEnvironment {
+    /** The SSM parameter holding the token, and the one holding the previous token during a rotation. */
+    tokenParameter: string;
+    previousTokenParameter?: string;
 }
 
 export function readReceiverEnvironment(env: Record<string, string | undefined>): ReceiverEnvironment {
     const required = (name: string): string => requiredVariable(env, name);
-    // Checked here too, so that a bad token's error names its variable (the matcher's cannot).
-    const token = (name: string): string => {
-        const value = required(name);
-        assertValidToken(value, `environment variable ${name}`);
-        return value;
-    };
     return {
         bucketName: required(ENV.bucketName),
-        token: token(ENV.token),
-        previousToken: env[ENV.previousToken] ? token(ENV.previousToken) : undefined,
         fallbackQueueUrl: required(ENV.fallbackQueueUrl),
+        tokenParameter: required(ENV.tokenParameter),
+        previousTokenParameter: env[ENV.previousTokenParameter] || undefined,
     };
 }
 

@@ -7,42 +7,67 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { LoaderEnvironment, ReceiverEnvironment, readLoaderEnvironment, readReceiverEnvironment } from "./environment";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { ArchiveEnvironment, LoaderEnvironment, readLoaderEnvironment, readReceiverEnvironment } from "./environment";
 import { createSqsFallbackQueue } from "./fallbackQueue";
-import { LambdaHttpEvent, LambdaHttpResult } from "./http";
+import { LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { createLoader } from "./loader";
 import { LoaderEventHandler, createLoaderEventHandler } from "./loaderEvents";
 import { Logger, jsonLogger } from "./logger";
-import { createReceiver, toLambdaHandler } from "./receiver";
+import { Receiver, createReceiver, toLambdaHandler } from "./receiver";
 import { createAwsStorage, createObjectStorage } from "./storage";
+import { TokenSource, ssmTokens } from "./tokenSource";
 
 export type LambdaHandler = (event: LambdaHttpEvent) => Promise<LambdaHttpResult>;
 
 export interface HandlerDependencies {
     s3: S3Client;
     sqs: SQSClient;
+    /** The webhook tokens: read from SSM in Lambda, given directly to the local stack. */
+    tokens: TokenSource;
     logger?: Logger;
 }
 
 /**
- * What Lambda runs for the receiver: configuration from the environment, clients from the runtime's SDK. One
- * attempt per call: the receiver retries the archive itself, within its time budget (durableArchive.ts), whatever
- * retry defaults the runtime's SDK version has.
+ * What Lambda runs for the receiver: configuration from the environment, clients from the runtime's SDK, tokens
+ * from SSM. One attempt per S3 and SQS call: the receiver retries the archive itself, within its time budget
+ * (durableArchive.ts), whatever retry defaults the runtime's SDK version has.
  */
 export function createLambdaHandler(): LambdaHandler {
-    return buildLambdaHandler(readReceiverEnvironment(process.env), { s3: new S3Client({ maxAttempts: 1 }), sqs: new SQSClient({ maxAttempts: 1 }) });
+    const environment = readReceiverEnvironment(process.env);
+    const tokens = ssmTokens(new SSMClient({}), { token: environment.tokenParameter, previousToken: environment.previousTokenParameter });
+    return buildLambdaHandler(environment, { s3: new S3Client({ maxAttempts: 1 }), sqs: new SQSClient({ maxAttempts: 1 }), tokens });
 }
 
-/** The one assembly of a receiver, shared by Lambda and the local stack; only the clients' endpoints differ. */
-export function buildLambdaHandler(environment: ReceiverEnvironment, dependencies: HandlerDependencies): LambdaHandler {
+/**
+ * The one assembly of a receiver, shared by Lambda and the local stack; only the clients' endpoints and the token
+ * source differ. The tokens are loaded on the first request and kept for the life of the instance; a load that
+ * fails is answered 503 (the load balancer's 502 would say less) and tried again on the next request.
+ */
+export function buildLambdaHandler(environment: ArchiveEnvironment, dependencies: HandlerDependencies): LambdaHandler {
+    const logger = dependencies.logger ?? jsonLogger();
     const storage = createObjectStorage({ s3: dependencies.s3, bucketName: environment.bucketName });
-    return toLambdaHandler(createReceiver({
-        storage,
-        fallback: createSqsFallbackQueue(dependencies.sqs, environment.fallbackQueueUrl),
-        token: environment.token,
-        previousToken: environment.previousToken,
-        logger: dependencies.logger,
-    }));
+    const fallback = createSqsFallbackQueue(dependencies.sqs, environment.fallbackQueueUrl);
+    let receiver: Promise<Receiver> | undefined;
+    const loadReceiver = (): Promise<Receiver> => {
+        receiver ??= dependencies.tokens().then(
+            (tokens) => createReceiver({ storage, fallback, token: tokens.token, previousToken: tokens.previousToken, logger }),
+            (err: Error) => {
+                receiver = undefined;
+                throw err;
+            });
+        return receiver;
+    };
+    return async (event) => {
+        let receive: Receiver;
+        try {
+            receive = await loadReceiver();
+        } catch (err) {
+            logger.error("the webhook tokens could not be loaded; nothing was stored", { error: (err as Error).message });
+            return toLambdaResult(toHttpRequest(event).source, jsonResponse(503, { message: "the receiver is not ready; nothing was stored" }));
+        }
+        return toLambdaHandler(receive)(event);
+    };
 }
 
 export interface LoaderDependencies {

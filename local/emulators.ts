@@ -7,8 +7,8 @@ import type * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { localClients, localSqsClient } from "./clients";
 import { tableSchema } from "../shared/layout";
 import { clearStaging, makeWritesAtomic, quarantineTornObjects } from "./atomicObjects";
 import { Middleware, conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
@@ -18,9 +18,8 @@ const S3rver = require("s3rver");
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const dynalite = require("dynalite");
 
-/** The emulators accept any credentials; s3rver's defaults are these. */
-const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-const LOCAL_REGION = "us-east-1";
+// Also here for the modules that start the emulators; a command that only talks to a running stack imports ./clients.
+export { localClients, localSqsClient };
 
 export interface EmulatorOptions {
     /**
@@ -63,33 +62,6 @@ export interface Emulators {
     /** The DynamoDB emulator's HTTP server, for a test that stops it for a while (close, then listen on its port). */
     dynamodbServer: http.Server;
     stop(): Promise<void>;
-}
-
-/** The SDK's own retry settings for a local client (the receiver's make one attempt per call, as in Lambda). */
-export interface LocalClientOptions {
-    maxAttempts?: number;
-}
-
-/** Clients for emulators that are already running (another process's local stack, or a test's). */
-export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: string }, options: LocalClientOptions = {}): { s3: S3Client; dynamodb: DynamoDBClient } {
-    return {
-        s3: new S3Client({
-            ...options,
-            endpoint: endpoints.s3Endpoint,
-            region: LOCAL_REGION,
-            credentials: LOCAL_CREDENTIALS,
-            forcePathStyle: true,
-            // s3rver predates the SDK's default CRC32 checksums and aws-chunked uploads.
-            requestChecksumCalculation: "WHEN_REQUIRED",
-            responseChecksumValidation: "WHEN_REQUIRED",
-        }),
-        dynamodb: new DynamoDBClient({ ...options, endpoint: endpoints.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
-    };
-}
-
-/** A client of the local SQS emulator (local/sqsEmulator.ts). */
-export function localSqsClient(endpoint: string, options: LocalClientOptions = {}): SQSClient {
-    return new SQSClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {

@@ -9,6 +9,8 @@ export interface GenerateOptions {
     /** The `triggered_at` instant of every element (SparkPost evaluates all subaccounts at once). */
     triggeredAt: Date;
     alertId?: number;
+    /** The alert's metric. @default "health_score" */
+    metric?: string;
     /** A source of numbers in [0, 1), for scores. @default Math.random */
     random?: () => number;
 }
@@ -16,7 +18,7 @@ export interface GenerateOptions {
 export interface GeneratedAlert {
     alert_id: number;
     name: string;
-    metric: "health_score";
+    metric: string;
     triggered_value: number;
     triggered_at: string;
     evaluator: { operator: "gt"; source: "raw"; value: number };
@@ -28,12 +30,14 @@ export function generateDelivery(options: GenerateOptions): GeneratedAlert[] {
         throw new RangeError(`subaccounts must be a whole number ≥ 0, got ${options.subaccounts}`);
     }
     const random = options.random ?? Math.random;
+    const metric = options.metric ?? "health_score";
     const element = (filters: GeneratedAlert["filters"]): GeneratedAlert => ({
         alert_id: options.alertId ?? 1,
-        name: "Daily health score",
-        metric: "health_score",
-        // Scores as SparkPost computes them: floats with a long tail of digits, mostly in the good band.
-        triggered_value: 40 + random() * 60 + 1e-11,
+        name: metric === "health_score" ? "Daily health score" : `Daily ${metric.replace(/_/g, " ")}`,
+        metric,
+        // Scores as SparkPost computes them: floats with a long tail of digits, mostly in the good band. Other
+        // metrics are rates in percent here (bounce rates, say): small floats.
+        triggered_value: (metric === "health_score" ? 40 + random() * 60 : random() * 10) + 1e-11,
         triggered_at: options.triggeredAt.toISOString(),
         evaluator: { operator: "gt", source: "raw", value: 0 },
         filters,

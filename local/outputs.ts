@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Option } from "commander";
+import { lockHolder } from "./dataDirLock";
 
 export const DEFAULT_DATA_DIR = ".data";
 
@@ -38,6 +39,29 @@ export function writeOutputs(dataDir: string, outputs: LocalOutputs): void {
     fs.writeFileSync(outputsPath(dataDir), JSON.stringify(outputs, null, 2) + "\n", { mode: 0o600 });
 }
 
+/** What a command that talks to a stack says when none runs at its data dir. */
+export class NoLocalStackError extends Error {
+    constructor(readonly dataDir: string) {
+        super(`no local stack is running at ${dataDir}: start one with \`${startCommand(dataDir)}\` (in another terminal), then try again`);
+        this.name = "NoLocalStackError";
+    }
+}
+
+/** How to start a stack at `dataDir`, as the README says it. */
+export function startCommand(dataDir: string): string {
+    return dataDir === DEFAULT_DATA_DIR ? "npm start" : `npm start -- --data-dir ${dataDir}`;
+}
+
+/**
+ * The outputs of the stack running at `dataDir`; throws {@link NoLocalStackError} when none runs there (its
+ * outputs.json outlives it, with endpoints nothing answers on any more).
+ */
+export function readRunningOutputs(dataDir: string): LocalOutputs {
+    if (!lockHolder(dataDir)) throw new NoLocalStackError(dataDir);
+    return readOutputs(dataDir);
+}
+
+/** The outputs the last stack at `dataDir` wrote, whether or not it still runs (`query` reads its files). */
 export function readOutputs(dataDir: string): LocalOutputs {
     const file = outputsPath(dataDir);
     let text: string;

@@ -15,8 +15,10 @@ import { LambdaHandler, buildLambdaHandler, buildLoaderHandler } from "../handle
 import { Logger, jsonLogger } from "../handlers/logger";
 import { AlbResult } from "../handlers/http";
 import { assertValidToken, generateToken } from "../handlers/token";
+import { staticTokens } from "../handlers/tokenSource";
 import { DEFAULT_RETENTION_DAYS, MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
 import { matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
+import { DataDirLock, LockHolder, lockDataDir } from "./dataDirLock";
 import { Emulators, localClients, localSqsClient, startEmulators } from "./emulators";
 import type { Middleware } from "./conditionalWrites";
 import { LocalLoader, startLocalLoader } from "./localLoader";
@@ -54,25 +56,50 @@ export interface LocalStack {
     sqs: SqsEmulator;
     /** Lambda's side of the asynchronous flow: its counts, and a way to wait until it is idle. */
     loader: LocalLoader;
+    /** The lock of a stack that died without releasing it, taken over at start. */
+    staleLockHolder?: LockHolder;
     stop(): Promise<void>;
 }
 
+/**
+ * Starts the stack, holding the data dir (local/dataDirLock.ts) until `stop`. A start that fails leaves nothing
+ * running and no lock behind, and removes the data dir if it made it.
+ */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+    const madeDataDir = !fs.existsSync(options.dataDir);
     fs.mkdirSync(options.dataDir, { recursive: true });
-    const token = options.token ?? loadOrCreateToken(options.dataDir);
-    assertValidToken(token, ENV.token);
-    if (options.previousToken) assertValidToken(options.previousToken, ENV.previousToken);
+    let lock: DataDirLock | undefined;
+    const abandon = (err: unknown): never => {
+        lock?.release();
+        if (madeDataDir) fs.rmSync(options.dataDir, { recursive: true, force: true });
+        throw err;
+    };
+    let token: string;
+    let emulators: Emulators;
+    let queues: SqsEmulator;
+    try {
+        lock = lockDataDir(options.dataDir);
+        token = options.token ?? loadOrCreateToken(options.dataDir);
+        assertValidToken(token, ENV.token);
+        if (options.previousToken) assertValidToken(options.previousToken, ENV.previousToken);
+        emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE, s3Middleware: options.s3Middleware });
+    } catch (err) {
+        return abandon(err);
+    }
+    try {
+        queues = await startSqsEmulator({
+            dataDir: options.dataDir,
+            queues: [
+                { name: LOCAL_DEAD_LETTER_QUEUE },
+                { name: LOCAL_FALLBACK_QUEUE, redrive: { deadLetterQueue: LOCAL_DEAD_LETTER_QUEUE, maxReceiveCount: FALLBACK_MAX_RECEIVE_COUNT } },
+            ],
+        });
+    } catch (err) {
+        await emulators.stop();
+        return abandon(err);
+    }
     const logger = options.logger ?? jsonLogger();
-
     const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
-    const emulators = await startEmulators({ dataDir: options.dataDir, bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE, s3Middleware: options.s3Middleware });
-    const queues = await startSqsEmulator({
-        dataDir: options.dataDir,
-        queues: [
-            { name: LOCAL_DEAD_LETTER_QUEUE },
-            { name: LOCAL_FALLBACK_QUEUE, redrive: { deadLetterQueue: LOCAL_DEAD_LETTER_QUEUE, maxReceiveCount: FALLBACK_MAX_RECEIVE_COUNT } },
-        ],
-    });
     const sqs = localSqsClient(queues.endpoint);
     const fallbackQueueUrl = queues.queueUrl(LOCAL_FALLBACK_QUEUE);
     const deadLetterQueueUrl = queues.queueUrl(LOCAL_DEAD_LETTER_QUEUE);
@@ -97,9 +124,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     try {
         // The receiver's clients make one attempt per call, as in Lambda: it retries within its own budget.
         const clients = localClientsWithOneAttempt(emulators, queues.endpoint);
+        // The tokens directly (no SSM here), through the same assembly as Lambda's.
         const handler = buildLambdaHandler(
-            { bucketName: LOCAL_BUCKET, token, previousToken: options.previousToken, fallbackQueueUrl },
-            { ...clients, logger },
+            { bucketName: LOCAL_BUCKET, fallbackQueueUrl },
+            { ...clients, tokens: staticTokens({ token, previousToken: options.previousToken }), logger },
         );
         const tokens = [token, ...(options.previousToken ? [options.previousToken] : [])];
         const page = localScorePage({ dynamodb: emulators.dynamodb, tableName: LOCAL_TABLE, bucketDir: emulators.bucketDir, dataDir: options.dataDir });
@@ -107,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     } catch (err) {
         // A port in use, say: stop the emulators, or they would keep the process alive.
         await stopBackends();
-        throw err;
+        return abandon(err);
     }
 
     const outputs: LocalOutputs = {
@@ -129,10 +157,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         emulators,
         sqs: queues,
         loader,
+        staleLockHolder: lock.staleHolder,
         async stop() {
             await new Promise<void>((resolve) => server.close(() => resolve()));
             server.closeAllConnections();
             await stopBackends();
+            lock?.release();
         },
     };
 }
@@ -169,7 +199,10 @@ async function startLoadBalancer(port: number, tokens: string[], handler: Lambda
         });
     });
     await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
+        server.once("error", (err: NodeJS.ErrnoException) => reject(err.code === "EADDRINUSE"
+            ? new Error(`port ${port} on 127.0.0.1 is in use (another local stack, or another server): start with --port <n> (or PORT=<n>), `
+                + "or --port 0 for any free port")
+            : err));
         server.listen(port, "127.0.0.1", () => resolve());
     });
     return server;

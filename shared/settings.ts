@@ -152,7 +152,7 @@ function wholeNumber<const W extends string = never>(min: number, max?: number, 
         values: options.allowed
             ? `one of ${options.allowedName}: ${options.allowed.join(", ")}`
             : options.word ? `${bounds}, or \`${options.word.word}\`` : bounds,
-        show: String,
+        show: (value) => (typeof value === "number" ? String(value) : `\`${value}\``),
     };
 }
 
@@ -248,6 +248,23 @@ export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 2;
 
 const megabytes = (bytes: number): string => `${bytes / 1024 ** 2} MB`;
 
+/** What the data lake over alerts/ is: a crawled table, a projected one, or nothing at all. */
+export const LAKE_MODES = ["none", "crawler", "projection"] as const;
+export type LakeMode = (typeof LAKE_MODES)[number];
+
+/**
+ * A function's reserved concurrency: a count from 1 (0 would throttle every request: a cap, never an off switch),
+ * or `none`. Lambda keeps at least 100 concurrent executions of the account unreserved ("You can reserve up to the
+ * Unreserved account concurrency value that is shown, minus 100", Lambda developer guide, configuration-concurrency),
+ * so an account whose quota is 100 or less (new accounts start reduced, at 10) can reserve nothing. Shared by every
+ * function of the stack.
+ */
+export const RESERVED_CONCURRENCY = wholeNumber(1, 1_000, { word: { word: "none", meaning: "to reserve nothing" } });
+export const RESERVED_CONCURRENCY_DOC = "cap on the function's concurrent executions, or `none` to reserve nothing (the function shares the account's "
+    + "unreserved pool). Lambda keeps at least 100 of the account's concurrency unreserved, so a reservation needs a quota of at least "
+    + "100 plus every reservation: new accounts, whose quota starts at 10, can reserve nothing. Checked against the account's quota at "
+    + "`pulumi preview` when Service Quotas can be read";
+
 /** The entry of one setting; keeps the group, value and default types for {@link SettingsOf}. */
 function setting<const G extends SettingGroup, T, const D extends T | undefined = undefined>(spec: {
     group: G;
@@ -281,8 +298,9 @@ export const SETTINGS = {
         group: "token",
         kind: TOKEN,
         secret: true,
-        defaultDoc: `generated: ${GENERATED_TOKEN_LENGTH} letters and digits, kept in the state`,
-        doc: "the secret path segment of `/hooks/<token>`: SparkPost sends no credentials, so the token is what keeps others out",
+        defaultDoc: `generated: ${GENERATED_TOKEN_LENGTH} letters and digits, kept (encrypted) in the state`,
+        doc: "the secret path segment of `/hooks/<token>`: SparkPost sends no credentials, so the token is what keeps others out. "
+            + "Kept in an SSM SecureString parameter the function reads, never in its configuration",
     }),
     previousWebhookToken: setting({
         group: "token",
@@ -314,7 +332,8 @@ export const SETTINGS = {
         // A key ARN, not an alias: IAM policies grant on keys, and an alias ARN would grant nothing.
         kind: text(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 (not an alias)"),
         defaultDoc: "none (S3-managed and AWS-managed keys)",
-        doc: "a customer-managed KMS key for the bucket and the table",
+        doc: "a customer-managed KMS key for the bucket, the table, the token parameters and Athena's query results; a key of the stack's "
+            + "Region (checked at `pulumi preview`). Its key policy must let the stack's roles use it: see [The data lake](#the-data-lake)",
     }),
 
     lambdaMemoryMb: setting({
@@ -332,11 +351,9 @@ export const SETTINGS = {
     }),
     reservedConcurrency: setting({
         group: "lambda",
-        // From 1: 0 would throttle every request, a cap and never an off switch.
-        kind: wholeNumber(1, 1_000, { word: { word: "none", meaning: "to reserve nothing" } }),
-        default: 10 as number | "none",
-        doc: "cap on the function's concurrent executions, or `none` to reserve nothing: new accounts may have a concurrency quota of 10, "
-            + "all of which Lambda keeps unreserved, so any reservation fails there (the dev stack sets `none`)",
+        kind: RESERVED_CONCURRENCY,
+        default: "none" as number | "none",
+        doc: RESERVED_CONCURRENCY_DOC,
     }),
     logRetentionDays: setting({
         group: "lambda",
@@ -365,10 +382,9 @@ export const SETTINGS = {
     }),
     loaderReservedConcurrency: setting({
         group: "loader",
-        kind: wholeNumber(1, 1_000, { word: { word: "none", meaning: "to reserve nothing" } }),
-        // Lambda keeps 100 executions unreserved, and new accounts may have a quota of 10: any reservation fails there.
+        kind: RESERVED_CONCURRENCY,
         default: "none" as number | "none",
-        doc: "cap on the loader's concurrent executions, or `none` to reserve nothing (Lambda keeps at least 100 executions unreserved, so a reservation fails in an account whose quota is below that plus the reservation)",
+        doc: RESERVED_CONCURRENCY_DOC,
     }),
     loaderMaxEventAgeSeconds: setting({
         group: "loader",
@@ -428,6 +444,14 @@ export const SETTINGS = {
         doc: "days access logs are kept: short, because their request lines hold the token",
     }),
 
+    lake: setting({
+        group: "lake",
+        kind: oneOf(LAKE_MODES),
+        default: "crawler",
+        doc: "the data lake over alerts/: `crawler` (a Glue table kept up to date by a daily crawler), `projection` (the table defined in code "
+            + "with partition projection: no crawler, a new day queryable at once) or `none` (no Lake Formation, Glue or Athena at all, and no "
+            + "lake outputs). `crawler` and `projection` need the identity that runs Pulumi to be a Lake Formation admin, checked at `pulumi preview`",
+    }),
     lakeReaders: setting({
         group: "lake",
         kind: IAM_PRINCIPALS,
@@ -441,23 +465,18 @@ export const SETTINGS = {
         default: "cron(0 10 * * ? *)",
         doc: "when the Glue crawler runs (UTC), a while after the daily alert",
     }),
-    lakePartitionProjection: setting({
-        group: "lake",
-        kind: BOOLEAN,
-        default: false,
-        doc: "define the `alerts` table in code with partition projection instead of crawling",
-    }),
     manageLakeAdmins: setting({
         group: "lake",
         kind: BOOLEAN,
         default: false,
-        doc: "replace the account's Lake Formation admins with `lakeAdmins` (account-wide: off unless asked for)",
+        doc: "add `lakeAdmins` to the account's Lake Formation admins, keeping the admins and every other data lake setting the account has "
+            + "(account-wide: off unless asked for; never removes an admin, not even on `pulumi destroy`)",
     }),
     lakeAdmins: setting({
         group: "lake",
         kind: IAM_PRINCIPALS,
         default: [] as string[],
-        doc: "the Lake Formation admins with `manageLakeAdmins`; include the identity that runs Pulumi",
+        doc: "the Lake Formation admins to add with `manageLakeAdmins`; `pulumi preview` fails unless the identity that runs Pulumi is one of them or already an admin",
     }),
     athenaBytesScannedCutoff: setting({
         group: "lake",
@@ -561,12 +580,16 @@ const GROUP_RULES: { [G in SettingGroup]?: (values: SettingsOf<G>, context: Rule
         return undefined;
     },
     lake(lake) {
-        // DataLakeSettings replaces the account's Lake Formation admins: only on purpose, and never with nobody.
+        if (lake.lake === "none") {
+            if (lake.lakeReaders.length > 0) return { key: "lakeReaders", problem: "is set but lake is none: there is no lake to read (set lake to crawler or projection)" };
+            if (lake.manageLakeAdmins) return { key: "manageLakeAdmins", problem: "is true but lake is none: without a lake the stack needs no Lake Formation admin" };
+        }
+        // DataLakeSettings is account-wide: only on purpose, and with someone to add.
         if (lake.manageLakeAdmins && lake.lakeAdmins.length === 0) {
-            return { key: "manageLakeAdmins", problem: "is true but lakeAdmins is empty: that would remove every Lake Formation admin of the account" };
+            return { key: "manageLakeAdmins", problem: "is true but lakeAdmins is empty: give the admins to add, the identity that runs Pulumi among them" };
         }
         if (!lake.manageLakeAdmins && lake.lakeAdmins.length > 0) {
-            return { key: "lakeAdmins", problem: "is set but manageLakeAdmins is not: set manageLakeAdmins to true to replace the account's Lake Formation admins" };
+            return { key: "lakeAdmins", problem: "is set but manageLakeAdmins is not: set manageLakeAdmins to true to add them to the account's Lake Formation admins" };
         }
         return undefined;
     },
@@ -689,10 +712,23 @@ export function parseConfig(raw: RawConfig): StackSettings {
     return settings as StackSettings;
 }
 
+/**
+ * Keys earlier versions read, and what to set instead: a stack that still sets one is told how to move on, rather
+ * than that the key is unknown (or, worse, that its meaning was silently dropped).
+ */
+const RETIRED_KEYS: Record<string, (value: string | undefined) => string> = {
+    lakePartitionProjection: (value) => {
+        const mode = value?.trim() === "true" ? "projection" : "crawler";
+        return `is no longer read: the lake's mode is now healthscore:lake (none, crawler or projection). For the same stack as before, run `
+            + `\`pulumi config rm ${CONFIG_NAMESPACE}:lakePartitionProjection && pulumi config set ${CONFIG_NAMESPACE}:lake ${mode}\``;
+    },
+};
+
 /** The non-blank values, trimmed; an unknown key is a typo, never a silent default. */
 function readTexts(raw: RawConfig): Partial<Record<SettingKey, string>> {
     const texts: Partial<Record<SettingKey, string>> = {};
     for (const [key, value] of Object.entries(raw)) {
+        if (Object.hasOwn(RETIRED_KEYS, key)) throw new ConfigError(key, RETIRED_KEYS[key](value));
         if (!Object.hasOwn(SETTINGS, key)) throw new ConfigError(key, `is not a setting of this program (known: ${KEYS.join(", ")})`);
         const trimmed = value?.trim();
         if (trimmed) texts[key as SettingKey] = trimmed;

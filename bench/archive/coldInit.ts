@@ -107,7 +107,8 @@ export function measureColdInits(archives: readonly LambdaArchive[], projectRoot
             [ENV.bucketName]: "bench-bucket",
             [ENV.tableName]: "bench-table",
             [ENV.retentionDays]: "30",
-            [ENV.token]: "bench-token_0123456789abcdef",
+            // The token itself is read from SSM on the first request, not at initialisation.
+            [ENV.tokenParameter]: "/healthscore/bench/webhook-token",
         });
         const plain: InitRun[][] = laidOut.map(() => []);
         const split: InitRun[][] = laidOut.map(() => []);

@@ -8,6 +8,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { buildLambdaHandler, buildLoaderHandler } from "../../handlers/lambda";
 import { objectCreatedEvent } from "../../handlers/loaderEvents";
 import { silentLogger } from "../../handlers/logger";
+import { staticTokens } from "../../handlers/tokenSource";
 import { rawObjectKey } from "../../shared/layout";
 import { toAlbEvent } from "../../local/albEvent";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "./clients";
@@ -30,8 +31,8 @@ export const asynchronousPipeline: PipelineDefinition = {
     async create(context) {
         const sqs = new SQSClient({ endpoint: "http://127.0.0.1:9", region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
         const receiver = buildLambdaHandler(
-            { bucketName: context.store.bucketName, token: TOKEN, fallbackQueueUrl: UNUSED_QUEUE_URL },
-            { s3: context.proxied.s3, sqs, logger: silentLogger },
+            { bucketName: context.store.bucketName, fallbackQueueUrl: UNUSED_QUEUE_URL },
+            { s3: context.proxied.s3, sqs, tokens: staticTokens({ token: TOKEN }), logger: silentLogger },
         );
         const loader = buildLoaderHandler({ ...context.store, retentionDays: 30 }, { ...context.proxied, logger: silentLogger });
         const loads = new Set<Promise<unknown>>();

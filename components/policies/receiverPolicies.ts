@@ -17,13 +17,16 @@ export interface ReceiverPolicyArgs {
     fallbackQueueArn: string;
     logGroupArn: string;
     region: string;
-    /** The customer managed key of the bucket, when there is one. */
+    /** The customer managed key of the bucket (and the token parameters), when there is one. */
     kmsKeyArn?: string;
+    /** The SSM parameters holding the webhook tokens, as the provider reports their ARNs. */
+    tokenParameterArns: string[];
 }
 
 /**
  * What the receiver does, and nothing more: archive raw bodies (and read an archived copy's metadata), send a body
- * to the fallback queue, and write its own log group. The lake, rejected/ and the table are the loader's.
+ * to the fallback queue, read its token parameters, and write its own log group. The lake, rejected/ and the table
+ * are the loader's.
  */
 export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
@@ -48,9 +51,28 @@ export function receiverPolicy(args: ReceiverPolicyArgs): PolicyDocument {
             Action: "sqs:SendMessage",
             Resource: args.fallbackQueueArn,
         },
+        {
+            // Decrypting a SecureString with AWS's aws/ssm key needs no KMS permission of the caller.
+            Sid: "ReadTokenParameters",
+            Effect: "Allow",
+            Action: "ssm:GetParameter",
+            Resource: args.tokenParameterArns,
+        },
         ownLogsStatement(args.logGroupArn),
     ];
-    if (args.kmsKeyArn) statements.push(storeKeyStatement(args.kmsKeyArn, args.region, ["s3"]));
+    if (args.kmsKeyArn) {
+        statements.push(storeKeyStatement(args.kmsKeyArn, args.region, ["s3"]));
+        statements.push({
+            Sid: "DecryptTokenParametersThroughSsm",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: args.kmsKeyArn,
+            // SSM sets the parameter's ARN as encryption context: these two parameters only.
+            Condition: {
+                StringEquals: { "kms:ViaService": `ssm.${args.region}.amazonaws.com`, "kms:EncryptionContext:PARAMETER_ARN": args.tokenParameterArns },
+            },
+        });
+    }
     return policyDocument(statements);
 }
 

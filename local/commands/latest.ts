@@ -1,12 +1,10 @@
 import { Command } from "commander";
 import Table from "cli-table3";
-import { createTableReader } from "../../handlers/reads";
-import { AlertRecord } from "../../handlers/records";
+import type { AlertRecord } from "../../handlers/records";
 import { healthBand } from "../../shared/healthBands";
-import { localClients } from "../emulators";
 import { subaccountLabel } from "../labels";
 import { plainUnlessTty } from "../tableStyle";
-import { dataDirOption, readOutputs } from "../outputs";
+import { dataDirOption, readRunningOutputs } from "../outputs";
 
 interface LatestOptions {
     dataDir: string;
@@ -21,8 +19,11 @@ export function latestCommand(): Command {
         .option("--metric <name>", "which metric", "health_score")
         .option("--json", "print the records as JSON")
         .action(async (options: LatestOptions) => {
-            const outputs = readOutputs(options.dataDir);
-            const { dynamodb } = localClients(outputs);
+            const outputs = readRunningOutputs(options.dataDir);
+            // Loaded once a stack is known to run: the SDK is most of this command's start-up time.
+            const { createTableReader } = require("../../handlers/reads") as typeof import("../../handlers/reads");
+            const { localDynamoDbClient } = require("../clients") as typeof import("../clients");
+            const dynamodb = localDynamoDbClient(outputs.dynamodbEndpoint);
             try {
                 const records = sortBySeries(await createTableReader({ dynamodb, tableName: outputs.tableName }).latest(options.metric));
                 process.stdout.write(options.json ? JSON.stringify(records, null, 2) + "\n" : formatLatest(records, options.metric) + "\n");
@@ -32,13 +33,18 @@ export function latestCommand(): Command {
         });
 }
 
+/** The `send` that generates alerts of `metric`. */
+function sendCommandFor(metric: string): string {
+    return metric === "health_score" ? "npm run send" : `npm run send -- --metric ${metric}`;
+}
+
 export function sortBySeries(records: AlertRecord[]): AlertRecord[] {
     return [...records].sort((a, b) => a.subaccount_id - b.subaccount_id || JSON.stringify(a.filters).localeCompare(JSON.stringify(b.filters)));
 }
 
 export function formatLatest(records: AlertRecord[], metric: string): string {
-    if (records.length === 0) return `No ${metric} alerts stored yet. Send one with \`npm run send\`.`;
-    const table = new Table({ head: ["subaccount", "score", "band", "triggered_at", "other filters"], style: plainUnlessTty() });
+    if (records.length === 0) return `No ${metric} alerts stored yet. Send one with \`${sendCommandFor(metric)}\`.`;
+    const table = new Table({ head: ["subaccount", metric === "health_score" ? "score" : "value", "band", "triggered_at", "other filters"], style: plainUnlessTty() });
     for (const record of records) {
         const { subaccount_id: _subaccount, ...otherFilters } = record.filters;
         table.push([

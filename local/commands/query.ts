@@ -5,11 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { AthenaClient } from "@aws-sdk/client-athena";
 import { bindParameters, findNamedQuery, NAMED_QUERIES } from "../../shared/lakeQueries";
-import { AthenaSender, readStackOutputs, runAthenaQuery } from "../athena";
+import type { AthenaSender } from "../athena";
 import { dataDirOption, readOutputs } from "../outputs";
-import { listLakeObjects, openLocalLake } from "../query";
 import { QueryResult, renderJson, renderTable } from "../queryResult";
 
 export interface QueryOptions {
@@ -52,7 +50,7 @@ export function queryCommand(io: QueryIo = processIo): Command {
         .addOption(dataDirOption("the local stack whose lake to read"))
         .option("--athena", "run on Athena in the deployed stack (needs --outputs)")
         .option("--outputs <file>", "`pulumi stack output --json` of the deployed stack")
-        .option("--region <region>", "the stack's AWS region (default: the SDK's, e.g. AWS_REGION)")
+        .option("--region <region>", "with --athena, the stack's AWS Region (default: AWS_REGION, or your AWS profile's)")
         .addHelpText("after", `\nNamed queries:\n${NAMED_QUERIES.map((query) => `  ${query.key.padEnd(8)} ${query.description}`).join("\n")}\n`)
         .action(async (sql: string | undefined, options: QueryOptions) => {
             process.exitCode = await runQuery(sql, options, io);
@@ -102,6 +100,8 @@ function parseParams(pairs: string[]): Record<string, string> {
 }
 
 async function runLocally(sql: string, options: QueryOptions): Promise<QueryResult> {
+    // DuckDB is loaded only to run a query here, not for --athena or --help.
+    const { listLakeObjects, openLocalLake } = require("../query") as typeof import("../query");
     const bucketDir = localBucketDir(options.dataDir);
     const lake = await openLocalLake({ bucketDir });
     try {
@@ -123,6 +123,13 @@ export function localBucketDir(dataDir: string): string {
     return path.join(dataDir, "s3", outputs.bucketName);
 }
 
+export const MISSING_REGION = "--athena needs the stack's AWS Region: pass --region <region> (the stack's aws:region), or set AWS_REGION";
+
+function athenaClient(region: string | undefined): AthenaSender & { destroy(): void } {
+    const { AthenaClient } = require("@aws-sdk/client-athena") as typeof import("@aws-sdk/client-athena");
+    return new AthenaClient(region ? { region } : {});
+}
+
 /** `metric=health_score for dt 2026-11-01 to 2026-11-27 (12 objects)`: what a query could have found. */
 export function describeLake(objectPaths: readonly string[], bucketDir: string): string {
     const days = new Map<string, string[]>();
@@ -141,10 +148,15 @@ export function describeLake(objectPaths: readonly string[], bucketDir: string):
 
 async function runOnAthena(sql: string, options: QueryOptions, io: QueryIo): Promise<QueryResult> {
     if (!options.outputs) throw new Error("--athena needs --outputs <file>, written with `pulumi stack output --json > <file>`");
+    const { readStackOutputs, runAthenaQuery } = require("../athena") as typeof import("../athena");
     const outputs = readStackOutputs(options.outputs);
-    const client = io.athenaClient ? io.athenaClient(options.region) : new AthenaClient(options.region ? { region: options.region } : {});
+    const client = io.athenaClient ? io.athenaClient(options.region) : athenaClient(options.region);
     try {
         return await runAthenaQuery(sql, { client, workgroup: outputs.athenaWorkgroupName, database: outputs.glueDatabaseName });
+    } catch (err) {
+        // The SDK's words when neither --region, AWS_REGION nor the profile gives one.
+        if ((err as Error).message === "Region is missing") throw new Error(MISSING_REGION);
+        throw err;
     } finally {
         client.destroy?.();
     }

@@ -1,9 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
+import { METRIC_NAME } from "../../handlers/alert";
 import { parseDay } from "../arguments";
 import { generateDelivery, seededRandom } from "../generate";
-import { dataDirOption, readOutputs } from "../outputs";
+import { NoLocalStackError, dataDirOption, readRunningOutputs } from "../outputs";
 import { PulumiOptions, deployedOutputs } from "../stackOutputs";
 
 export const DOCUMENTED_SAMPLE = path.join(__dirname, "..", "samples", "documented-delivery.json");
@@ -19,15 +20,25 @@ export function sendCommand(): Command {
         .option("--subaccounts <n>", "generate a real-shape delivery for N subaccounts plus the account overall", parseCount)
         .option("--date <YYYY-MM-DD>", "the day the generated alerts trigger (default: now)", parseDay)
         .option("--seed <n>", "seed for the generated scores (with --date, the same delivery again)", parseCount)
+        .option("--metric <name>", "the generated alerts' metric, e.g. block_bounce_rate (default: health_score)", parseMetric)
         .action(async (file: string | undefined, options: SendOptions) => {
             const body = deliveryBody(file, options);
             const url = await endpointUrl(options);
-            const response = await fetch(url, {
-                method: "POST",
-                // What SparkPost's axios client sends.
-                headers: { "content-type": "application/json;charset=utf-8", "user-agent": "axios/0.21.4" },
-                body,
-            });
+            let response: Response;
+            try {
+                response = await fetch(url, {
+                    method: "POST",
+                    // What SparkPost's axios client sends.
+                    headers: { "content-type": "application/json;charset=utf-8", "user-agent": "axios/0.21.4" },
+                    body,
+                });
+            } catch (err) {
+                // The stack stopped between the check and the request, or a deployed endpoint is unreachable.
+                if (options.url === undefined && options.stack === undefined) throw new NoLocalStackError(options.dataDir);
+                const cause = (err as Error).cause as Error | undefined;
+                // The origin only: a deployed endpoint's path holds the token.
+                throw new Error(`could not reach ${new URL(url).origin}: ${cause?.message ?? (err as Error).message}`);
+            }
             const text = await response.text();
             process.stdout.write(`${response.status} ${response.statusText}\n${prettyJson(text)}\n`);
             if (!response.ok) process.exitCode = 1;
@@ -42,16 +53,18 @@ interface SendOptions {
     subaccounts?: number;
     date?: string;
     seed?: number;
+    metric?: string;
 }
 
 export function deliveryBody(file: string | undefined, options: SendOptions): Buffer {
     const sources = [file !== undefined, options.documented === true, options.subaccounts !== undefined].filter(Boolean).length;
     if (sources > 1) throw new InvalidArgumentError("give one of [file], --documented and --subaccounts");
+    if (options.metric !== undefined && (file !== undefined || options.documented)) throw new InvalidArgumentError("--metric applies to generated deliveries only");
     if (file !== undefined) return fs.readFileSync(file);
     if (options.documented) return fs.readFileSync(DOCUMENTED_SAMPLE);
     const triggeredAt = options.date ? new Date(`${options.date}T09:00:00.000Z`) : new Date();
     const random = options.seed !== undefined ? seededRandom(options.seed) : Math.random;
-    return Buffer.from(JSON.stringify(generateDelivery({ subaccounts: options.subaccounts ?? 3, triggeredAt, random })));
+    return Buffer.from(JSON.stringify(generateDelivery({ subaccounts: options.subaccounts ?? 3, triggeredAt, random, metric: options.metric })));
 }
 
 /** Where to send: `--url`, a deployed stack's endpoint (`--stack`), or the local stack's. */
@@ -64,7 +77,7 @@ export async function endpointUrl(options: Pick<SendOptions, "dataDir" | "url" |
         if (!URL.canParse(url)) throw new Error(`the endpointUrl output of stack ${options.stack} is not a URL`);
         return url;
     }
-    return readOutputs(options.dataDir).endpointUrl;
+    return readRunningOutputs(options.dataDir).endpointUrl;
 }
 
 function prettyJson(text: string): string {
@@ -81,6 +94,10 @@ function parseCount(value: string): number {
     return n;
 }
 
+function parseMetric(value: string): string {
+    if (!METRIC_NAME.test(value)) throw new InvalidArgumentError(`not a metric name (lower case letters, digits and _): ${value}`);
+    return value;
+}
 
 /** A URL as given (a deployed stack's endpointUrl), refused here rather than by fetch when it is not one. */
 function parseUrl(value: string): string {

@@ -2,17 +2,21 @@ import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { DEFAULT_DATA_DIR, dataDirOption } from "../outputs";
 import { ENV } from "../../handlers/environment";
-import { startLocalStack } from "../stack";
+
+/** How often the stack checks that the process that started it is still there. */
+const PARENT_CHECK_MS = 500;
 
 export function startCommand(): Command {
     return new Command("start")
-        .description("run the local stack: S3 and DynamoDB emulators and the webhook endpoint, until Ctrl-C")
+        .description("run the local stack: S3, DynamoDB and SQS emulators, the loader and the webhook endpoint, until Ctrl-C")
         .addOption(dataDirOption("where the emulators keep their data"))
         .option("--port <n>", "the endpoint's port (default: env PORT, else 8080)", parsePort)
         .action(async (options: { dataDir: string; port?: number }) => {
             const port = options.port ?? (process.env.PORT ? parsePort(process.env.PORT) : 8080);
             const dataDirArgs = options.dataDir === DEFAULT_DATA_DIR ? [] : ["--data-dir", options.dataDir];
             const npmRun = (script: string, ...args: string[]) => [`npm run ${script}`, ...(args.length + dataDirArgs.length > 0 ? ["--", ...args, ...dataDirArgs] : [])].join(" ");
+            // Loaded here, not at the top: the other commands should not pay for loading the emulators.
+            const { startLocalStack } = require("../stack") as typeof import("../stack");
             const stack = await startLocalStack({
                 dataDir: options.dataDir,
                 port,
@@ -20,6 +24,9 @@ export function startCommand(): Command {
                 previousToken: process.env[ENV.previousToken] || undefined,
             });
             const { outputs } = stack;
+            if (stack.staleLockHolder) {
+                process.stderr.write(`note: took over the data dir from process ${stack.staleLockHolder.pid}, which is no longer running\n`);
+            }
             const { quarantined, quarantineDir } = stack.emulators;
             if (quarantined.length > 0) {
                 // Written when a process was killed mid-write: moved aside, so that nothing reads them as whole.
@@ -50,14 +57,30 @@ export function startCommand(): Command {
                     "",
                 ].join("\n"),
             );
-            await new Promise<void>((resolve) => {
-                const shutdown = () => resolve();
-                process.once("SIGINT", shutdown);
-                process.once("SIGTERM", shutdown);
-            });
-            process.stderr.write("stopping...\n");
+            const reason = await untilStopped();
+            process.stderr.write(`stopping (${reason})...\n`);
             await stack.stop();
         });
+}
+
+/**
+ * Resolves with the reason to stop: Ctrl-C, SIGTERM, SIGHUP (the terminal closed), or the process that started this
+ * one going away. `npm start` runs the stack under npm and a shell, and `kill <npm's pid>` reaches neither this
+ * process nor, through them, its signal handlers: the stack would keep serving and holding its data dir. When the
+ * parent exits, this process is handed to another (init or a subreaper), so a change of parent pid is the sign.
+ */
+function untilStopped(): Promise<string> {
+    const parent = process.ppid;
+    return new Promise((resolve) => {
+        const stop = (reason: string) => {
+            clearInterval(watch);
+            resolve(reason);
+        };
+        const watch = setInterval(() => {
+            if (process.ppid !== parent) stop(`the process that started it, ${parent}, exited`);
+        }, PARENT_CHECK_MS);
+        for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => stop(signal));
+    });
 }
 
 function parsePort(value: string): number {

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 // The shared mocks install themselves on import: before the component module, which registers through @pulumi/aws.
-import { ACCOUNT_ID as TEST_ACCOUNT, Deployment, deploy, physicalName } from "../support/mocks";
+import {
+    ACCOUNT_ID as TEST_ACCOUNT, DEPLOYER_ROLE_ARN, Deployment, DeployOptions, NEW_ACCOUNT_LAKE_SETTINGS, deploy, physicalName,
+} from "../support/mocks";
 import type * as Lake from "../../components/healthScoreLake";
 import { NAMED_QUERIES } from "../../shared/lakeQueries";
 import { LAKE_COLUMNS } from "../../shared/lakeSchema";
@@ -21,7 +23,7 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
     });
 
     /** Deploys a lake alone (fake bucket inputs) and gives typed helpers over what it registered. */
-    async function build(name: string, args: Partial<Lake.HealthScoreLakeArgs> = {}) {
+    async function build(name: string, args: Partial<Lake.HealthScoreLakeArgs> = {}, options: DeployOptions = {}) {
         const deployment: Deployment = await deploy(() => {
             const component = new lake.HealthScoreLake(name, { bucketName: BUCKET, bucketArn: BUCKET_ARN, ...args });
             return {
@@ -30,7 +32,7 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
                 athenaWorkgroupName: component.athenaWorkgroupName,
                 athenaResultsBucketName: component.athenaResultsBucketName,
             };
-        });
+        }, options);
         assert.deepEqual(deployment.errors, []);
         const outputs = deployment.outputs as Record<string, string | undefined>;
         const ofType = (type: string) => deployment.all(type).map((resource) => ({ name: resource.name, inputs: resource.inputs }));
@@ -92,8 +94,24 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
             ]);
         });
 
-        it("leaves the account's data lake admins alone", () => {
+        it("leaves the account's data lake admins alone, having checked that the deployer is one (by its session's issuer)", () => {
             assert.deepEqual(built.ofType("aws:lakeformation/dataLakeSettings:DataLakeSettings"), []);
+            const tokens = built.deployment.calls.map((call) => call.token);
+            for (const token of ["aws:index/getCallerIdentity:getCallerIdentity", "aws:iam/getSessionContext:getSessionContext", "aws:lakeformation/getDataLakeSettings:getDataLakeSettings"]) {
+                assert.ok(tokens.includes(token), token);
+            }
+        });
+
+        it("makes the grants the gate: new tables get ALL for the crawler's role only, never the account's IAMAllowedPrincipals default", () => {
+            const database = built.one("aws:glue/catalogDatabase:CatalogDatabase");
+            assert.deepEqual(database.createTableDefaultPermissions, [{ principal: { dataLakePrincipalIdentifier: crawlerRoleArn }, permissions: ["ALL"] }]);
+            assert.ok(!JSON.stringify(database).includes("IAM_ALLOWED_PRINCIPALS"));
+        });
+
+        it("registers alerts/ in Lake Formation mode, not hybrid mode (where principals not opted in keep IAM-only access)", () => {
+            const location = built.one("aws:lakeformation/resource:Resource");
+            assert.equal(location.hybridAccessEnabled, false);
+            assert.ok(location.roleArn);
         });
 
         it("grants the crawler role CREATE_TABLE, ALTER and DESCRIBE on the database and DATA_LOCATION_ACCESS on alerts/", () => {
@@ -230,11 +248,20 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
 
     describe("with partition projection and managed admins", () => {
         let built: Awaited<ReturnType<typeof build>>;
+        // The deployer, entered without its role's path, and another team's admin the account already has.
         const admin = `arn:aws:iam::${TEST_ACCOUNT}:role/deployer`;
+        const existingAdmin = `arn:aws:iam::${TEST_ACCOUNT}:role/data-platform`;
+        const accountSettings = {
+            ...NEW_ACCOUNT_LAKE_SETTINGS,
+            admins: [existingAdmin],
+            readOnlyAdmins: [`arn:aws:iam::${TEST_ACCOUNT}:role/auditor`],
+            trustedResourceOwners: ["210987654321"],
+            createTableDefaultPermissions: [],
+        };
         before(async () => {
             built = await build("projected", {
                 lake: {
-                    lakePartitionProjection: true,
+                    lake: "projection",
                     manageLakeAdmins: true,
                     lakeAdmins: [admin],
                     athenaBytesScannedCutoff: 100 * 1024 ** 2,
@@ -244,7 +271,7 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
                 lakeProjectedMetrics: ["health_score", "block_bounce_rate"],
                 athenaResultsKmsKeyArn: `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/abcd`,
                 databaseName: "analytics_healthscore",
-            });
+            }, { account: { lakeFormation: accountSettings } });
         });
 
         it("defines the alerts table with partition projection over the key layout, and no crawler", () => {
@@ -275,8 +302,30 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
             assert.deepEqual(built.ofType("aws:lakeformation/permissions:Permissions"), []);
         });
 
-        it("replaces the data lake admins only because it was asked to", () => {
-            assert.deepEqual(built.one("aws:lakeformation/dataLakeSettings:DataLakeSettings").admins, [admin]);
+        it("DataLakeSettings adds lakeAdmins to the account's admins and passes every other setting through, defaults included", () => {
+            const settings = built.one("aws:lakeformation/dataLakeSettings:DataLakeSettings");
+            assert.deepEqual(settings.admins, [existingAdmin, admin]);
+            assert.deepEqual(settings.readOnlyAdmins, accountSettings.readOnlyAdmins);
+            assert.deepEqual(settings.trustedResourceOwners, ["210987654321"]);
+            assert.deepEqual(settings.createDatabaseDefaultPermissions, [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }]);
+            assert.deepEqual(settings.createTableDefaultPermissions ?? [], []);
+            assert.deepEqual(settings.parameters, { CROSS_ACCOUNT_VERSION: "1", SET_CONTEXT: "TRUE" });
+            assert.equal(settings.allowExternalDataFiltering, false);
+            assert.equal(settings.allowFullTableExternalDataAccess, false);
+        });
+
+        it("DataLakeSettings is retained on delete (the provider's delete empties the admins), and the database waits for it", () => {
+            const settings = built.deployment.only("aws:lakeformation/dataLakeSettings:DataLakeSettings");
+            assert.equal(settings.retainOnDelete, true);
+            const database = built.deployment.only("aws:glue/catalogDatabase:CatalogDatabase");
+            assert.ok(database.dependencies.includes(settings.urn));
+            assert.ok(built.deployment.only("aws:lakeformation/resource:Resource").dependencies.includes(settings.urn));
+        });
+
+        it("makes the grants the gate with the projected table too: new tables get DESCRIBE for the data-access role only", () => {
+            const dataAccessArn = built.deployment.get("aws:iam/role:Role", "projected-data-access").state.arn;
+            assert.deepEqual(built.one("aws:glue/catalogDatabase:CatalogDatabase").createTableDefaultPermissions,
+                [{ principal: { dataLakePrincipalIdentifier: dataAccessArn }, permissions: ["DESCRIBE"] }]);
         });
 
         it("applies the configured cutoff, retention and KMS key", () => {
@@ -317,19 +366,68 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
         });
     });
 
+    describe("the preview's check that the deployer is a Lake Formation admin", () => {
+        const LAKE = "aws:lakeformation";
+        const noAdmin = { account: { lakeFormation: NEW_ACCOUNT_LAKE_SETTINGS } };
+
+        it("without an admin (a new account): fails the preview with the exact get-edit-put commands and the config keys", async () => {
+            await assert.rejects(build("no-admin", {}, noAdmin), (err: Error) => {
+                assert.match(err.message, new RegExp(`HealthScoreLake: the identity that runs Pulumi, ${DEPLOYER_ROLE_ARN}, is not a Lake Formation admin in us-east-1`));
+                assert.match(err.message, /aws lakeformation get-data-lake-settings --region us-east-1 --query DataLakeSettings > lf-settings\.json/);
+                assert.match(err.message, new RegExp(`jq --arg me '${DEPLOYER_ROLE_ARN}' '\\.DataLakeAdmins = \\(\\(\\.DataLakeAdmins // \\[\\]\\) \\+ `));
+                assert.match(err.message, /aws lakeformation put-data-lake-settings --region us-east-1 --data-lake-settings file:\/\/lf-settings\.new\.json/);
+                assert.match(err.message, new RegExp(`pulumi config set healthscore:manageLakeAdmins true && pulumi config set healthscore:lakeAdmins '${DEPLOYER_ROLE_ARN}'`));
+                assert.match(err.message, /pulumi config set healthscore:lake none/);
+                return true;
+            });
+        });
+
+        it("with the deployer an admin under its path-less ARN (as entered in the console): passes", async () => {
+            const pathless = `arn:aws:iam::${TEST_ACCOUNT}:role/deployer`;
+            const built = await build("pathless-admin", {}, { account: { lakeFormation: { ...NEW_ACCOUNT_LAKE_SETTINGS, admins: [pathless] } } });
+            assert.equal(built.deployment.all(`${LAKE}/permissions:Permissions`).length, 2, "the crawler's grants");
+        });
+
+        it("with an IAM user as deployer, listed as admin: passes without a session issuer", async () => {
+            const user = `arn:aws:iam::${TEST_ACCOUNT}:user/dana`;
+            const built = await build("user-admin", {}, { account: { callerArn: user, issuerArn: user, lakeFormation: { ...NEW_ACCOUNT_LAKE_SETTINGS, admins: [user] } } });
+            assert.deepEqual(built.deployment.errors, []);
+        });
+
+        it("a read-only admin is not enough: it cannot grant", async () => {
+            await assert.rejects(build("read-only-admin", {}, { account: { lakeFormation: { ...NEW_ACCOUNT_LAKE_SETTINGS, readOnlyAdmins: [DEPLOYER_ROLE_ARN] } } }),
+                /is not a Lake Formation admin/);
+        });
+
+        it("with manageLakeAdmins and the deployer among lakeAdmins: passes in a new account, adding it", async () => {
+            const built = await build("managed-admin", { lake: { manageLakeAdmins: true, lakeAdmins: [DEPLOYER_ROLE_ARN] } }, noAdmin);
+            assert.deepEqual(built.one(`${LAKE}/dataLakeSettings:DataLakeSettings`).admins, [DEPLOYER_ROLE_ARN]);
+        });
+
+        it("with manageLakeAdmins but the deployer not among lakeAdmins nor the admins: fails, saying what to add", async () => {
+            const other = `arn:aws:iam::${TEST_ACCOUNT}:role/analysts`;
+            await assert.rejects(build("managed-without-deployer", { lake: { manageLakeAdmins: true, lakeAdmins: [other] } }, noAdmin), (err: Error) => {
+                assert.match(err.message, /healthscore:lakeAdmins does not include the identity that runs Pulumi/);
+                assert.ok(err.message.includes(`pulumi config set healthscore:lakeAdmins '${JSON.stringify([other, DEPLOYER_ROLE_ARN])}'`), err.message);
+                return true;
+            });
+        });
+    });
+
     // That a refused argument registers nothing is proven for every component in tests/components/program/validation.test.ts.
     describe("argument checks, before any resource", () => {
         const base = { bucketName: BUCKET, bucketArn: BUCKET_ARN };
         const cases: Array<[string, Partial<Lake.HealthScoreLakeArgs>, RegExp]> = [
-            ["admins managed but none given", { lake: { manageLakeAdmins: true } }, /would remove every Lake Formation admin/],
+            ["admins managed but none given", { lake: { manageLakeAdmins: true } }, /lakeAdmins is empty/],
+            ["no lake at all", { lake: { lake: "none" } }, /lake\.lake is none/],
             ["admins given but not managed", { lake: { lakeAdmins: [`arn:aws:iam::${TEST_ACCOUNT}:role/x`] } }, /set manageLakeAdmins to true/],
             ["a reader that is not an IAM ARN", { lake: { lakeReaders: ["analysts"] } }, /lakeReaders must hold IAM role or user ARNs/],
             ["a schedule that is not a cron expression", { lake: { crawlerSchedule: "daily" } }, /crawlerSchedule must be a Glue cron expression/],
             ["a cutoff under Athena's minimum", { lake: { athenaBytesScannedCutoff: 1024 } }, /athenaBytesScannedCutoff must be a whole number from 10485760/],
             ["a retention of zero days", { lake: { athenaResultsRetentionDays: 0 } }, /athenaResultsRetentionDays/],
             ["a database name Athena would need quoted", { databaseName: "health-score" }, /databaseName must be lower case/],
-            ["projection with no metric", { lake: { lakePartitionProjection: true }, lakeProjectedMetrics: [] }, /at least one metric/],
-            ["projection from a malformed day", { lake: { lakePartitionProjection: true }, lakeProjectionFirstDay: "2024-1-1" }, /YYYY-MM-DD/],
+            ["projection with no metric", { lake: { lake: "projection" }, lakeProjectedMetrics: [] }, /at least one metric/],
+            ["projection from a malformed day", { lake: { lake: "projection" }, lakeProjectionFirstDay: "2024-1-1" }, /YYYY-MM-DD/],
         ];
         for (const [what, args, message] of cases) {
             it(`refuses ${what}`, () => {

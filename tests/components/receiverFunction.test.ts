@@ -26,8 +26,8 @@ describe("receiverFunctionSettings", () => {
         assert.deepStrictEqual(settings.architectures, ["arm64"]);
     });
 
-    it("reserves 10 concurrent executions by default, or the configured number", () => {
-        assert.strictEqual(settingsFor().reservedConcurrentExecutions, 10);
+    it("reserves nothing by default (Lambda keeps 100 of the account unreserved), or the configured number", () => {
+        assert.ok(!("reservedConcurrentExecutions" in settingsFor()));
         assert.strictEqual(settingsFor({ reservedConcurrency: 3 }).reservedConcurrentExecutions, 3);
     });
 

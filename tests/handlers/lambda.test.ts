@@ -1,8 +1,9 @@
 /**
  * The Lambda entry points as Pulumi ships them: `createLambdaHandler` (the receiver) and
  * `createLoaderLambdaHandler` (the loader) serialized by the same function `aws.lambda.CallbackFunction` uses,
- * written to disk, loaded, and run against the emulators (S3, DynamoDB, and the local SQS emulator). Under Pulumi's
- * mocks a serialization failure is a hung output, not an error, so it is proven here directly.
+ * written to disk, loaded, and run against the emulators (S3, DynamoDB, and the local SQS emulator), the receiver
+ * reading its token from a fake SSM endpoint. Under Pulumi's mocks a serialization failure is a hung output, not an
+ * error, so it is proven here directly.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -19,6 +20,7 @@ import { SqsEmulator, startSqsEmulator } from "../../local/sqsEmulator";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
 import { HOOK_PATH, TOKEN, fixture } from "../support/requests";
 import { emulatorEnvironment, loadSerializedHandler } from "../support/serializedHandler";
+import { FakeSsm, startFakeSsm } from "../support/fakeSsm";
 import { listKeys, scanItems } from "../support/store";
 
 const REQUIRES_ONLY = (text: string) => [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1].split("/dist")[0]))].sort();
@@ -30,20 +32,25 @@ describe("the serialized Lambda handlers", function () {
     let loader: { text: string; exportName: string };
     let queues: SqsEmulator;
     let queueDir: string;
+    let ssm: FakeSsm;
+    const tokenParameter = "/healthscore/test/receiver/webhook-token";
 
     before(async () => {
         receiver = await pulumi.runtime.serializeFunction(createLambdaHandler, { isFactoryFunction: true });
         loader = await pulumi.runtime.serializeFunction(createLoaderLambdaHandler, { isFactoryFunction: true });
         queueDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-sqs-"));
         queues = await startSqsEmulator({ dataDir: queueDir, queues: [{ name: "fallback" }] });
+        ssm = await startFakeSsm({ [tokenParameter]: TOKEN });
     });
     after(async () => {
+        await ssm?.close();
         await queues?.stop();
         fs.rmSync(queueDir, { recursive: true, force: true });
     });
 
     const environment = () => emulatorEnvironment(env.emulators, {
-        bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN, fallbackQueueUrl: queues.queueUrl("fallback"), sqsEndpoint: queues.endpoint,
+        bucketName: TEST_BUCKET, tableName: TEST_TABLE, tokenParameter, ssmEndpoint: ssm.endpoint,
+        fallbackQueueUrl: queues.queueUrl("fallback"), sqsEndpoint: queues.endpoint,
     });
 
     it("capture no SDK client, superstruct Struct or Pulumi object: they only require them", () => {
@@ -52,13 +59,14 @@ describe("the serialized Lambda handlers", function () {
             assert.ok(!/@pulumi\//.test(serialized.text), "no @pulumi module in the handler code");
             assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
         }
-        // The receiver never touches the table: no DynamoDB client in its code.
-        assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "crypto", "http", "superstruct"]);
+        // The receiver never touches the table: no DynamoDB client in its code. The loader reads no token: no SSM.
+        assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-ssm", "crypto", "http", "superstruct"]);
         assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "crypto", "superstruct"]);
     });
 
-    it("the receiver archives a real-shape delivery and answers the ALB 202; then the loader, run with S3's event, stores it", async () => {
+    it("the receiver reads its token from SSM, archives a real-shape delivery and answers the ALB 202; then the loader, run with S3's event, stores it", async () => {
         const received = loadSerializedHandler(receiver.text, environment());
+        const ssmReadsBefore = ssm.requests.length;
         let deliveryId: string;
         try {
             const result = await received.handler({
@@ -75,6 +83,7 @@ describe("the serialized Lambda handlers", function () {
             assert.equal(summary.accepted, 3);
             deliveryId = summary.delivery_id;
             assert.deepEqual((await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(deliveryId)), [`raw/${deliveryId}.json`]);
+            assert.equal(ssm.requests.length - ssmReadsBefore, 1, "the token was read from SSM");
         } finally {
             received.dispose();
         }

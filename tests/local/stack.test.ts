@@ -211,22 +211,37 @@ describe("local stack (npm start), end to end", function () {
         stack = await startStack(dataDir);
     });
 
-    it("exits with the reason, instead of hanging, when it cannot start", async () => {
+    it("exits with the reason when its port is in use, suggesting --port, and leaves no half-made data dir behind", async () => {
         const busyPort = String(new URL(stack.outputs.endpointUrl).port);
-        const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-e2e-busy-"));
+        const parent = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-e2e-busy-"));
+        const newDir = path.join(parent, "data");
         try {
             await assert.rejects(
-                run(process.execPath, [...CLI, "start", "--data-dir", otherDir, "--port", busyPort], { cwd: ROOT, timeout: 30_000 }),
+                run(process.execPath, [...CLI, "start", "--data-dir", newDir, "--port", busyPort], { cwd: ROOT, timeout: 30_000 }),
                 (err: { code?: number; stderr?: string; killed?: boolean }) => {
                     assert.equal(err.killed, false, "exited by itself");
                     assert.equal(err.code, 1);
-                    assert.match(err.stderr ?? "", /EADDRINUSE/);
+                    assert.match(err.stderr ?? "", new RegExp(`error: port ${busyPort} on 127\\.0\\.0\\.1 is in use .*start with --port <n> \\(or PORT=<n>\\), or --port 0`));
                     return true;
                 },
             );
+            assert.ok(!fs.existsSync(newDir), "the data dir it made is gone");
         } finally {
-            fs.rmSync(otherDir, { recursive: true, force: true });
+            fs.rmSync(parent, { recursive: true, force: true });
         }
+    });
+
+    it("refuses a second stack on a data dir in use, naming the process that holds it", async () => {
+        await assert.rejects(
+            run(process.execPath, [...CLI, "start", "--data-dir", dataDir, "--port", "0"], { cwd: ROOT, timeout: 30_000 }),
+            (err: { code?: number; stderr?: string }) => {
+                assert.equal(err.code, 1);
+                assert.match(err.stderr ?? "", new RegExp(`error: the data dir .* is in use by another local stack, process ${stack.child.pid} .*\`kill ${stack.child.pid}\``));
+                return true;
+            },
+        );
+        assert.equal(JSON.parse(fs.readFileSync(path.join(dataDir, "stack.lock"), "utf8")).pid, stack.child.pid, "the running stack keeps its lock");
+        assert.equal((await post(stack.outputs.endpointUrl, fixture("real-delivery.json"))).status, 202, "and keeps serving");
     });
 
     it("takes the token from HEALTHSCORE_WEBHOOK_TOKEN when set", async () => {
@@ -239,5 +254,107 @@ describe("local stack (npm start), end to end", function () {
         assert.equal((await post(stack.outputs.endpointUrl, "[1]")).status, 400);
         assert.ok(stack.stdout().includes('"route":"hook"'), "requests are logged by route");
         assert.ok(!stack.stdout().includes(token), "the token is not in the request log");
+    });
+});
+
+describe("local stack: the first hour's frictions", function () {
+    this.timeout(90_000);
+    let dataDir: string;
+    const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+
+    beforeEach(() => {
+        dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-frictions-"));
+    });
+    afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+    /** Resolves once `pid` no longer exists; rejects after `ms`. */
+    async function gone(pid: number, ms: number): Promise<void> {
+        const deadline = Date.now() + ms;
+        for (;;) {
+            try {
+                process.kill(pid, 0);
+            } catch {
+                return;
+            }
+            if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${ms} ms`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+    }
+
+    it("`kill <pid of npm start>` stops the server too: it exits, frees the data dir, and a new stack can start there", async () => {
+        // As a person runs it: npm, which runs the script through a shell, which runs node.
+        const npm = spawn("npm", ["start", "--", "--data-dir", dataDir, "--port", "0"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        npm.stderr!.on("data", (chunk) => (stderr += chunk));
+        npm.stdout!.resume();
+        await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${stderr}`)), 60_000);
+            npm.stderr!.on("data", () => {
+                if (stderr.includes("Ctrl-C stops it")) {
+                    clearTimeout(timer);
+                    resolve();
+                }
+            });
+        });
+        const serverPid: number = JSON.parse(fs.readFileSync(path.join(dataDir, "stack.lock"), "utf8")).pid;
+        const { endpointUrl } = readOutputs(dataDir);
+        assert.notEqual(serverPid, npm.pid, "the server is a process of its own, under npm");
+
+        process.kill(npm.pid!, "SIGTERM");
+        await gone(serverPid, 10_000);
+        assert.ok(!fs.existsSync(path.join(dataDir, "stack.lock")), "the data dir is free");
+        await assert.rejects(fetch(endpointUrl), /fetch failed/, "nothing serves the endpoint any more");
+
+        const again = await startStack(dataDir);
+        assert.equal((await post(again.outputs.endpointUrl, fixture("real-delivery.json"))).status, 202);
+        assert.equal(await stop(again.child), 0);
+    });
+
+    it("takes over the lock of a stack that died without releasing it (SIGKILL), and says so", async () => {
+        const first = await startStack(dataDir);
+        const deadPid = first.child.pid!;
+        const exited = new Promise((resolve) => first.child.once("exit", resolve));
+        first.child.kill("SIGKILL");
+        await exited;
+        assert.ok(fs.existsSync(path.join(dataDir, "stack.lock")), "a killed process leaves its lock");
+        const second = await startStack(dataDir);
+        assert.match(second.stderr(), new RegExp(`note: took over the data dir from process ${deadPid}, which is no longer running`));
+        assert.equal(JSON.parse(fs.readFileSync(path.join(dataDir, "stack.lock"), "utf8")).pid, second.child.pid);
+        assert.equal(await stop(second.child), 0);
+    });
+
+    it("`send` and `latest` with no stack running say so and how to start one (not fetch failed or ECONNREFUSED)", async () => {
+        // A stack ran here and stopped: its outputs.json is still there, its endpoints answer nothing.
+        const stopped = await startStack(dataDir);
+        assert.equal(await stop(stopped.child), 0);
+        for (const command of [["send", "--documented"], ["latest"]]) {
+            await assert.rejects(run(process.execPath, [...CLI, ...command, "--data-dir", dataDir], { cwd: ROOT, env }), (err: { code?: number; stderr?: string }) => {
+                assert.equal(err.code, 1, command[0]);
+                assert.equal(err.stderr, `error: no local stack is running at ${dataDir}: start one with \`npm start -- --data-dir ${dataDir}\` (in another terminal), then try again\n`);
+                return true;
+            });
+        }
+        const never = path.join(dataDir, "never-started");
+        await assert.rejects(run(process.execPath, [...CLI, "latest", "--data-dir", never], { cwd: ROOT, env }), /no local stack is running at .*never-started/);
+    });
+
+    it("`send --metric` generates alerts of another metric, which `latest --metric` shows; its hint for a metric with none names that command", async () => {
+        const started = await startStack(dataDir);
+        try {
+            const sent = await run(process.execPath, [...CLI, "send", "--data-dir", dataDir, "--subaccounts", "2", "--metric", "block_bounce_rate"], { cwd: ROOT, env });
+            assert.match(sent.stdout, /^202 Accepted/);
+            assert.match(sent.stdout, /"accepted": 3/);
+            const { dynamodb } = localClients(started.outputs);
+            const reader = createTableReader({ dynamodb, tableName: started.outputs.tableName });
+            await eventually(async () => (await reader.latest("block_bounce_rate")).length === 3, "the loader stored the sent delivery");
+            dynamodb.destroy();
+            const latest = await run(process.execPath, [...CLI, "latest", "--data-dir", dataDir, "--metric", "block_bounce_rate", "--json"], { cwd: ROOT, env });
+            const records: Array<{ metric: string; subaccount_id: number }> = JSON.parse(latest.stdout);
+            assert.deepEqual(records.map((r) => [r.metric, r.subaccount_id]).sort(), [["block_bounce_rate", -1], ["block_bounce_rate", 0], ["block_bounce_rate", 1]]);
+            const none = await run(process.execPath, [...CLI, "latest", "--data-dir", dataDir, "--metric", "hard_bounce_rate"], { cwd: ROOT, env });
+            assert.equal(none.stdout, "No hard_bounce_rate alerts stored yet. Send one with `npm run send -- --metric hard_bounce_rate`.\n");
+        } finally {
+            await stop(started.child);
+        }
     });
 });

@@ -26,12 +26,12 @@ describe("parseConfig", () => {
             deletionProtection: true,
             token: {},
             store: { retentionDays: 30, rawRetentionDays: 90 },
-            lambda: { lambdaMemoryMb: 256, lambdaTimeoutSeconds: 10, reservedConcurrency: 10, logRetentionDays: 30 },
+            lambda: { lambdaMemoryMb: 256, lambdaTimeoutSeconds: 10, reservedConcurrency: "none", logRetentionDays: 30 },
             loader: { loaderMemoryMb: 1024, loaderTimeoutSeconds: 300, loaderReservedConcurrency: "none", loaderMaxEventAgeSeconds: 21600 },
             lake: {
+                lake: "crawler",
                 lakeReaders: [],
                 crawlerSchedule: "cron(0 10 * * ? *)",
-                lakePartitionProjection: false,
                 manageLakeAdmins: false,
                 lakeAdmins: [],
                 athenaBytesScannedCutoff: 1024 ** 3,
@@ -125,8 +125,8 @@ describe("parseConfig", () => {
         rejects({ logRetentionDays: "10" }, "logRetentionDays", /CloudWatch Logs' periods/);
     });
 
-    it("reservedConcurrency: 10 by default, a count from 1 to 1000, or none to reserve nothing", () => {
-        assert.strictEqual(parseConfig({}).lambda.reservedConcurrency, 10);
+    it("reservedConcurrency: none by default (Lambda keeps 100 of the account unreserved), a count from 1 to 1000, or none", () => {
+        assert.strictEqual(parseConfig({}).lambda.reservedConcurrency, "none");
         assert.strictEqual(parseConfig({ reservedConcurrency: "1" }).lambda.reservedConcurrency, 1);
         assert.strictEqual(parseConfig({ reservedConcurrency: "1000" }).lambda.reservedConcurrency, 1000);
         assert.strictEqual(parseConfig({ reservedConcurrency: "none" }).lambda.reservedConcurrency, "none");
@@ -166,7 +166,7 @@ describe("parseConfig", () => {
                 lakeAdmins: JSON.stringify([ANALYSTS]),
                 manageLakeAdmins: "true",
                 crawlerSchedule: "cron(0 6 * * ? *)",
-                lakePartitionProjection: "true",
+                lake: "projection",
                 athenaBytesScannedCutoff: "104857600",
                 athenaResultsRetentionDays: "7",
             }).lake, {
@@ -174,7 +174,7 @@ describe("parseConfig", () => {
                 lakeAdmins: [ANALYSTS],
                 manageLakeAdmins: true,
                 crawlerSchedule: "cron(0 6 * * ? *)",
-                lakePartitionProjection: true,
+                lake: "projection",
                 athenaBytesScannedCutoff: 104857600,
                 athenaResultsRetentionDays: 7,
             });
@@ -185,7 +185,7 @@ describe("parseConfig", () => {
             assert.deepStrictEqual(parseConfig({ lakeReaders: `${ANALYSTS},${DANA},` }).lake.lakeReaders, [ANALYSTS, DANA]);
             assert.deepStrictEqual(parseConfig({ lakeReaders: "[]" }).lake.lakeReaders, []);
             assert.deepStrictEqual(
-                [parseConfig({ lakePartitionProjection: "false" }).lake.lakePartitionProjection, parseConfig({ manageLakeAdmins: "false" }).lake.manageLakeAdmins],
+                [parseConfig({ accessLogs: "false" }).alb?.accessLogs, parseConfig({ manageLakeAdmins: "false" }).lake.manageLakeAdmins],
                 [false, false]);
         });
 
@@ -203,15 +203,31 @@ describe("parseConfig", () => {
             rejects({ manageLakeAdmins: "true", lakeAdmins: "root" }, "lakeAdmins", /IAM role or user ARNs/);
         });
 
-        it("rejects replacing the account's Lake Formation admins with nobody, or admins without manageLakeAdmins", () => {
-            rejects({ manageLakeAdmins: "true" }, "manageLakeAdmins", /would remove every Lake Formation admin/);
-            rejects({ manageLakeAdmins: "true", lakeAdmins: "[]" }, "manageLakeAdmins", /would remove every Lake Formation admin/);
+        it("lake: crawler by default, projection, or none; anything else refused", () => {
+            assert.deepStrictEqual(["crawler", "projection", "none"].map((mode) => parseConfig({ lake: mode }).lake.lake), ["crawler", "projection", "none"]);
+            rejects({ lake: "athena" }, "lake", /must be "none" or "crawler" or "projection", got "athena"/);
+        });
+
+        it("lake none: refuses readers or managed admins, which would do nothing", () => {
+            rejects({ lake: "none", lakeReaders: ANALYSTS }, "lakeReaders", /lake is none/);
+            rejects({ lake: "none", manageLakeAdmins: "true", lakeAdmins: ANALYSTS }, "manageLakeAdmins", /lake is none/);
+        });
+
+        it("a stack that still sets lakePartitionProjection is told the command that sets lake instead, for its value", () => {
+            rejects({ lakePartitionProjection: "true" }, "lakePartitionProjection",
+                /no longer read.*`pulumi config rm healthscore:lakePartitionProjection && pulumi config set healthscore:lake projection`/);
+            rejects({ lakePartitionProjection: "false" }, "lakePartitionProjection", /pulumi config set healthscore:lake crawler`$/);
+        });
+
+        it("rejects adding no Lake Formation admin, or admins without manageLakeAdmins", () => {
+            rejects({ manageLakeAdmins: "true" }, "manageLakeAdmins", /lakeAdmins is empty/);
+            rejects({ manageLakeAdmins: "true", lakeAdmins: "[]" }, "manageLakeAdmins", /lakeAdmins is empty/);
             rejects({ lakeAdmins: ANALYSTS }, "lakeAdmins", /set manageLakeAdmins to true/);
             rejects({ lakeAdmins: ANALYSTS, manageLakeAdmins: "false" }, "lakeAdmins", /set manageLakeAdmins to true/);
         });
 
         it("rejects booleans that are not true or false", () => {
-            rejects({ lakePartitionProjection: "yes" }, "lakePartitionProjection", /true or false/);
+            rejects({ accessLogs: "yes" }, "accessLogs", /true or false/);
             rejects({ manageLakeAdmins: "1" }, "manageLakeAdmins", /true or false/);
         });
 

@@ -28,7 +28,8 @@ describe("shared/settingsReadme", () => {
         const table = settingsTableMarkdown();
         assert.ok(table.includes("| `lambdaMemoryMb` | 256 | 128 to 10,240 |"), table);
         assert.ok(table.includes("| `allowedCidrs` | `[\"0.0.0.0/0\"]` |"), table);
-        assert.ok(table.includes("| `reservedConcurrency` | 10 | 1 to 1,000, or `none` |"), table);
+        assert.ok(table.includes("| `reservedConcurrency` | `none` | 1 to 1,000, or `none` |"), table);
+        assert.ok(table.includes("| `lake` | `crawler` | `none` or `crawler` or `projection` |"), table);
     });
 
     it("refuses a README without its markers, rather than losing the table", () => {

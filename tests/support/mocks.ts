@@ -19,15 +19,84 @@
  * - Under mocks no engine is connected, so `pulumi.log` writes to the console: the run keeps what the console
  *   receives meanwhile, and prints none of it.
  *
- * Provider functions (invokes) are answered from a fixed table; an unknown one throws.
+ * Provider functions (invokes) are answered from a fixed table; an unknown one throws. Where the provider's answer
+ * depends on the account or the Region, the table reads the run's {@link MockAccount} and the `aws:region` config
+ * ({@link DeployOptions}); an invoke that fails in AWS fails here the same way (see {@link providerError}).
  */
 import { AsyncLocalStorage } from "async_hooks";
 import * as pulumi from "@pulumi/pulumi";
+import type { DataLakeSettingsState } from "../../components/policies/lakeAdmins";
 
 export const ACCOUNT_ID = "123456789012";
+/** The Region of a run that sets no `aws:region` ({@link DeployOptions.region}). */
 export const REGION = "us-east-1";
 /** The us-east-1 Elastic Load Balancing account, which delivers ALB access logs there. */
 export const ELB_ACCOUNT_ARN = "arn:aws:iam::127311923021:root";
+
+/**
+ * The provider's own map of Elastic Load Balancing accounts per Region (terraform-provider-aws
+ * internal/service/elb/service_account_data_source.go, accountIDPerRegionMap, which `aws.elb.getServiceAccount`
+ * reads without calling AWS), copied here so that the mocked invoke fails where the provider's does: in every
+ * Region not listed ("unsupported AWS Region: <region>").
+ */
+export const PROVIDER_ELB_ACCOUNTS: Readonly<Record<string, string>> = {
+    "af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-northeast-1": "582318560864", "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331", "ap-south-1": "718504428378", "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580", "ca-central-1": "985666609251", "cn-north-1": "638102146993", "cn-northwest-1": "037604701340",
+    "eu-central-1": "054676820928", "eu-north-1": "897822967062", "eu-south-1": "635631232127", "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416", "eu-west-3": "009996457667", "me-south-1": "076674570225", "sa-east-1": "507241528517",
+    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-gov-east-1": "190560391635", "us-gov-west-1": "048591011584",
+    "us-west-1": "027434742980", "us-west-2": "797873946194",
+};
+
+/** The role the mocked deployer runs as: an assumed role with a path, as IAM Identity Center's roles have. */
+export const DEPLOYER_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/ops/deployer`;
+export const DEPLOYER_SESSION_ARN = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/deployer/ci-session`;
+
+/** Lake Formation's data lake settings as `getDataLakeSettings` returns them. */
+export type MockDataLakeSettings = DataLakeSettingsState;
+
+/** A new account's settings (AWS, change-settings): no admin, IAM-only defaults, and the two default parameters. */
+export const NEW_ACCOUNT_LAKE_SETTINGS: MockDataLakeSettings = {
+    admins: [],
+    readOnlyAdmins: [],
+    createDatabaseDefaultPermissions: [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }],
+    createTableDefaultPermissions: [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }],
+    trustedResourceOwners: [],
+    parameters: { CROSS_ACCOUNT_VERSION: "1", SET_CONTEXT: "TRUE" },
+    allowExternalDataFiltering: false,
+    allowFullTableExternalDataAccess: false,
+    externalDataFilteringAllowLists: [],
+    authorizedSessionTagValueLists: [],
+};
+
+/** What the mocked account answers: who deploys, its Lake Formation settings, its Lambda concurrency quota. */
+export interface MockAccount {
+    /** `getCallerIdentity().arn`: an STS assumed-role ARN, or an IAM user's ARN. */
+    callerArn: string;
+    /** What `getSessionContext` answers for an assumed-role ARN: the role's IAM ARN, path included. */
+    issuerArn: string;
+    lakeFormation: MockDataLakeSettings;
+    /** Service Quotas' "Concurrent executions" (L-B99A9384), or "denied" when the deployer may not read it. */
+    lambdaConcurrencyQuota: number | "denied";
+}
+
+/** An account whose deployer is already a Lake Formation admin, under its role's path form, with Lambda's default quota. */
+export const DEFAULT_ACCOUNT: MockAccount = {
+    callerArn: DEPLOYER_SESSION_ARN,
+    issuerArn: DEPLOYER_ROLE_ARN,
+    lakeFormation: { ...NEW_ACCOUNT_LAKE_SETTINGS, admins: [DEPLOYER_ROLE_ARN] },
+    lambdaConcurrencyQuota: 1000,
+};
+
+/**
+ * An invoke's failure as the program sees it from the engine. Pulumi's runtime rejects a failed invoke with
+ * `new Error(err.details)`: an error thrown without `details` would reach the program with an empty message.
+ */
+export function providerError(token: string, message: string): Error {
+    const details = `invocation of ${token} returned an error: ${message}`;
+    return Object.assign(new Error(details), { details });
+}
 export const DEFAULT_VPC_ID = "vpc-0defa017";
 export const DEFAULT_SUBNET_IDS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
 export const GIVEN_SUBNETS_VPC_ID = "vpc-0913e11";
@@ -62,6 +131,8 @@ export interface RecordedResource {
     custom: boolean;
     /** The ignoreChanges resource option. */
     ignoreChanges: string[];
+    /** The retainOnDelete resource option: `pulumi destroy` (or a replace) leaves the resource as it is in AWS. */
+    retainOnDelete: boolean;
     /** Inputs as the provider receives them, with secret values unwrapped. */
     inputs: any;
     /** Input property names whose whole value is secret. */
@@ -145,7 +216,12 @@ export function physicalName(name: string): string {
     return `${name}-abc1234`;
 }
 
-function arn(service: string, resource: string, region = REGION): string {
+/** The run's Region: the `aws:region` config, as the provider reads it. */
+export function currentRegion(): string {
+    return pulumi.runtime.getConfig("aws:region") ?? REGION;
+}
+
+function arn(service: string, resource: string, region = currentRegion()): string {
     return `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
 }
 
@@ -167,13 +243,13 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
             return { id: physical, name: physical, arn: arn("lambda", `function:${physical}`) };
         case "aws:sqs/queue:Queue":
             // A queue's id is its URL.
-            return { id: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}`, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}`, name: physical, arn: arn("sqs", physical) };
+            return { id: `https://sqs.${currentRegion()}.amazonaws.com/${ACCOUNT_ID}/${physical}`, url: `https://sqs.${currentRegion()}.amazonaws.com/${ACCOUNT_ID}/${physical}`, name: physical, arn: arn("sqs", physical) };
         case "aws:lambda/functionUrl:FunctionUrl":
             return { functionUrl: FUNCTION_URL };
         case "aws:lb/loadBalancer:LoadBalancer":
             return {
                 arn: arn("elasticloadbalancing", `loadbalancer/app/${physical}/50dc6c495c0c9188`),
-                dnsName: `${physical}-1234567890.${REGION}.elb.amazonaws.com`,
+                dnsName: `${physical}-1234567890.${currentRegion()}.elb.amazonaws.com`,
                 zoneId: ALB_ZONE_ID,
             };
         case "aws:lb/targetGroup:TargetGroup":
@@ -196,6 +272,11 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
             return { fqdn: inputs.name };
         case "aws:ec2/securityGroup:SecurityGroup":
             return { id: "sg-0123456789abcdef0", arn: arn("ec2", "security-group/sg-0123456789abcdef0") };
+        case "aws:ssm/parameter:Parameter": {
+            // The ARN's resource is `parameter` followed by the name, whose leading slash is not doubled.
+            const parameterName = inputs.name ?? physicalName(name);
+            return { id: parameterName, name: parameterName, arn: arn("ssm", `parameter/${parameterName.replace(/^\//, "")}`), version: 1 };
+        }
         case "random:index/randomPassword:RandomPassword": {
             // Letters and digits, like a real RandomPassword with special false.
             const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -207,25 +288,55 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
     }
 }
 
-const invokes: Record<string, (inputs: any) => Record<string, unknown>> = {
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
-        accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID,
+const invokes: Record<string, (inputs: any, account: MockAccount) => Record<string, unknown>> = {
+    "aws:index/getCallerIdentity:getCallerIdentity": (_, account) => ({
+        accountId: ACCOUNT_ID, arn: account.callerArn, userId: "AROAEXAMPLE:ci-session", id: ACCOUNT_ID,
     }),
-    "aws:index/getRegion:getRegion": () => ({
-        name: REGION, region: REGION, id: REGION, description: "US East (N. Virginia)", endpoint: `ec2.${REGION}.amazonaws.com`,
-    }),
+    // The provider parses assumed-role/<role>/<session> and calls iam:GetRole for the role's ARN (path included);
+    // any other ARN is its own issuer.
+    "aws:iam/getSessionContext:getSessionContext": (inputs, account) => {
+        const role = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\/([^/]+)\/(.+)$/.exec(inputs.arn);
+        if (!role) return { arn: inputs.arn, issuerArn: inputs.arn, issuerId: "", issuerName: "", sessionName: "", id: inputs.arn };
+        if (!account.issuerArn.endsWith(`/${role[1]}`)) throw new Error(`mocks: the account's issuerArn ${account.issuerArn} is not role ${role[1]}`);
+        return { arn: inputs.arn, issuerArn: account.issuerArn, issuerId: "AROAEXAMPLE", issuerName: role[1], sessionName: role[2], id: inputs.arn };
+    },
+    "aws:index/getRegion:getRegion": (inputs) => {
+        const region = inputs.region ?? currentRegion();
+        return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+    },
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
     "aws:ec2/getVpc:getVpc": (inputs) => {
         if (inputs.default !== true) throw new Error(`mocks: getVpc is only mocked for the default VPC, got ${JSON.stringify(inputs)}`);
         return { id: DEFAULT_VPC_ID, default: true, cidrBlock: "172.31.0.0/16" };
     },
-    "aws:ec2/getSubnets:getSubnets": (inputs) => ({ ids: DEFAULT_SUBNET_IDS, filters: inputs.filters, id: REGION }),
+    "aws:ec2/getSubnets:getSubnets": (inputs) => ({ ids: DEFAULT_SUBNET_IDS, filters: inputs.filters, id: currentRegion() }),
     "aws:ec2/getSubnet:getSubnet": (inputs) => {
         const subnet = SUBNETS[inputs.id];
         if (!subnet) throw new Error(`mocks: getSubnet knows no subnet ${JSON.stringify(inputs.id)}: add it to SUBNETS in tests/support/mocks.ts`);
         return { id: inputs.id, ...subnet, availabilityZoneId: `use1-az${subnet.availabilityZone.slice(-1)}` };
     },
-    "aws:elb/getServiceAccount:getServiceAccount": () => ({ arn: ELB_ACCOUNT_ARN, id: "127311923021", region: REGION }),
+    // A static lookup in the provider (no AWS call), failing in every Region its map lacks: the newer ones.
+    "aws:elb/getServiceAccount:getServiceAccount": (inputs) => {
+        const region = inputs.region ?? currentRegion();
+        const account = PROVIDER_ELB_ACCOUNTS[region];
+        if (!account) throw providerError("aws:elb/getServiceAccount:getServiceAccount", `unsupported AWS Region: ${region}`);
+        return { arn: `arn:aws:iam::${account}:root`, id: account, region };
+    },
+    "aws:lakeformation/getDataLakeSettings:getDataLakeSettings": (inputs, account) => ({
+        ...structuredClone(account.lakeFormation), catalogId: inputs.catalogId ?? ACCOUNT_ID, id: ACCOUNT_ID, region: currentRegion(),
+    }),
+    "aws:servicequotas/getServiceQuota:getServiceQuota": (inputs, account) => {
+        const token = "aws:servicequotas/getServiceQuota:getServiceQuota";
+        if (inputs.serviceCode !== "lambda" || inputs.quotaCode !== "L-B99A9384") throw new Error(`mocks: only Lambda's concurrency quota is mocked, got ${JSON.stringify(inputs)}`);
+        if (account.lambdaConcurrencyQuota === "denied") {
+            throw providerError(token, "getting Service Quota: operation error Service Quotas: GetServiceQuota, api error AccessDeniedException: "
+                + `User: ${account.callerArn} is not authorized to perform: servicequotas:GetServiceQuota`);
+        }
+        return {
+            serviceCode: "lambda", quotaCode: "L-B99A9384", quotaName: "Concurrent executions", value: account.lambdaConcurrencyQuota,
+            defaultValue: 1000, adjustable: true, globalQuota: false, id: "lambda/L-B99A9384", serviceName: "AWS Lambda",
+        };
+    },
 };
 
 // ---- recording ----
@@ -240,6 +351,7 @@ interface Constructed {
     /** The resources the inputs' values come from, as Pulumi computes them to register the resource. */
     inputSources: Promise<pulumi.Resource[]>;
     ignoreChanges: string[];
+    retainOnDelete: boolean;
 }
 
 /** A registration as the mock monitor received it. */
@@ -252,6 +364,7 @@ interface Registration {
 }
 
 interface Run {
+    account: MockAccount;
     constructed: Constructed[];
     registrations: Registration[];
     calls: RecordedCall[];
@@ -297,13 +410,15 @@ function refusal(type: string, inputs: any, run: Run | undefined): string | unde
 pulumi.runtime.setMocks({
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = reveal(args.inputs ?? {});
-        const refused = refusal(args.type, inputs, currentRun());
+        const run = currentRun();
+        const refused = refusal(args.type, inputs, run);
         if (refused) {
-            currentRun()?.errors.push(refused);
+            run?.errors.push(refused);
             throw Object.assign(new Error(refused), { details: refused });
         }
+        refuseAsAwsWould(args.type, inputs, run?.account ?? DEFAULT_ACCOUNT);
         const state = { ...(args.inputs ?? {}), ...computedState(args.type, args.name, inputs) };
-        currentRun()?.registrations.push({ type: args.type, name: args.name, custom: !!args.custom, inputs: args.inputs ?? {}, state });
+        run?.registrations.push({ type: args.type, name: args.name, custom: !!args.custom, inputs: args.inputs ?? {}, state });
         const id = (state.id as string | undefined) ?? `${args.name}-id`;
         return { id: args.custom ? id : undefined, state };
     },
@@ -312,20 +427,35 @@ pulumi.runtime.setMocks({
         const run = currentRun();
         run?.calls.push({ token: args.token, inputs });
         const answer = invokes[args.token];
+        const account = run?.account ?? DEFAULT_ACCOUNT;
         if (!answer) {
             const message = `mocks: no mock for invoke ${args.token} (inputs ${JSON.stringify(inputs)}): add one to tests/support/mocks.ts`;
             run?.errors.push(message);
             throw new Error(message);
         }
         try {
-            return answer(inputs);
+            return answer(inputs, account);
         } catch (error) {
-            // A mocked invoke that refuses its inputs fails loudly too.
-            run?.errors.push(String(error instanceof Error ? error.message : error));
+            // A mocked invoke that refuses its inputs fails loudly too; a provider's answer (providerError) is the
+            // program's to handle.
+            if (!(error instanceof Error && "details" in error)) run?.errors.push(String(error instanceof Error ? error.message : error));
             throw error;
         }
     },
 }, "healthscore", "test", false);
+
+/**
+ * Creations AWS refuses whatever the program, as the provider reports them: a reservation of Lambda concurrency
+ * that would leave less than 100 of the account's quota unreserved (PutFunctionConcurrency).
+ */
+function refuseAsAwsWould(type: string, inputs: any, account: MockAccount): void {
+    const reserved = inputs.reservedConcurrentExecutions;
+    const quota = account.lambdaConcurrencyQuota === "denied" ? DEFAULT_ACCOUNT.lambdaConcurrencyQuota as number : account.lambdaConcurrencyQuota;
+    if (type === "aws:lambda/function:Function" && typeof reserved === "number" && reserved >= 0 && reserved > quota - 100) {
+        throw new Error(`setting Lambda Function (${inputs.name}) concurrency: InvalidParameterValueException: Specified ReservedConcurrentExecutions `
+            + "for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].");
+    }
+}
 
 /** Records each resource of the run as it is constructed; changes nothing. */
 function recordConstruction(run: Run): pulumi.ResourceTransformation {
@@ -341,6 +471,7 @@ function recordConstruction(run: Run): pulumi.ResourceTransformation {
                 // The registration fails the same way, and the run reports that.
                 .catch(() => []),
             ignoreChanges: opts.ignoreChanges ?? [],
+            retainOnDelete: opts.retainOnDelete === true,
         });
         return undefined;
     };
@@ -378,10 +509,13 @@ function captureConsole(): () => void {
 // Mocha would swallow it (it re-emits user rejections to nobody), so a deployment in progress fails with it here.
 let failRun: ((reason: unknown) => void) | undefined;
 let lastRunFailed = false;
+/** The failures of earlier runs: the same failure surfacing again later (through another output) is not news. */
+const reportedFailures = new Set<string>();
+const failureKey = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason));
 process.on("unhandledRejection", (reason) => {
     if (failRun) return failRun(reason);
     // The failed run's other resources rejecting after it ended: already reported.
-    if (lastRunFailed) return;
+    if (lastRunFailed || reportedFailures.has(failureKey(reason))) return;
     throw reason;
 });
 
@@ -396,14 +530,25 @@ async function settle(run: Run): Promise<void> {
     }
 }
 
+/** What a run's account and Region are. */
+export interface DeployOptions {
+    /** The stack's `aws:region` for this run. @default the config's, else {@link REGION} */
+    region?: string;
+    /** How the account differs from {@link DEFAULT_ACCOUNT}. */
+    account?: Partial<MockAccount>;
+}
+
 /**
  * Runs `program` (which creates resources and returns its outputs) in a root stack of its own, waits for
  * everything it registered, and returns what was recorded. One run at a time. Rejects if the program throws, an
  * output fails, or a resource operation fails (an apply feeding an input threw): as `pulumi preview` would fail.
  */
-export async function deploy(program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Deployment> {
-    const run: Run = { constructed: [], registrations: [], calls: [], errors: [], warnings: [], logs: [] };
+export async function deploy(program: () => Record<string, unknown> | Promise<Record<string, unknown>>, options: DeployOptions = {}): Promise<Deployment> {
+    const account: MockAccount = { ...DEFAULT_ACCOUNT, ...options.account };
+    const run: Run = { account, constructed: [], registrations: [], calls: [], errors: [], warnings: [], logs: [] };
     activeRun = run;
+    const previousRegion = pulumi.runtime.getConfig("aws:region");
+    pulumi.runtime.setConfig("aws:region", options.region ?? previousRegion ?? REGION);
     lastRunFailed = false;
     const restoreConsole = captureConsole();
     const failed = new Promise<never>((_, reject) => { failRun = reject; });
@@ -428,12 +573,14 @@ export async function deploy(program: () => Record<string, unknown> | Promise<Re
         return await Promise.race([work, failed]);
     } catch (error) {
         lastRunFailed = true;
+        reportedFailures.add(failureKey(error));
         // A failed deployment logs its error, as the language host would: the run's record keeps it, and Pulumi
         // does not report the failed run's unfinished operations as leaked promises when the process exits.
         await runContext.run(run, () => pulumi.log.error(`deployment failed: ${error instanceof Error ? error.message : String(error)}`));
         throw error;
     } finally {
         failRun = undefined;
+        pulumi.runtime.setConfig("aws:region", previousRegion ?? REGION);
         restoreConsole();
         activeRun = undefined;
     }
@@ -457,6 +604,7 @@ async function snapshot(run: Run, outputs: Record<string, unknown>, secretOutput
             dependencies: [...new Set(await Promise.all(dependsOn.map(urnOf)))],
             custom: registration.custom,
             ignoreChanges: constructed.ignoreChanges,
+            retainOnDelete: constructed.retainOnDelete,
             inputs: reveal(registration.inputs),
             secretInputs: Object.keys(registration.inputs).filter((key) => pulumi.runtime.isRpcSecret(registration.inputs[key])),
             publicInputs: redact(registration.inputs),

@@ -20,8 +20,13 @@ export interface LoadedHandler<H = LambdaHandler> {
 export interface FunctionEnvironment {
     bucketName: string;
     tableName: string;
-    token: string;
-    previousToken?: string;
+    /**
+     * The receiver's SSM parameters holding the tokens, and the fake SSM endpoint (tests/support/fakeSsm.ts) that
+     * serves them; the loader reads no token.
+     */
+    tokenParameter?: string;
+    previousTokenParameter?: string;
+    ssmEndpoint?: string;
     /** The receiver's fallback queue, on an SQS emulator (local/sqsEmulator.ts) at `sqsEndpoint`. */
     fallbackQueueUrl?: string;
     sqsEndpoint?: string;
@@ -29,15 +34,15 @@ export interface FunctionEnvironment {
 
 /**
  * The functions' environment as the components set it (the receiver's and the loader's, together), plus what
- * points the SDK at the emulators: the SDK v3 reads service endpoints from AWS_ENDPOINT_URL_<SERVICE>, and an IP
- * endpoint makes it use path-style S3 URLs.
+ * points the SDK at the emulators and the fake SSM: the SDK v3 reads service endpoints from
+ * AWS_ENDPOINT_URL_<SERVICE>, and an IP endpoint makes it use path-style S3 URLs.
  */
 export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironment): Record<string, string> {
     return {
         [ENV.bucketName]: fn.bucketName,
         [ENV.tableName]: fn.tableName,
-        [ENV.token]: fn.token,
-        ...(fn.previousToken ? { [ENV.previousToken]: fn.previousToken } : {}),
+        ...(fn.tokenParameter ? { [ENV.tokenParameter]: fn.tokenParameter } : {}),
+        ...(fn.previousTokenParameter ? { [ENV.previousTokenParameter]: fn.previousTokenParameter } : {}),
         [ENV.fallbackQueueUrl]: fn.fallbackQueueUrl ?? "http://127.0.0.1:9/000000000000/none",
         ...(fn.sqsEndpoint ? { AWS_ENDPOINT_URL_SQS: fn.sqsEndpoint } : {}),
         AWS_REGION: "us-east-1",
@@ -45,6 +50,7 @@ export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironmen
         AWS_SECRET_ACCESS_KEY: "S3RVER",
         AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
         AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
+        ...(fn.ssmEndpoint ? { AWS_ENDPOINT_URL_SSM: fn.ssmEndpoint } : {}),
         // s3rver predates the SDK's default CRC32 checksums.
         AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
         AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",

@@ -1,4 +1,4 @@
-/** The receiver role's policies: its trust and exactly what it does (archive raw bodies, or queue them). */
+/** The receiver role's policies: its trust and exactly what it does (archive raw bodies, or queue them; read its tokens). */
 import * as assert from "assert";
 import { lambdaAssumeRolePolicy, receiverPolicy } from "../../../components/policies/receiverPolicies";
 import { commandsSent } from "../../support/sdkCommands";
@@ -8,6 +8,10 @@ const ARNS = {
     fallbackQueueArn: "arn:aws:sqs:eu-west-1:123456789012:fallback",
     logGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:g",
     region: "eu-west-1",
+    tokenParameterArns: [
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/healthscore/dev/receiver/webhook-token",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/healthscore/dev/receiver/previous-webhook-token",
+    ],
 };
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/k";
 
@@ -17,11 +21,12 @@ function actionsOf(statement: { Action: string | string[] }): string[] {
 
 describe("receiverPolicies", () => {
     describe("receiverPolicy", () => {
-        it("grants, statement by statement: PutObject on raw/ only; GetObject on raw/ (HeadObject of an archived copy's arrival); SendMessage to the fallback queue; its log streams", () => {
+        it("grants, statement by statement: PutObject on raw/ only; GetObject on raw/ (HeadObject of an archived copy's arrival); SendMessage to the fallback queue; GetParameter on its token parameters; its log streams", () => {
             assert.deepStrictEqual(receiverPolicy(ARNS).Statement.map((s) => [s.Sid, s.Action, s.Resource]), [
                 ["ArchiveRawBodies", "s3:PutObject", "arn:aws:s3:::data/raw/*"],
                 ["ReadRawArrivalTimes", "s3:GetObject", "arn:aws:s3:::data/raw/*"],
                 ["SendToFallbackQueue", "sqs:SendMessage", ARNS.fallbackQueueArn],
+                ["ReadTokenParameters", "ssm:GetParameter", ARNS.tokenParameterArns],
                 ["WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ARNS.logGroupArn}:log-stream:*`],
             ]);
         });
@@ -38,6 +43,13 @@ describe("receiverPolicies", () => {
             assert.ok(commandsSent("storage.ts")["client-s3"].includes("PutObject") && commandsSent("storage.ts")["client-s3"].includes("HeadObject"));
         });
 
+        it("grants ssm:GetParameter on exactly the token parameters' ARNs (no kms: permission needed with aws/ssm), the one SSM command tokenSource.ts sends", () => {
+            assert.deepStrictEqual(commandsSent("tokenSource.ts")["client-ssm"], ["GetParameter"]);
+            const read = receiverPolicy(ARNS).Statement[3];
+            assert.deepStrictEqual([read.Action, read.Resource], ["ssm:GetParameter", ARNS.tokenParameterArns]);
+            assert.ok(!JSON.stringify(receiverPolicy(ARNS)).includes("kms:"));
+        });
+
         it("has no wildcard action and no `*` resource, with or without a key", () => {
             for (const policy of [receiverPolicy(ARNS), receiverPolicy({ ...ARNS, kmsKeyArn: KEY })]) {
                 for (const statement of policy.Statement) {
@@ -48,11 +60,14 @@ describe("receiverPolicies", () => {
             }
         });
 
-        it("adds the KMS key only when given, and only via S3 in the Region (SSE-SQS needs no key permission)", () => {
-            assert.strictEqual(receiverPolicy(ARNS).Statement.length, 4);
-            const kms = receiverPolicy({ ...ARNS, kmsKeyArn: KEY }).Statement[4];
-            assert.deepStrictEqual(kms.Condition, { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] } });
-            assert.strictEqual(kms.Resource, KEY);
+        it("adds the KMS key only when given: via S3 in the Region (SSE-SQS needs no key permission), and Decrypt via SSM for the token parameters only", () => {
+            assert.strictEqual(receiverPolicy(ARNS).Statement.length, 5);
+            const [data, tokens] = receiverPolicy({ ...ARNS, kmsKeyArn: KEY }).Statement.slice(5);
+            assert.deepStrictEqual(data.Condition, { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] } });
+            assert.strictEqual(data.Resource, KEY);
+            assert.deepStrictEqual([tokens.Action, tokens.Resource, tokens.Condition], ["kms:Decrypt", KEY, {
+                StringEquals: { "kms:ViaService": "ssm.eu-west-1.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": ARNS.tokenParameterArns },
+            }]);
         });
     });
 

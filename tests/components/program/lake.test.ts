@@ -66,7 +66,7 @@ describe("data lake settings from the stack config (mocks)", () => {
         assert.deepStrictEqual(https.all(T.lakePermissions).filter((p) => /-reader-[0-9a-f]{8}$/.test(p.name)), [], "no readers unless configured");
     });
 
-    it("lakePartitionProjection: a projected alerts table over the store's bucket, and no crawler (nor its role)", () => {
+    it("lake projection: a projected alerts table over the store's bucket, and no crawler (nor its role)", () => {
         assert.deepStrictEqual(lake.all(T.crawler), []);
         // The data-access role stays: alerts/ is still registered with Lake Formation, which Athena reads through.
         assert.deepStrictEqual(lake.all(T.role).map((r) => r.name).sort(), ["healthscore-ingest-receiver-role", "healthscore-lake-data-access", "healthscore-loader-role"]);

@@ -1,6 +1,7 @@
 /**
  * The receiver's deployment archive, as the mocks receive it: what is in it, and that it works. Its
- * `__index.js` is run against the S3 and DynamoDB emulators with only the runtime-provided SDK beside it.
+ * `__index.js` is run against the S3 and DynamoDB emulators, with its token read from a fake SSM endpoint under
+ * the parameter name the component gives the function, and only the runtime-provided SDK beside it.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -11,10 +12,13 @@ import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../../support/emulators";
 import { ENV } from "../../../handlers/environment";
 import { emulatorEnvironment } from "../../support/serializedHandler";
+import { FakeSsm, startFakeSsm } from "../../support/fakeSsm";
 import { MAX_ARCHIVE_BYTES, PACKAGE_JSON, PROJECT, readArchive, layOutArchive, packageOf, requiredPackages, sizeOf, type Archive } from "./archive";
+import { RECEIVER_FUNCTION, T } from "./types";
 import { deployed } from "./variants";
 
 const TOKEN = "archive-test-token_0123456789";
+let tokenParameter: string;
 
 describe("receiver deployment archive (mocks)", () => {
     let archive: Archive;
@@ -22,7 +26,9 @@ describe("receiver deployment archive (mocks)", () => {
 
     before(async function () {
         this.timeout(60_000);
-        archive = await readArchive(await deployed("https"));
+        const https = await deployed("https");
+        archive = await readArchive(https);
+        tokenParameter = https.get(T.function, RECEIVER_FUNCTION).inputs.environment.variables[ENV.tokenParameter];
         packages = [...archive.files.keys()].map(packageOf);
     });
 
@@ -64,6 +70,7 @@ describe("receiver deployment archive (mocks)", () => {
         let dir: string;
         let result: any;
         const logged: string[] = [];
+        let ssm: FakeSsm;
 
         function setEnv(values: Record<string, string>): void {
             for (const [name, value] of Object.entries(values)) {
@@ -75,8 +82,9 @@ describe("receiver deployment archive (mocks)", () => {
         before(async function () {
             this.timeout(30_000);
             dir = layOutArchive(archive);
+            ssm = await startFakeSsm({ [tokenParameter]: TOKEN });
             setEnv({
-                ...emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: TOKEN }),
+                ...emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, tokenParameter, ssmEndpoint: ssm.endpoint }),
                 [ENV.retentionDays]: "30",
             });
             // The endpoint is an IP address, so the SDK addresses the bucket path-style (no bucket.127.0.0.1 host).
@@ -98,7 +106,8 @@ describe("receiver deployment archive (mocks)", () => {
             }
         });
 
-        after(() => {
+        after(async () => {
+            await ssm?.close();
             for (const [name, value] of Object.entries(saved)) {
                 if (value === undefined) delete process.env[name];
                 else process.env[name] = value;
@@ -110,6 +119,11 @@ describe("receiver deployment archive (mocks)", () => {
             assert.strictEqual(result.statusCode, 202, JSON.stringify(result));
             assert.strictEqual(result.statusDescription, "202 Accepted");
             assert.strictEqual(JSON.parse(result.body).accepted, 3);
+        });
+
+        it("read its token from the SSM parameter the component named, decrypted, once", () => {
+            assert.match(tokenParameter, /^\/healthscore\/test\/healthscore-ingest-receiver\/webhook-token$/);
+            assert.deepStrictEqual(ssm.requests.map((r) => [r.target, r.body]), [["AmazonSSM.GetParameter", { Name: tokenParameter, WithDecryption: true }]]);
         });
 
         it("logged the request without the token", () => {

@@ -162,10 +162,14 @@ describe("ALB ingress (mocks)", () => {
             const allows = policyOf(bucketPolicy).Statement.filter((s: any) => s.Effect === "Allow");
             const logBucketArn = https.get(T.bucket, `${LB}-access-logs-bucket`).state.arn;
             assert.deepStrictEqual(allows.map((s: any) => [s.Principal, s.Action, s.Resource]), [[
-                { AWS: ELB_ACCOUNT_ARN, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                { Service: "logdelivery.elasticloadbalancing.amazonaws.com", AWS: ELB_ACCOUNT_ARN },
                 "s3:PutObject",
                 `${logBucketArn}/alb/AWSLogs/${ACCOUNT_ID}/*`,
             ]]);
+        });
+
+        it("never calls aws.elb.getServiceAccount, which fails in the Regions opened since 2022", () => {
+            assert.deepStrictEqual(https.calls.filter((c) => c.token === "aws:elb/getServiceAccount:getServiceAccount"), []);
         });
 
         it("creates the ALB after the log bucket's policy (AWS checks it when logging is enabled)", () => {

@@ -16,7 +16,7 @@ import { objectCreatedEvent } from "../../../handlers/loaderEvents";
 import { createObjectStorage } from "../../../handlers/storage";
 import { Archive, layOutArchive, packageOf, readArchive, requiredPackages } from "./archive";
 import { LOADER, T } from "./types";
-import { asArray, deployed, KMS_KEY_ARN, policyOf, VariantName } from "./variants";
+import { asArray, deployConfig, deployed, KMS_KEY_ARN, policyOf, VariantName, VARIANTS as CONFIGS } from "./variants";
 
 const VARIANTS: VariantName[] = ["https", "configured", "functionUrl", "dev"];
 
@@ -61,6 +61,24 @@ describe("loader (mocks)", () => {
             for (const variant of ["https", "functionUrl", "dev"] as const) {
                 assert.ok(!("reservedConcurrentExecutions" in loaderOf(deployments[variant]).function.inputs), variant);
             }
+        });
+
+        describe("a reservation is checked at preview as the receiver's is (components/functionConcurrency.ts)", () => {
+            it("fails the preview in an account whose quota is 10, naming healthscore:loaderReservedConcurrency and saying what to set", async () => {
+                await assert.rejects(deployConfig({ ...CONFIGS.configured, reservedConcurrency: "none" }, { account: { lambdaConcurrencyQuota: 10 } }), (err: Error) => {
+                    assert.match(err.message, /healthscore:loaderReservedConcurrency is 3, but the account's Lambda concurrency quota in us-east-1 is 10 .*at most 0 can be reserved\. Set healthscore:loaderReservedConcurrency none/);
+                    return true;
+                });
+            });
+
+            it("reserves it when the quota leaves room (103 allows 3), and deploys it with a warning naming the setting when the quota cannot be read", async () => {
+                const allowed = await deployConfig({ ...CONFIGS.configured, reservedConcurrency: "none" }, { account: { lambdaConcurrencyQuota: 103 } });
+                assert.strictEqual(loaderOf(allowed).function.inputs.reservedConcurrentExecutions, 3);
+                const unread = await deployConfig({ ...CONFIGS.configured, reservedConcurrency: "none" }, { account: { lambdaConcurrencyQuota: "denied" } });
+                assert.strictEqual(loaderOf(unread).function.inputs.reservedConcurrentExecutions, 3);
+                assert.ok(unread.warnings.some((w) => /healthscore:loaderReservedConcurrency 3 is not checked .*servicequotas:GetServiceQuota/.test(w)), unread.warnings.join("\n"));
+                assert.deepStrictEqual(unread.errors, []);
+            });
         });
 
         it("gets the bucket, the table and the retention, and no secret", () => {
@@ -189,7 +207,7 @@ describe("loader (mocks)", () => {
 
             before(() => {
                 dir = layOutArchive(archive);
-                const environment = emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE, token: "unused-token_0123456789" });
+                const environment = emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE });
                 for (const [name, value] of Object.entries({ ...environment, [ENV.retentionDays]: "30" })) {
                     saved[name] = process.env[name];
                     process.env[name] = value;

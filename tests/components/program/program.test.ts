@@ -8,14 +8,24 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { deploy, Deployment, physicalName, RecordedResource } from "../../support/mocks";
 import { isValidToken } from "../../../shared/limits";
-import { RECEIVER_FUNCTION, T } from "./types";
-import { deployed, TOKEN, VariantName, VARIANTS } from "./variants";
+import { LOADER, RECEIVER_FUNCTION, RECEIVER_LOGS, T } from "./types";
+import { deployConfig, deployed, TOKEN, VariantName, VARIANTS } from "./variants";
 
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
-/** What the program (and index.ts) export. */
-const OUTPUT_NAMES = ["athenaWorkgroupName", "bucketName", "crawlerName", "deadLetterQueueUrl", "endpointUrl", "functionName", "glueDatabaseName", "loaderFunctionName", "tableName"];
+/** What the program (and index.ts) export in every configuration. */
+const CORE_OUTPUTS = ["bucketName", "deadLetterQueueUrl", "endpointUrl", "functionName", "loaderFunctionName", "loaderLogGroupName", "logGroupName", "tableName"];
+/** ...and by lake mode: nothing more with none, no crawler with projection. */
+const OUTPUTS_BY_LAKE = {
+    none: CORE_OUTPUTS,
+    projection: [...CORE_OUTPUTS, "athenaWorkgroupName", "glueDatabaseName"].sort(),
+    crawler: [...CORE_OUTPUTS, "athenaWorkgroupName", "crawlerName", "glueDatabaseName"].sort(),
+};
 const ROOTS: string[] = [T.store, T.loader, T.ingest];
+
+function lakeModeOf(variant: VariantName): keyof typeof OUTPUTS_BY_LAKE {
+    return ((VARIANTS[variant] as { lake?: string }).lake ?? "crawler") as keyof typeof OUTPUTS_BY_LAKE;
+}
 
 /** The lake's outputs are the names of the Glue database, crawler (none with projection) and workgroup it registered. */
 function assertLakeOutputs(deployment: Deployment, label: string): void {
@@ -95,8 +105,17 @@ describe("program (mocks)", () => {
         assert.deepStrictEqual(deployments.functionUrl.all(T.functionUrl).map((r) => rootOf(deployments.functionUrl, r).type), [T.ingest]);
     });
 
+    it("with lake none (the dev stack): no lake component, nothing of Lake Formation, Glue or Athena, and no lake invoke", () => {
+        const dev = deployments.dev;
+        assert.deepStrictEqual(dev.all(T.lake), []);
+        const lakeTypes = dev.resources.filter((r) => /^aws:(lakeformation|glue|athena)\//.test(r.type)).map((r) => r.type);
+        assert.deepStrictEqual(lakeTypes, []);
+        assert.deepStrictEqual(dev.all(T.bucket).map((b) => b.name), ["healthscore-data-bucket"], "no Athena results bucket");
+        assert.deepStrictEqual(dev.calls.filter((c) => /lakeformation|getSessionContext/.test(c.token)), [], "no admin check: only IAM is needed");
+    });
+
     it("puts the lake and all its children under HealthScoreStore, through HealthScoreLake", () => {
-        for (const variant of VARIANT_NAMES) {
+        for (const variant of VARIANT_NAMES.filter((v) => lakeModeOf(v) !== "none")) {
             const deployment = deployments[variant];
             const lake = deployment.only(T.lake);
             assert.strictEqual(deployment.byUrn(lake.parent).type, T.store, variant);
@@ -138,25 +157,32 @@ describe("program (mocks)", () => {
         }
     });
 
-    it("exports endpointUrl (secret), bucketName, tableName, functionName, loaderFunctionName, deadLetterQueueUrl and the lake's names, of the resources it made", () => {
+    it("exports endpointUrl (secret), bucketName, tableName, the receiver and the loader with their log groups, deadLetterQueueUrl, and the lake's names its mode has, of the resources it made", () => {
         for (const variant of VARIANT_NAMES) {
             const deployment = deployments[variant];
             const { outputs, secretOutputs } = deployment;
-            assert.deepStrictEqual(Object.keys(outputs).sort(), OUTPUT_NAMES, variant);
-            assert.deepStrictEqual(secretOutputs, {
-                endpointUrl: true, bucketName: false, tableName: false, functionName: false, loaderFunctionName: false, deadLetterQueueUrl: false,
-                glueDatabaseName: false, crawlerName: false, athenaWorkgroupName: false,
-            }, variant);
+            assert.deepStrictEqual(Object.keys(outputs).sort(), OUTPUTS_BY_LAKE[lakeModeOf(variant)], variant);
+            assert.deepStrictEqual(Object.entries(secretOutputs).filter(([, secret]) => secret).map(([key]) => key), ["endpointUrl"], variant);
             assert.strictEqual(outputs.bucketName, physicalName("healthscore-data-bucket"));
             assert.strictEqual(outputs.tableName, physicalName("healthscore-table"));
-            assert.strictEqual(outputs.functionName, physicalName("healthscore-ingest-receiver-function"));
-            assert.strictEqual(outputs.loaderFunctionName, physicalName("healthscore-loader-function"));
-            assert.strictEqual(outputs.deadLetterQueueUrl, deployment.get(T.queue, "healthscore-loader-dead-letters").state.url);
-            assertLakeOutputs(deployment, variant);
+            assert.strictEqual(outputs.functionName, physicalName(RECEIVER_FUNCTION));
+            assert.strictEqual(outputs.logGroupName, physicalName(RECEIVER_LOGS));
+            assert.strictEqual(deployment.get(T.function, RECEIVER_FUNCTION).inputs.loggingConfig.logGroup, outputs.logGroupName, "the group the receiver logs to");
+            assert.strictEqual(outputs.loaderFunctionName, physicalName(LOADER.function));
+            assert.strictEqual(outputs.loaderLogGroupName, physicalName(LOADER.logs));
+            assert.strictEqual(deployment.get(T.function, LOADER.function).inputs.loggingConfig.logGroup, outputs.loaderLogGroupName, "the group the loader logs to");
+            assert.strictEqual(outputs.deadLetterQueueUrl, deployment.get(T.queue, LOADER.deadLetterQueue).state.url);
+            if (lakeModeOf(variant) !== "none") assertLakeOutputs(deployment, variant);
         }
         assert.strictEqual(deployments.https.outputs.glueDatabaseName, "healthscore_lake_test");
         assert.strictEqual(deployments.https.outputs.crawlerName, "healthscore_lake_test_alerts");
-        assert.strictEqual(deployments.lake.outputs.crawlerName, undefined, "no crawler with partition projection");
+    });
+
+    it("warns of no undefined stack output in any lake mode (absent outputs are left out, not exported as undefined)", () => {
+        for (const variant of VARIANT_NAMES) {
+            assert.deepStrictEqual(deployments[variant].warnings.filter((w) => /Undefined value/.test(w)), [], variant);
+        }
+        assert.ok(VARIANT_NAMES.some((v) => lakeModeOf(v) === "none") && VARIANT_NAMES.some((v) => lakeModeOf(v) === "projection"));
     });
 
     it("generates a URL-safe token of at least 32 characters with RandomPassword (special false) when none is configured", () => {
@@ -184,18 +210,41 @@ describe("program (mocks)", () => {
                 "healthscore:lambdaMemoryMb": "384",
                 "healthscore:crawlerSchedule": "cron(0 6 * * ? *)",
             }, ["healthscore:webhookToken"]);
-            fromIndex = await deploy(async () => ({ ...(await import("../../../index")) }));
+            // index.ts's `export =` object, as the language host reads it (module.exports).
+            fromIndex = await deploy(async () => ({ ...require("../../../index") }));
         });
 
-        it("reads the healthscore namespace of the stack config and exports the nine outputs", () => {
+        it("reads the healthscore namespace of the stack config and exports the outputs of its lake mode", () => {
             assert.strictEqual(fromIndex.get(T.function, RECEIVER_FUNCTION).inputs.memorySize, 384);
             assert.strictEqual(fromIndex.all(T.functionUrl).length, 1);
-            assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), OUTPUT_NAMES);
+            assert.deepStrictEqual(Object.keys(fromIndex.outputs).sort(), OUTPUTS_BY_LAKE.crawler);
             assertLakeOutputs(fromIndex, "index.ts");
             // The lake's keys of the namespace reach the lake too.
             assert.strictEqual(fromIndex.only(T.crawler).inputs.schedule, "cron(0 6 * * ? *)");
             assert.ok((fromIndex.outputs.endpointUrl as string).endsWith(`/hooks/${TOKEN}`));
             assert.strictEqual(fromIndex.secretOutputs.endpointUrl, true);
+        });
+    });
+
+    describe("the README's Pulumi.prod.yaml example", () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const yaml = require("js-yaml");
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
+        const marker = readme.indexOf("<!-- Pulumi.prod.yaml example");
+        const block = /```yaml\n([\s\S]*?)```/.exec(readme.slice(marker))![1];
+        const config: Record<string, unknown> = yaml.load(block).config;
+        const raw = Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith("healthscore:"))
+            .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
+
+        it("previews under mocks in its Region: HTTPS on the ALB, the crawled lake with its reader, the key everywhere", async function () {
+            this.timeout(60_000);
+            assert.ok(marker >= 0 && Object.keys(raw).length >= 5, "the example is in the README");
+            const deployment = await deployConfig(raw, { region: String(config["aws:region"]) });
+            assert.deepStrictEqual(deployment.errors, []);
+            assert.strictEqual(deployment.only(T.listener).inputs.protocol, "HTTPS");
+            assert.strictEqual(deployment.all(T.crawler).length, 1);
+            assert.deepStrictEqual(deployment.all(T.lakePermissions).filter((p) => /-reader-/.test(p.name)).map((p) => p.inputs.principal), [raw.lakeReaders]);
+            assert.strictEqual(deployment.only(T.workgroup).inputs.configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn, raw.kmsKeyArn);
         });
     });
 
@@ -215,10 +264,14 @@ describe("program (mocks)", () => {
             assert.deepStrictEqual(raw, VARIANTS.dev);
         });
 
-        it("reserves no concurrency (healthscore:reservedConcurrency none), which a new account's quota of 10 allows", async () => {
+        it("needs nothing beyond IAM: no data lake (so no Lake Formation admin) and no reserved concurrency (a new account's quota of 10 allows none)", async () => {
             const { parseConfig } = await import("../../../shared/settings");
-            assert.strictEqual(stack.config["healthscore:reservedConcurrency"], "none");
-            assert.strictEqual(parseConfig({ ingress: "function-url", reservedConcurrency: stack.config["healthscore:reservedConcurrency"] }).lambda.reservedConcurrency, "none");
+            const raw = Object.fromEntries(Object.entries(stack.config).filter(([key]) => key.startsWith("healthscore:"))
+                .map(([key, value]) => [key.slice("healthscore:".length), String(value)]));
+            const settings = parseConfig(raw);
+            assert.strictEqual(settings.lake.lake, "none");
+            assert.strictEqual(settings.lambda.reservedConcurrency, "none");
+            assert.strictEqual(settings.loader.loaderReservedConcurrency, "none");
         });
 
         it("is a valid configuration", async () => {

@@ -1,10 +1,10 @@
-/** The receiver Lambda under mocks: runtime and limits, environment, log group, and least-privilege IAM. */
+/** The receiver Lambda under mocks: runtime and limits, environment, tokens in SSM, log group, and least-privilege IAM. */
 import * as assert from "assert";
-import { Deployment, physicalName, REGION, RecordedResource } from "../../support/mocks";
+import { ACCOUNT_ID, Deployment, physicalName, REGION, RecordedResource } from "../../support/mocks";
 import { ENV } from "../../../handlers/environment";
 import { bucketPrefixes } from "../../../shared/layout";
 import { RECEIVER_FUNCTION, RECEIVER_LOGS, T } from "./types";
-import { asArray, deployed, KMS_KEY_ARN, policyOf, PREVIOUS_TOKEN, TOKEN, VariantName } from "./variants";
+import { asArray, deployConfig, deployed, KMS_KEY_ARN, policyOf, PREVIOUS_TOKEN, TOKEN, VariantName, VARIANTS as CONFIGS } from "./variants";
 
 const VARIANTS: VariantName[] = ["https", "configured", "http", "functionUrl", "dev"];
 
@@ -94,38 +94,95 @@ describe("receiver Lambda (mocks)", () => {
         assert.deepStrictEqual([configured.memorySize, configured.timeout], [512, 20]);
     });
 
-    it("CKV_AWS_115: caps concurrency with reserved concurrency (10 by default, as configured otherwise)", () => {
-        assert.strictEqual(fn.inputs.reservedConcurrentExecutions, 10);
-        assert.strictEqual(deployments.configured.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 5);
-    });
+    describe("reserved concurrency (Lambda keeps at least 100 of the account's concurrency unreserved)", () => {
+        it("reserves nothing by default: no reservedConcurrentExecutions at all (0 would throttle everything)", () => {
+            for (const variant of ["https", "http", "functionUrl", "dev"] as const) {
+                const inputs = deployments[variant].get(T.function, RECEIVER_FUNCTION).inputs;
+                assert.ok(!("reservedConcurrentExecutions" in inputs), `${variant}: ${inputs.reservedConcurrentExecutions}`);
+            }
+            assert.ok(!https.calls.some((c) => c.token.startsWith("aws:servicequotas/")), "no quota read without a reservation");
+        });
 
-    it("reserves nothing with reservedConcurrency none (the dev stack): no reservedConcurrentExecutions at all", () => {
-        const inputs = deployments.dev.get(T.function, RECEIVER_FUNCTION).inputs;
-        assert.ok(!("reservedConcurrentExecutions" in inputs), JSON.stringify(inputs.reservedConcurrentExecutions));
-        assert.strictEqual(deployments.functionUrl.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 10, "Function URL stacks keep the default");
-    });
+        it("CKV_AWS_115: reserves the configured number when the account's quota leaves room for it (5 of 1,000)", () => {
+            assert.strictEqual(deployments.configured.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 5);
+            const read = deployments.configured.calls.filter((c) => c.token === "aws:servicequotas/getServiceQuota:getServiceQuota");
+            // One read per reservation: the receiver's and the loader's (loaderReservedConcurrency 3).
+            assert.deepStrictEqual(read.map((c) => [c.inputs.serviceCode, c.inputs.quotaCode]), [["lambda", "L-B99A9384"], ["lambda", "L-B99A9384"]]);
+        });
 
-    it("gets the bucket, the fallback queue and the token through the environment variables named in handlers/environment.ts (no table: the loader writes it)", () => {
-        const variables = fn.inputs.environment.variables;
-        const token = https.outputs.endpointUrl as string;
-        assert.deepStrictEqual(variables, {
-            [ENV.bucketName]: physicalName("healthscore-data-bucket"),
-            [ENV.fallbackQueueUrl]: https.get(T.queue, "healthscore-loader-fallback").state.url,
-            [ENV.token]: token.slice(token.lastIndexOf("/") + 1),
+        it("a reservation in an account whose quota is 10 (a new account) fails the preview, naming the setting and saying what to set", async () => {
+            await assert.rejects(deployConfig({ ...CONFIGS.configured, loaderReservedConcurrency: "none" }, { account: { lambdaConcurrencyQuota: 10 } }), (err: Error) => {
+                assert.match(err.message, /healthscore:reservedConcurrency is 5, but the account's Lambda concurrency quota in us-east-1 is 10 .*at most 0 can be reserved\. Set healthscore:reservedConcurrency none/);
+                return true;
+            });
+        });
+
+        it("the quota leaves exactly quota - 100: 105 allows 5, 104 does not", async () => {
+            const allowed = await deployConfig({ ...CONFIGS.configured, loaderReservedConcurrency: "none" }, { account: { lambdaConcurrencyQuota: 105 } });
+            assert.strictEqual(allowed.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 5);
+            await assert.rejects(deployConfig({ ...CONFIGS.configured, loaderReservedConcurrency: "none" }, { account: { lambdaConcurrencyQuota: 104 } }), /at most 4 can be reserved/);
+        });
+
+        it("when the quota cannot be read (no servicequotas:GetServiceQuota): deploys the reservation with a warning saying so", async () => {
+            const deployment = await deployConfig(CONFIGS.configured, { account: { lambdaConcurrencyQuota: "denied" } });
+            assert.strictEqual(deployment.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 5);
+            assert.ok(deployment.warnings.some((w) => /healthscore:reservedConcurrency 5 is not checked .*servicequotas:GetServiceQuota/.test(w)), deployment.warnings.join("\n"));
+            assert.deepStrictEqual(deployment.errors, []);
         });
     });
 
-    it("keeps the environment (which holds the token) secret", () => {
+    it("gets the bucket, the fallback queue and the token parameter's name through the environment variables of handlers/environment.ts (no table: the loader writes it)", () => {
+        const variables = fn.inputs.environment.variables;
+        assert.deepStrictEqual(variables, {
+            [ENV.bucketName]: physicalName("healthscore-data-bucket"),
+            [ENV.fallbackQueueUrl]: https.get(T.queue, "healthscore-loader-fallback").state.url,
+            [ENV.tokenParameter]: "/healthscore/test/healthscore-ingest-receiver/webhook-token",
+            [ENV.tokenVersions]: "1",
+        });
+    });
+
+    it("holds nothing secret in the function's configuration: no token in its environment, which is not a secret input", () => {
         for (const variant of VARIANTS) {
-            assert.ok(deployments[variant].get(T.function, RECEIVER_FUNCTION).secretInputs.includes("environment"), variant);
+            const deployment = deployments[variant];
+            const url = deployment.outputs.endpointUrl as string;
+            const token = url.slice(url.lastIndexOf("/") + 1);
+            const inputs = deployment.get(T.function, RECEIVER_FUNCTION).inputs;
+            assert.ok(!JSON.stringify(inputs.environment).includes(token), variant);
+            assert.deepStrictEqual(deployment.get(T.function, RECEIVER_FUNCTION).secretInputs, [], variant);
         }
     });
 
-    it("gets the previous token too during a rotation", () => {
-        const variables = deployments.configured.get(T.function, RECEIVER_FUNCTION).inputs.environment.variables;
-        assert.strictEqual(variables[ENV.token], TOKEN);
-        assert.strictEqual(variables[ENV.previousToken], PREVIOUS_TOKEN);
-        assert.ok(!(ENV.previousToken in fn.inputs.environment.variables), "no previous token unless configured");
+    describe("the tokens in SSM Parameter Store", () => {
+        const parameters = (deployment: Deployment) => deployment.all("aws:ssm/parameter:Parameter");
+
+        it("keeps the token in a SecureString parameter, its value a secret input, with the aws/ssm key by default", () => {
+            const [parameter] = parameters(https);
+            const url = https.outputs.endpointUrl as string;
+            assert.deepStrictEqual([parameter.inputs.name, parameter.inputs.type, parameter.inputs.value, parameter.inputs.keyId],
+                ["/healthscore/test/healthscore-ingest-receiver/webhook-token", "SecureString", url.slice(url.lastIndexOf("/") + 1), undefined]);
+            assert.deepStrictEqual(parameter.secretInputs, ["value"]);
+            assert.strictEqual(parameters(https).length, 1, "no previous token unless configured");
+        });
+
+        it("during a rotation keeps the previous token in a second parameter, named to the function, encrypted with kmsKeyArn when set", () => {
+            const byName: Record<string, any> = Object.fromEntries(parameters(deployments.configured).map((p) => [p.inputs.name.split("/").pop(), p.inputs]));
+            assert.deepStrictEqual(Object.keys(byName).sort(), ["previous-webhook-token", "webhook-token"]);
+            assert.strictEqual(byName["webhook-token"].value, TOKEN);
+            assert.strictEqual(byName["previous-webhook-token"].value, PREVIOUS_TOKEN);
+            for (const inputs of Object.values(byName)) assert.strictEqual(inputs.keyId, KMS_KEY_ARN);
+            const variables = deployments.configured.get(T.function, RECEIVER_FUNCTION).inputs.environment.variables;
+            assert.strictEqual(variables[ENV.tokenParameter], byName["webhook-token"].name);
+            assert.strictEqual(variables[ENV.previousTokenParameter], byName["previous-webhook-token"].name);
+            // Their versions, so that a new token changes the function's configuration and so its instances.
+            assert.strictEqual(variables[ENV.tokenVersions], "1,1");
+        });
+
+        it("lets the role read exactly those parameters, by the ARNs the provider reports (one slash after parameter)", () => {
+            const read = policyOf(receiverIam(deployments.configured).policy).Statement.find((s: any) => s.Action === "ssm:GetParameter");
+            const arns = parameters(deployments.configured).map((p) => p.state.arn).sort();
+            assert.deepStrictEqual([...read.Resource].sort(), arns);
+            for (const arn of arns) assert.match(arn, new RegExp(`^arn:aws:ssm:${REGION}:${ACCOUNT_ID}:parameter/healthscore/test/healthscore-ingest-receiver/[a-z-]+$`));
+        });
     });
 
     it("CKV_AWS_338/CKV_AWS_66: logs to its own log group, which has a retention (30 days by default)", () => {
@@ -142,11 +199,13 @@ describe("receiver Lambda (mocks)", () => {
                 const { role } = receiverIam(deployment);
                 assert.strictEqual(deployment.get(T.function, RECEIVER_FUNCTION).inputs.role, arnsOf(deployment).role, variant);
                 assert.strictEqual(role.name, "healthscore-ingest-receiver-role", variant);
-                // Every role of the stack is accounted for: the receiver's, and inside HealthScoreLake the crawler's and
-                // the data-access role alerts/ is registered with.
+                // Every role of the stack is accounted for: the receiver's, the loader's, and inside HealthScoreLake
+                // (absent with lake none, as in dev) the crawler's and the data-access role alerts/ is registered with.
                 const others = deployment.all(T.role).filter((r) => r !== role);
-                assert.deepStrictEqual(others.map((r) => [r.name, deployment.byUrn(r.parent).type]).sort(),
-                    [["healthscore-lake-crawler", T.lake], ["healthscore-lake-data-access", T.lake], ["healthscore-loader-role", T.loader]], variant);
+                const expected = variant === "dev"
+                    ? [["healthscore-loader-role", T.loader]]
+                    : [["healthscore-lake-crawler", T.lake], ["healthscore-lake-data-access", T.lake], ["healthscore-loader-role", T.loader]];
+                assert.deepStrictEqual(others.map((r) => [r.name, deployment.byUrn(r.parent).type]).sort(), expected, variant);
             }
         });
 
@@ -179,7 +238,7 @@ describe("receiver Lambda (mocks)", () => {
                 assert.deepStrictEqual(fullAccess.map((a) => a.inputs.policyArn), [], variant);
                 assert.deepStrictEqual(
                     attachments.map((a) => ({ attachment: a.name, role: a.inputs.role, policyArn: a.inputs.policyArn })),
-                    ALLOWED_MANAGED_POLICIES.map(({ attachment, role, policyArn }) => ({ attachment, role, policyArn })),
+                    variant === "dev" ? [] : ALLOWED_MANAGED_POLICIES.map(({ attachment, role, policyArn }) => ({ attachment, role, policyArn })),
                     variant);
             }
         });
@@ -204,12 +263,12 @@ describe("receiver Lambda (mocks)", () => {
                         assert.strictEqual(statement.Effect, "Allow");
                     }
                 }
-                // Every variant has the crawler: the exception is in use, not a stale entry.
-                assert.deepStrictEqual(excepted, STAR_RESOURCE_EXCEPTIONS.map((e) => `${e.policy} ${e.action}`), variant);
+                // Every variant but dev (no lake) has the crawler: the exception is in use, not a stale entry.
+                assert.deepStrictEqual(excepted, variant === "dev" ? [] : STAR_RESOURCE_EXCEPTIONS.map((e) => `${e.policy} ${e.action}`), variant);
             }
         });
 
-        it("grants exactly, and less than before the loader: PutObject on raw/ only; GetObject on raw/ (HeadObject); SendMessage to the fallback queue; its own log streams; nothing on the table, alerts/ or rejected/", () => {
+        it("grants exactly, and less than before the loader: PutObject on raw/ only; GetObject on raw/ (HeadObject); SendMessage to the fallback queue; its token parameter; its own log streams; nothing on the table, alerts/ or rejected/", () => {
             const { policy: receiverPolicy } = receiverIam(https);
             const policy = policyOf(receiverPolicy);
             const arnOf = arnsOf(https);
@@ -218,16 +277,21 @@ describe("receiver Lambda (mocks)", () => {
                 ["s3:PutObject", `${arnOf.bucket}/${bucketPrefixes.raw}*`],
                 ["s3:GetObject", `${arnOf.bucket}/${bucketPrefixes.raw}*`],
                 ["sqs:SendMessage", https.get(T.queue, "healthscore-loader-fallback").state.arn],
+                ["ssm:GetParameter", [https.only("aws:ssm/parameter:Parameter").state.arn]],
                 [["logs:CreateLogStream", "logs:PutLogEvents"], `${arnOf.logGroup}:log-stream:*`],
             ]);
             assert.ok(!JSON.stringify(policy).includes(arnOf.table), "no table permission");
         });
 
-        it("grants the configured KMS key only through S3 in the Region, and no key at all by default", () => {
+        it("grants the configured KMS key only through S3 in the Region, and through SSM for its token parameters; no key at all by default", () => {
             const kms = policyOf(receiverIam(deployments.configured).policy).Statement.filter((s: any) => asArray<string>(s.Action).some((a) => a.startsWith("kms:")));
+            const parameterArns = deployments.configured.all("aws:ssm/parameter:Parameter").map((p) => p.state.arn);
             assert.deepStrictEqual(kms.map((s: any) => [s.Action, s.Resource, s.Condition]), [[
                 ["kms:GenerateDataKey", "kms:Decrypt"], KMS_KEY_ARN,
                 { StringEquals: { "kms:ViaService": [`s3.${REGION}.amazonaws.com`] } },
+            ], [
+                "kms:Decrypt", KMS_KEY_ARN,
+                { StringEquals: { "kms:ViaService": `ssm.${REGION}.amazonaws.com`, "kms:EncryptionContext:PARAMETER_ARN": parameterArns } },
             ]]);
             const defaults = policyOf(receiverIam(https).policy).Statement;
             assert.ok(!defaults.some((s: any) => asArray<string>(s.Action).some((a) => a.startsWith("kms:"))));

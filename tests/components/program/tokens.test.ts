@@ -1,6 +1,7 @@
 /**
- * The webhook token is a secret: in every variant it may appear only inside secret inputs (the Lambda environment,
- * the listener rule's path conditions) and in the secret endpointUrl output. Everything else is scanned for it:
+ * The webhook token is a secret: in every variant it may appear only inside secret inputs (the SSM parameters'
+ * values, the listener rule's path conditions) and in the secret endpointUrl output; never in the function's
+ * configuration. Everything else is scanned for it:
  * every resource's name, every input stored in clear (secret values redacted by the mocks), every invoke's
  * inputs, every message logged through pulumi.log, and every other output.
  */
@@ -9,14 +10,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { Deployment } from "../../support/mocks";
 import { HOOK_PATH_PREFIX } from "../../../shared/limits";
-import { RECEIVER_FUNCTION, T } from "./types";
+import { T } from "./types";
 import { deployed, VariantName, VARIANTS } from "./variants";
 
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
 /** The only inputs that may hold a token, and they must be secret. */
 const SECRET_HOLDERS = [
-    { type: T.function, input: "environment" },
+    { type: "aws:ssm/parameter:Parameter", input: "value" },
     { type: T.listenerRule, input: "conditions" },
 ];
 
@@ -42,9 +43,9 @@ describe("the webhook token stays secret (mocks)", () => {
             const deployment = deployments[variant];
             const tokens = tokensOf(variant, deployment);
             assert.ok(tokens.length >= 1 && tokens.every((token) => token.length >= 16), `${variant}: ${tokens.length} tokens`);
-            const environment = JSON.stringify(deployment.get(T.function, RECEIVER_FUNCTION).inputs.environment);
-            for (const token of tokens) assert.ok(environment.includes(token), `${variant}: a token is missing from the function's environment`);
-            assert.ok(deployment.get(T.function, RECEIVER_FUNCTION).secretInputs.includes("environment"), variant);
+            const parameters = deployment.all("aws:ssm/parameter:Parameter");
+            for (const token of tokens) assert.ok(parameters.some((p) => p.inputs.value === token), `${variant}: a token is in no SSM parameter`);
+            for (const parameter of parameters) assert.deepStrictEqual(parameter.secretInputs, ["value"], variant);
             for (const rule of deployment.all(T.listenerRule)) {
                 for (const token of tokens) assert.ok(JSON.stringify(rule.inputs.conditions).includes(token), `${variant}: ${rule.name}`);
             }
@@ -52,7 +53,7 @@ describe("the webhook token stays secret (mocks)", () => {
         assert.ok(VARIANT_NAMES.some((variant) => deployments[variant].all(T.listenerRule).length > 0), "some variant has the ALB's rule");
     });
 
-    it("holds the token only in secret inputs of the function and the listener rule", () => {
+    it("holds the token only in secret inputs of the SSM parameters and the listener rule", () => {
         for (const variant of VARIANT_NAMES) {
             const deployment = deployments[variant];
             const tokens = tokensOf(variant, deployment);

@@ -88,7 +88,7 @@ describe("component arguments", () => {
         it("and accept the same good values", () => {
             const { lake } = parseConfig({
                 lakeReaders: `${arn}, arn:aws:iam::123456789012:user/dana`, manageLakeAdmins: "true", lakeAdmins: `["${arn}"]`,
-                crawlerSchedule: "cron(0 6 * * ? *)", lakePartitionProjection: "true", athenaBytesScannedCutoff: "10485760", athenaResultsRetentionDays: "1",
+                crawlerSchedule: "cron(0 6 * * ? *)", lake: "projection", athenaBytesScannedCutoff: "10485760", athenaResultsRetentionDays: "1",
             });
             assert.deepStrictEqual(resolveLakeArgs("l", { ...bucket, lake }).settings, lake);
         });

@@ -3,7 +3,7 @@
  * Import tests/support/mocks before this module: it installs the mocks.
  */
 import type { RawConfig } from "../../../shared/settings";
-import { deploy, Deployment } from "../../support/mocks";
+import { deploy, Deployment, DeployOptions } from "../../support/mocks";
 
 export const TOKEN = "current-token_0123456789abcdefABCDEF";
 export const PREVIOUS_TOKEN = "previous-token_9876543210zyxwvuZYXWVU";
@@ -46,13 +46,13 @@ export const VARIANTS = {
     http: { webhookToken: TOKEN },
     /** A Function URL instead of the ALB. */
     functionUrl: { ingress: "function-url", webhookToken: TOKEN },
-    /** The dev stack (Pulumi.dev.yaml's healthscore keys): a Function URL, a generated token, no reserved concurrency. */
-    dev: { ingress: "function-url", deletionProtection: "false", logRetentionDays: "14", reservedConcurrency: "none" },
+    /** The dev stack (Pulumi.dev.yaml's healthscore keys): a Function URL, a generated token, no lake. */
+    dev: { ingress: "function-url", lake: "none", deletionProtection: "false", logRetentionDays: "14" },
     /** The lake's settings through the stack config: a projected table instead of the crawler, readers, results retention. */
     lake: {
         ingress: "function-url",
         webhookToken: TOKEN,
-        lakePartitionProjection: "true",
+        lake: "projection",
         lakeReaders: LAKE_READERS.join(", "),
         athenaResultsRetentionDays: "7",
     },
@@ -77,11 +77,11 @@ export function deployed(variant: VariantName): Promise<Deployment> {
  * Deploys the program for any configuration (one meant to fail, say), in the same queue as the variants. Rejects
  * if the program fails, an apply included: every output is awaited.
  */
-export function deployConfig(raw: RawConfig): Promise<Deployment> {
+export function deployConfig(raw: RawConfig, options: DeployOptions = {}): Promise<Deployment> {
     const deployment = queue.then(async () => {
         const { parseConfig } = await import("../../../shared/settings");
         const { createProgram } = await import("../../../components/program");
-        return deploy(() => ({ ...createProgram(parseConfig(raw)) }));
+        return deploy(() => ({ ...createProgram(parseConfig(raw)) }), options);
     });
     queue = deployment.catch(() => undefined);
     return deployment;

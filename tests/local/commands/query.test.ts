@@ -179,6 +179,28 @@ describe("query command", function () {
         assert.equal(fake.destroyed, true);
     });
 
+    it("--athena with no Region (no --region, AWS_REGION or profile) says to pass --region or set AWS_REGION, with the real client", async () => {
+        const outputsFile = path.join(context.dataDir, "stack-outputs.json");
+        fs.writeFileSync(outputsFile, JSON.stringify({ athenaWorkgroupName: "wg-1", glueDatabaseName: "db" }));
+        const emptyHome = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-no-aws-"));
+        const names = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "HOME"];
+        const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+        try {
+            for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"]) delete process.env[name];
+            Object.assign(process.env, { HOME: emptyHome, AWS_CONFIG_FILE: path.join(emptyHome, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(emptyHome, "credentials") });
+            const { code, out, err } = await run("SELECT 1", { athena: true, outputs: outputsFile });
+            assert.equal(code, 1);
+            assert.equal(out, "");
+            assert.equal(err, "error: --athena needs the stack's AWS Region: pass --region <region> (the stack's aws:region), or set AWS_REGION\n");
+        } finally {
+            for (const [name, value] of Object.entries(saved)) {
+                if (value === undefined) delete process.env[name];
+                else process.env[name] = value;
+            }
+            fs.rmSync(emptyHome, { recursive: true, force: true });
+        }
+    });
+
     it("--athena reports a failed query and exits 1", async () => {
         const outputsFile = path.join(context.dataDir, "stack-outputs.json");
         fs.writeFileSync(outputsFile, JSON.stringify({ athenaWorkgroupName: "wg-1", glueDatabaseName: "db" }));

@@ -67,7 +67,7 @@ describe("send --stack", () => {
         assert.equal(await endpointUrl({ dataDir: ".data", url: "https://x.example/hooks/t" }), "https://x.example/hooks/t");
         assert.equal(await endpointUrl({ dataDir: ".data", stack: "dev" }, { env: pulumi.env }), endpoint);
         await assert.rejects(endpointUrl({ dataDir: ".data", url: "https://x.example", stack: "dev" }), /give --url or --stack, not both/);
-        await assert.rejects(endpointUrl({ dataDir: "/nonexistent-healthscore" }), /no local stack found/);
+        await assert.rejects(endpointUrl({ dataDir: "/nonexistent-healthscore" }), /no local stack is running at \/nonexistent-healthscore: start one with `npm start -- --data-dir \/nonexistent-healthscore`/);
         await assert.rejects(endpointUrl({ dataDir: ".data", stack: "other" }, { env: pulumi.env }), /no stack named 'other' found/);
     });
 

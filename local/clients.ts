@@ -1,0 +1,43 @@
+/**
+ * SDK clients for a local stack's emulators. Apart from local/emulators.ts, which also loads the emulators
+ * themselves (s3rver, dynalite): a command that only talks to a running stack should not pay for loading them.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+
+/** The emulators accept any credentials; s3rver's defaults are these. */
+const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+const LOCAL_REGION = "us-east-1";
+
+/** The SDK's own retry settings for a local client (the receiver's make one attempt per call, as in Lambda). */
+export interface LocalClientOptions {
+    maxAttempts?: number;
+}
+
+/** Clients for emulators that are already running (another process's local stack, or a test's). */
+export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: string }, options: LocalClientOptions = {}): { s3: S3Client; dynamodb: DynamoDBClient } {
+    return { s3: localS3Client(endpoints.s3Endpoint, options), dynamodb: localDynamoDbClient(endpoints.dynamodbEndpoint, options) };
+}
+
+export function localS3Client(endpoint: string, options: LocalClientOptions = {}): S3Client {
+    return new S3Client({
+        ...options,
+        endpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        forcePathStyle: true,
+        // s3rver predates the SDK's default CRC32 checksums and aws-chunked uploads.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+    });
+}
+
+export function localDynamoDbClient(endpoint: string, options: LocalClientOptions = {}): DynamoDBClient {
+    return new DynamoDBClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+/** A client of the local SQS emulator (local/sqsEmulator.ts). */
+export function localSqsClient(endpoint: string, options: LocalClientOptions = {}): SQSClient {
+    return new SQSClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
