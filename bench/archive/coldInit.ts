@@ -104,9 +104,9 @@ export function measureColdInits(archives: readonly LambdaArchive[], projectRoot
             PATH: process.env.PATH ?? "",
             NODE_PATH: runtimeModules,
             AWS_REGION: "us-east-1",
+            // The receiver's variables (handlers/environment.ts readReceiverEnvironment, which the factory runs).
             [ENV.bucketName]: "bench-bucket",
-            [ENV.tableName]: "bench-table",
-            [ENV.retentionDays]: "30",
+            [ENV.fallbackQueueUrl]: "https://sqs.us-east-1.amazonaws.com/123456789012/bench-fallback",
             // The token itself is read from SSM on the first request, not at initialisation.
             [ENV.tokenParameter]: "/healthscore/bench/webhook-token",
         });
