@@ -46,7 +46,7 @@ export class HealthScoreStore extends pulumi.ComponentResource implements StoreR
      * given; it resolves once the key is known to be in the stack's Region (checkKeyRegion).
      */
     public readonly kmsKeyArn?: pulumi.Output<string>;
-    /** Days the table keeps history items: the receiver writes each item's `expires_at` from it. */
+    /** Days the table keeps history items: the loader writes each item's `expires_at` from it. */
     public readonly retentionDays: number;
     /** Lake Formation, the Glue catalog and crawler, and the Athena workgroup over alerts/; none with `lake: none`. */
     public readonly lake?: HealthScoreLake;

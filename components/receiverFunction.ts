@@ -18,7 +18,7 @@ import { receiverCodePathOptions } from "../shared/lambdaPackage";
 /** Set explicitly: CallbackFunction's default runtime changes with provider upgrades (and is then ignored on updates). */
 export const RECEIVER_RUNTIME = "nodejs22.x";
 
-/** Where the receiver writes; a HealthScoreStore is one. */
+/** Where the receiver archives and the loader stores; a HealthScoreStore is one. */
 export interface StoreReference {
     bucketName: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
@@ -26,7 +26,7 @@ export interface StoreReference {
     tableArn: pulumi.Input<string>;
     /** The store's customer managed key, if any: the role may use it through S3 and DynamoDB only. */
     kmsKeyArn?: pulumi.Input<string>;
-    /** Days the table keeps history items: the receiver writes each item's `expires_at` from it. */
+    /** Days the table keeps history items: the loader writes each item's `expires_at` from it. */
     retentionDays: number;
 }
 
