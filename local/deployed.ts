@@ -9,7 +9,7 @@ import { createTableReader } from "../handlers/reads";
 import { AlertRecord } from "../handlers/records";
 import { ATHENA_OUTPUTS, AthenaSender, runAthenaQuery } from "./athena";
 import { localBucketDir } from "./commands/query";
-import { localClients } from "./emulators";
+import { localClients } from "./clients";
 import { readOutputs } from "./outputs";
 import { openLocalLake } from "./query";
 import { QueryResult } from "./queryResult";

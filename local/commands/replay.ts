@@ -12,9 +12,9 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { buildLoaderHandler } from "../../handlers/lambda";
 import { silentLogger } from "../../handlers/logger";
-import { localClients, localSqsClient } from "../emulators";
+import { localClients, localSqsClient } from "../clients";
 import { parseDay } from "../arguments";
-import { dataDirOption, readOutputs } from "../outputs";
+import { dataDirOption, readRunningOutputs } from "../outputs";
 import { ReplayOutcome, ReplayTarget, listDeadLetters, replayDeadLetters, replayKey, selectKeys } from "../replay";
 
 export interface ReplayOptions {
@@ -128,9 +128,9 @@ function summarize(outcomes: ReplayOutcome[], what: string, io: ReplayIo): numbe
     return failed > 0 ? 1 : 0;
 }
 
-/** The local stack's loader, in this process, against its emulators (which must be running). */
+/** The local stack's loader, in this process, against its emulators (which must be running: else it says so). */
 function localTarget(dataDir: string): ReplayTarget {
-    const outputs = readOutputs(dataDir);
+    const outputs = readRunningOutputs(dataDir);
     if (!outputs.sqsEndpoint) throw new Error(`the local stack at ${dataDir} predates the asynchronous loader: restart it with \`npm start\``);
     const { s3, dynamodb } = localClients(outputs);
     const sqs = localSqsClient(outputs.sqsEndpoint);

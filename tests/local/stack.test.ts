@@ -323,11 +323,11 @@ describe("local stack: the first hour's frictions", function () {
         assert.equal(await stop(second.child), 0);
     });
 
-    it("`send` and `latest` with no stack running say so and how to start one (not fetch failed or ECONNREFUSED)", async () => {
+    it("`send`, `latest` and `replay` with no stack running say so and how to start one (not fetch failed or ECONNREFUSED)", async () => {
         // A stack ran here and stopped: its outputs.json is still there, its endpoints answer nothing.
         const stopped = await startStack(dataDir);
         assert.equal(await stop(stopped.child), 0);
-        for (const command of [["send", "--documented"], ["latest"]]) {
+        for (const command of [["send", "--documented"], ["latest"], ["replay", "--dead-letters", "--list"]]) {
             await assert.rejects(run(process.execPath, [...CLI, ...command, "--data-dir", dataDir], { cwd: ROOT, env }), (err: { code?: number; stderr?: string }) => {
                 assert.equal(err.code, 1, command[0]);
                 assert.equal(err.stderr, `error: no local stack is running at ${dataDir}: start one with \`npm start -- --data-dir ${dataDir}\` (in another terminal), then try again\n`);
