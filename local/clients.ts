@@ -1,10 +1,12 @@
 /**
  * SDK clients for a local stack's emulators. Apart from local/emulators.ts, which also loads the emulators
  * themselves (s3rver, dynalite): a command that only talks to a running stack should not pay for loading them.
+ * Each client's package is loaded when that client is made, for the same reason: `latest` needs DynamoDB only, and
+ * each SDK client package takes tens to hundreds of milliseconds to load.
  */
-import { S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 
 /** The emulators accept any credentials; s3rver's defaults are these. */
 const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -21,6 +23,7 @@ export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: 
 }
 
 export function localS3Client(endpoint: string, options: LocalClientOptions = {}): S3Client {
+    const { S3Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
     return new S3Client({
         ...options,
         endpoint,
@@ -34,10 +37,12 @@ export function localS3Client(endpoint: string, options: LocalClientOptions = {}
 }
 
 export function localDynamoDbClient(endpoint: string, options: LocalClientOptions = {}): DynamoDBClient {
+    const { DynamoDBClient } = require("@aws-sdk/client-dynamodb") as typeof import("@aws-sdk/client-dynamodb");
     return new DynamoDBClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 /** A client of the local SQS emulator (local/sqsEmulator.ts). */
 export function localSqsClient(endpoint: string, options: LocalClientOptions = {}): SQSClient {
+    const { SQSClient } = require("@aws-sdk/client-sqs") as typeof import("@aws-sdk/client-sqs");
     return new SQSClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
