@@ -21,7 +21,44 @@ export const NUMBER_PROBLEMS = {
 export function roundTo3(value: number): number {
     // An integer is already rounded; from 1e21 up its decimal form is exponential and its digits need no rounding.
     if (Number.isInteger(value)) return value === 0 ? 0 : value;
-    return roundDecimalTo3(String(value));
+    const text = String(value);
+    return roundShortDecimalTo3(text) ?? roundDecimalTo3(text);
+}
+
+/**
+ * The rounding of `roundDecimalTo3` without its general parsing, for what nearly every score is: a plain decimal
+ * (`-78.27250957000001`) with at most 15 digits up to its third decimal, so that they make an exact integer of
+ * thousandths; undefined for any other text. Dividing that integer by 1,000 rounds once, correctly, to the same
+ * double as parsing `<thousandths>e-3` does. A property test holds it to the general rounding.
+ */
+function roundShortDecimalTo3(text: string): number | undefined {
+    const negative = text.charCodeAt(0) === 0x2d; /* - */
+    const dot = text.indexOf(".");
+    const start = negative ? 1 : 0;
+    if (dot <= start || dot === text.length - 1) return undefined;
+    if (dot - start + 3 > 15) return undefined; // digits through the third decimal
+    const end = Math.min(text.length, dot + 4);
+    let thousandths = 0;
+    for (let i = start; i < end; i++) {
+        if (i === dot) continue;
+        const digit = text.charCodeAt(i) - 0x30;
+        if (digit < 0 || digit > 9) return undefined;
+        thousandths = thousandths * 10 + digit;
+    }
+    for (let i = end; i < dot + 4; i++) thousandths *= 10; // fewer than three decimals
+    if (end < text.length) {
+        const next = text.charCodeAt(end) - 0x30;
+        if (next < 0 || next > 9) return undefined;
+        // Only the next digit decides: the text is exact (a double's shortest form, or a literal), so a 5 there
+        // is a half or more.
+        if (next >= 5) thousandths += 1;
+        for (let i = end + 1; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (c < 0x30 || c > 0x39) return undefined;
+        }
+    }
+    const magnitude = thousandths / 1000;
+    return negative && magnitude !== 0 ? -magnitude : magnitude;
 }
 
 /**
@@ -31,27 +68,41 @@ export function roundTo3(value: number): number {
  * where that changes its value rounded to 3 decimals, the precision every stored score has.
  */
 export function numberProblem(literal: string): string | undefined {
-    let digits = 0;
-    let exponent = false;
-    for (let i = 0; i < literal.length; i++) {
-        const c = literal.charCodeAt(i);
-        if (c >= 0x30 && c <= 0x39) digits++;
-        else if (c === 0x65 || c === 0x45) {
-            exponent = true;
-            break;
-        }
-    }
-    // Fifteen digits or fewer and no exponent: 0, or between 1e-15 and 1e15, and exactly what a double keeps.
-    if (!exponent && digits <= 15) return undefined;
+    if (!mayBeAltered(literal, 0, literal.length)) return undefined;
 
     const value = Number(literal); // what JSON.parse makes of it
     if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) return NUMBER_PROBLEMS.outOfRange;
+    // The literal is the double's own shortest form (`78.27250957000001`, as any JSON writer sends a double):
+    // parsing keeps it exactly, so only its magnitude can be a problem.
+    if (value !== 0 && Math.abs(value) >= MIN_STORABLE_MAGNITUDE && String(value) === literal) return undefined;
     const { mantissa } = decimalParts(literal);
     if (mantissa === "") return undefined; // zero, however written
     if (value === 0 || Math.abs(value) < MIN_STORABLE_MAGNITUDE) return NUMBER_PROBLEMS.tooCloseToZero;
     // A double keeps any 15 significant digits exactly (DBL_DIG): only longer mantissas can be altered.
     if (mantissa.length <= 15) return undefined;
     return roundDecimalTo3(literal) === roundTo3(value) ? undefined : NUMBER_PROBLEMS.tooPrecise;
+}
+
+/**
+ * Whether the number literal `text.slice(start, end)` could be one that parsing alters: one with an exponent or
+ * more than 15 digits. Fifteen digits or fewer and no exponent is 0, or between 1e-15 and 1e15, and exactly what a
+ * double keeps. Read in place, so that the JSON scanner cuts no string for the usual short number.
+ */
+export function mayBeAltered(text: string, start: number, end: number): boolean {
+    if (end - start <= 15) {
+        for (let i = start; i < end; i++) {
+            const c = text.charCodeAt(i);
+            if (c === 0x65 || c === 0x45) return true;
+        }
+        return false;
+    }
+    let digits = 0;
+    for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x30 && c <= 0x39) digits++;
+        else if (c === 0x65 || c === 0x45) return true;
+    }
+    return digits > 15;
 }
 
 /** The exact value of a decimal literal rounded half away from zero to 3 decimals, as the nearest double. */

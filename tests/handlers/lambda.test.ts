@@ -24,7 +24,7 @@ describe("the serialized Lambda handler", function () {
         assert.equal(serialized.exportName, "handler");
         assert.ok(!/@pulumi\//.test(serialized.text), "no @pulumi module in the handler code");
         const required = [...serialized.text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1].split("/dist")[0]).sort();
-        assert.deepEqual([...new Set(required)], ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "crypto", "http", "superstruct"]);
+        assert.deepEqual([...new Set(required)], ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "buffer", "crypto", "http", "superstruct"]);
         assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
     });
 
