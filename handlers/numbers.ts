@@ -68,8 +68,17 @@ function roundShortDecimalTo3(text: string): number | undefined {
  * where that changes its value rounded to 3 decimals, the precision every stored score has.
  */
 export function numberProblem(literal: string): string | undefined {
-    if (!mayBeAltered(literal, 0, literal.length)) return undefined;
+    if (!mayBeAltered(literal, 0, literal.length) || keepsItsRoundedValue(literal, 0, literal.length)) return undefined;
+    return parsedNumberProblem(literal);
+}
 
+/** `numberProblem` of the literal `text.slice(start, end)`, read in place: the JSON scanner cuts out only a rare one. */
+export function numberProblemAt(text: string, start: number, end: number): string | undefined {
+    if (!mayBeAltered(text, start, end) || keepsItsRoundedValue(text, start, end)) return undefined;
+    return parsedNumberProblem(text.slice(start, end));
+}
+
+function parsedNumberProblem(literal: string): string | undefined {
     const value = Number(literal); // what JSON.parse makes of it
     if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) return NUMBER_PROBLEMS.outOfRange;
     // The literal is the double's own shortest form (`78.27250957000001`, as any JSON writer sends a double):
@@ -103,6 +112,44 @@ export function mayBeAltered(text: string, start: number, end: number): boolean 
         else if (c === 0x65 || c === 0x45) return true;
     }
     return digits > 15;
+}
+
+/**
+ * True when the literal `text.slice(start, end)` is a plain decimal from 1 (`78.27250957000001`, a score as
+ * SparkPost sends it) whose value rounded to 3 decimals parsing surely keeps, by its digits alone, without parsing
+ * it; false when that takes the general check. Parsing and then writing the double's shortest form moves the
+ * value by at most one unit in the last place, less than 10^(p - 15.6) for p integer digits; rounding is
+ * decided on which side of the half thousandth the value lies, and the first digit after the third decimal that
+ * is not the half's (4 then 9s, or 5 then 0s), at position m of the tail, puts the literal at least 10^-(m + 3)
+ * from it. With p + m <= 12 no such move can cross it. A property test holds it to the general check.
+ */
+function keepsItsRoundedValue(text: string, start: number, end: number): boolean {
+    let i = text.charCodeAt(start) === 0x2d /* - */ ? start + 1 : start;
+    const integerStart = i;
+    let c = text.charCodeAt(i);
+    if (c < 0x31 || c > 0x39) return false;
+    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39 && i < end);
+    const integerDigits = i - integerStart;
+    if (integerDigits > 11 || c !== 0x2e /* . */) return false;
+    const fractionStart = i + 1;
+    for (let k = fractionStart; k < end; k++) {
+        const d = text.charCodeAt(k);
+        if (d < 0x30 || d > 0x39) return false; // an exponent
+    }
+    if (end - fractionStart < 4) return false;
+    const first = text.charCodeAt(fractionStart + 3) - 0x30;
+    let position = 1;
+    if (first === 4 || first === 5) {
+        const half = first === 4 ? 0x39 : 0x30; // 0.4999... or 0.5000...
+        let k = fractionStart + 4;
+        position = 2;
+        while (k < end && text.charCodeAt(k) === half) {
+            k++;
+            position++;
+        }
+        if (k === end) return false; // as close to the half as it is written: left to the general check
+    }
+    return integerDigits + position <= 12;
 }
 
 /** The exact value of a decimal literal rounded half away from zero to 3 decimals, as the nearest double. */

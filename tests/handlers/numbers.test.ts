@@ -1,6 +1,6 @@
 import assert from "assert";
 import fc from "fast-check";
-import { MIN_STORABLE_MAGNITUDE, NUMBER_PROBLEMS, numberProblem, roundTo3 } from "../../handlers/numbers";
+import { MIN_STORABLE_MAGNITUDE, NUMBER_PROBLEMS, numberProblem, numberProblemAt, roundTo3 } from "../../handlers/numbers";
 import { numberProblemReference, roundTo3Reference } from "../support/reference";
 import { RUNS } from "./support";
 
@@ -139,10 +139,17 @@ describe("handlers/numbers", () => {
                 fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: -400, max: 400 }), fc.constantFrom("e", "E", "e+", "plain"))
                     .map(([digits, exponent, form]) => (form === "plain" ? plainDecimal(digits, Math.max(-60, Math.min(exponent, 30))) : `${digits}${form}${exponent}`)),
                 fc.tuple(fc.stringMatching(/^-?(0|[1-9][0-9]{0,25})$/), fc.stringMatching(/^[0-9]{1,25}$/)).map(([whole, fraction]) => `${whole}.${fraction}`),
+                // Just off a half thousandth, by as many 9s or 0s as it takes to fool a shortcut: 78.272|4999999999999999|7.
+                fc.tuple(fc.stringMatching(/^-?[1-9][0-9]{0,14}$/), fc.stringMatching(/^[0-9]{3}$/), fc.constantFrom("4", "5"), fc.nat(22), fc.stringMatching(/^[0-9]{0,4}$/))
+                    .map(([whole, thousandths, half, repeat, tail]) => `${whole}.${thousandths}${half}${(half === "4" ? "9" : "0").repeat(repeat)}${tail}`),
             );
             fc.assert(
-                fc.property(literals, (literal) => {
-                    assert.deepStrictEqual(outcome(() => numberProblem(literal)), outcome(() => numberProblemReference(literal)), literal);
+                fc.property(literals, fc.constantFrom("", "[", '{"a":'), fc.constantFrom("", ",", "]", "}1"), (literal, before, after) => {
+                    const expected = outcome(() => numberProblemReference(literal));
+                    assert.deepStrictEqual(outcome(() => numberProblem(literal)), expected, literal);
+                    // Read in place, as the JSON scanner reads it.
+                    const text = `${before}${literal}${after}`;
+                    assert.deepStrictEqual(outcome(() => numberProblemAt(text, before.length, before.length + literal.length)), expected, text);
                 }),
                 { numRuns: 20_000 },
             );

@@ -6,7 +6,8 @@
 import { createHash } from "crypto";
 import { Alert, AlertStruct, ElementError, checkTriggeredAt, elementPath, truncate, validateAlert } from "../../handlers/alert";
 import { MAX_JSON_DEPTH } from "../../handlers/body";
-import { JsonKind, ScannedElement, scanJson } from "../../handlers/jsonScan";
+import { JsonKind, ScannedElement } from "../../handlers/jsonScan";
+import { scanJsonReference } from "./jsonScanReference";
 import { MIN_STORABLE_MAGNITUDE, NUMBER_PROBLEMS } from "../../handlers/numbers";
 import {
     ACCOUNT_OVERALL,
@@ -254,7 +255,7 @@ export function interpretDeliveryReference(body: Uint8Array | string, struct: Al
         keep(validated.alert);
     };
 
-    const scan = scanJson(text, visit, { maxDepth: MAX_JSON_DEPTH, maxProblemsPerElement: MAX_ERRORS_PER_ELEMENT, maxTrackedChars: MAX_ELEMENT_BYTES });
+    const scan = scanJsonReference(text, visit, { maxDepth: MAX_JSON_DEPTH, maxProblemsPerElement: MAX_ERRORS_PER_ELEMENT, maxTrackedChars: MAX_ELEMENT_BYTES });
     if (!scan.ok) return { kind: "not-alerts", message: scan.message };
     if (scan.rootKind !== "array") {
         return { kind: "not-alerts", message: `expected a JSON array of alerts, but received ${describeKind(scan.rootKind)}` };
