@@ -21,8 +21,28 @@ export const NUMBER_PROBLEMS = {
 export function roundTo3(value: number): number {
     // An integer is already rounded; from 1e21 up its decimal form is exponential and its digits need no rounding.
     if (Number.isInteger(value)) return value === 0 ? 0 : value;
+    const rounded = roundAwayFromHalfTo3(value);
+    if (rounded !== undefined) return rounded;
     const text = String(value);
     return roundShortDecimalTo3(text) ?? roundDecimalTo3(text);
+}
+
+/**
+ * `roundTo3` in arithmetic alone, for a score that is not within a thousandth of a thousandth of a half: below
+ * 2^31, `value * 1000` lies within 2.5e-4 of 1,000 times the shortest decimal form (half an ulp of the product,
+ * plus 500 half ulps of the value), so when its fraction is more than 1e-3 from 0.5, both round to the same
+ * integer k of thousandths, and k / 1,000 (one correct rounding) is the double that parsing `<k>e-3` gives.
+ * Undefined near a half: there only the digits can tell. A property test holds it to the decimal rounding.
+ */
+function roundAwayFromHalfTo3(value: number): number | undefined {
+    const magnitude = Math.abs(value);
+    if (!(magnitude < 2 ** 31)) return undefined;
+    const thousandths = magnitude * 1000;
+    const whole = Math.floor(thousandths);
+    const fraction = thousandths - whole; // exact: both share the exponent (or whole is 0)
+    if (Math.abs(fraction - 0.5) <= 1e-3) return undefined;
+    const rounded = (fraction > 0.5 ? whole + 1 : whole) / 1000;
+    return value < 0 && rounded !== 0 ? -rounded : rounded;
 }
 
 /**
