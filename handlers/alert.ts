@@ -252,9 +252,12 @@ export const EARLIEST_TRIGGERED_AT_MS = Date.UTC(2019, 0, 1);
  */
 export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
-/** The latest `triggered_at` (epoch milliseconds) a delivery that first arrived at `firstArrival` may hold. */
+/**
+ * The latest `triggered_at` (epoch milliseconds) a delivery that first arrived at `firstArrival` may hold; NaN,
+ * which nothing passes, past the end of time as Date keeps it.
+ */
 export function latestTriggeredAtMs(firstArrival: Date): number {
-    return firstArrival.getTime() + MAX_CLOCK_SKEW_MS;
+    return new Date(firstArrival.getTime() + MAX_CLOCK_SKEW_MS).getTime();
 }
 
 /**

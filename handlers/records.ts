@@ -167,8 +167,9 @@ export const MAX_REJECTION_DETAIL_BYTES = 1024 * 1024;
  *
  * The work is bounded whatever the body holds: one pass over the text finds what the parser would alter and
  * where each element is; an element that cannot be an alert (a member missing, or of the wrong JSON type) is
- * rejected without being parsed once the detail limit is reached; superstruct judges every other element, and
- * explains the first rejections.
+ * rejected without being parsed once the detail limit is reached; an alert as SparkPost sends it is recognised by
+ * a quick check of the same schema (`isSurelyValidAlert`); superstruct judges every other element, and explains
+ * the first rejections.
  */
 export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct, context: DeliveryContext): Interpretation {
     let text: string;

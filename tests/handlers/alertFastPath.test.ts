@@ -93,6 +93,13 @@ describe("handlers/alertFastPath", () => {
         assert.ok(!isSurelyValidAlert(at(LATEST + 1), LATEST));
     });
 
+    it("accepts nothing from a delivery that arrived at the last instant a Date keeps: its window ends past time", () => {
+        const [element] = fixture<Array<Record<string, unknown>>>("real-delivery.json");
+        const lastInstant = new Date(8.64e15);
+        assert.ok(Number.isNaN(latestTriggeredAtMs(lastInstant)));
+        assert.ok(!isSurelyValidAlert(element, latestTriggeredAtMs(lastInstant)));
+    });
+
     it("knows the filters superstruct's schema knows", () => {
         const schema = (struct.schema as { filters: { schema: Record<string, unknown> } }).filters.schema;
         assert.deepStrictEqual(Object.keys(schema), ["subaccount_id", ...STRING_FILTERS]);

@@ -117,7 +117,7 @@ describe("handlers/jsonScan", () => {
                     assert.deepStrictEqual(result, scanJsonReference(text, (element) => reference.push(element), options), text.slice(0, 200));
                     assert.deepStrictEqual(fast, reference, text.slice(0, 200));
                 }),
-                { numRuns: 3_000 },
+                { numRuns: 2_000 },
             );
         });
     });

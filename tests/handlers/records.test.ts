@@ -212,9 +212,17 @@ describe("handlers/records", () => {
 
         it("interpretDelivery gives the interpretation the reference (superstruct judging every element) gives, detailed or not", () => {
             fc.assert(
-                fc.property(body, fc.constantFrom(context, otherContext, { ...context, receivedAt: new Date("2026-11-27T08:00:00.000Z") }), (text, ctx) => {
+                fc.property(body, fc.constantFrom(context, otherContext, { ...context, receivedAt: new Date("2026-11-27T08:00:00.000Z") }, { ...context, receivedAt: new Date(8.64e15) }), (text, ctx) => {
                     const bytes = new TextEncoder().encode(text);
-                    assert.deepStrictEqual(interpretDelivery(bytes, struct, ctx), interpretDeliveryReference(bytes, struct, ctx));
+                    // The same interpretation, or the same error (the last instant a Date keeps has no hour after it).
+                    const outcome = (interpret: typeof interpretDelivery) => {
+                        try {
+                            return interpret(bytes, struct, ctx);
+                        } catch (error) {
+                            return String(error);
+                        }
+                    };
+                    assert.deepStrictEqual(outcome(interpretDelivery), outcome(interpretDeliveryReference));
                 }),
                 { numRuns: 500 },
             );
