@@ -36,6 +36,16 @@ export const METRICS = [
 /** Unknown metrics are accepted, but the name becomes an S3 key segment and a partition value: keep it tame. */
 export const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
+/** An evaluator's operator and source, when given. */
+export const OPERATORS = ["gt", "lt"] as const;
+export const SOURCES = ["raw", "day_over_day", "week_over_week"] as const;
+
+/** Longest alert name, in UTF-16 code units (superstruct's `size` counts `length`). */
+export const MAX_NAME_LENGTH = 1024;
+
+/** The filters the schema knows besides `subaccount_id`: each a string when present. Others are kept as sent. */
+export const STRING_FILTERS = ["ip_pool", "mailbox_provider", "sending_domain", "sending_ip", "blocklist_provider", "blocklist_resource"] as const;
+
 /** ISO-8601 date-time with a zone, as SparkPost sends it (`2019-06-01T14:48:00.000Z`). */
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
@@ -60,6 +70,56 @@ export function isRealTimestamp(text: string): boolean {
     );
 }
 
+/**
+ * The instant (epoch milliseconds) of a timestamp written exactly as `toISOString` writes one and as SparkPost
+ * sends it, `2019-06-01T14:48:00.000Z`, when it names a real instant from year 100 on; NaN for any other text
+ * (which is not necessarily wrong: {@link isRealTimestamp} judges it). Such a text is already its own normalised
+ * form. Read digit by digit, with no Date parsing: it runs for every alert. A property test holds it to
+ * `isRealTimestamp`, `Date.parse` and `toISOString`.
+ */
+export function instantOfIsoUtc(text: string): number {
+    if (
+        text.length !== 24 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54 ||
+        text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a || text.charCodeAt(19) !== 0x2e || text.charCodeAt(23) !== 0x5a
+    ) return NaN;
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const day = digitsAt(text, 8, 2);
+    const hour = digitsAt(text, 11, 2);
+    const minute = digitsAt(text, 14, 2);
+    const second = digitsAt(text, 17, 2);
+    const millis = digitsAt(text, 20, 3);
+    // Written so that NaN (a character that is no digit) fails every comparison. Date.UTC reads years 0 to 99 as
+    // 1900 to 1999: those are left to the general path.
+    if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) &&
+        hour <= 23 && minute <= 59 && second <= 59 && millis >= 0)) return NaN;
+    return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
+/**
+ * `triggered_at` as records keep it: ISO-8601, UTC, milliseconds (`new Date(text).toISOString()`). For a text
+ * `isRealTimestamp` accepts; the usual form is returned as it is.
+ */
+export function isoUtcOf(text: string): string {
+    return Number.isNaN(instantOfIsoUtc(text)) ? new Date(text).toISOString() : text;
+}
+
+/** The value of `count` decimal digits at `at`, or NaN if one of them is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+    let value = 0;
+    for (let i = at; i < at + count; i++) {
+        const digit = text.charCodeAt(i) - 0x30;
+        if (digit < 0 || digit > 9) return NaN;
+        value = value * 10 + digit;
+    }
+    return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+    if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
 export function createAlertStruct() {
     const finiteNumber = define<number>(
         "finite number",
@@ -68,8 +128,8 @@ export function createAlertStruct() {
 
     const evaluator = refine(
         type({
-            operator: optional(enums(["gt", "lt"])),
-            source: optional(enums(["raw", "day_over_day", "week_over_week"])),
+            operator: optional(enums(OPERATORS)),
+            source: optional(enums(SOURCES)),
             value: optional(finiteNumber),
         }),
         "complete evaluator",
@@ -93,7 +153,7 @@ export function createAlertStruct() {
     const element = type({
         alert_id: min(integer(), 1),
         incident_id: optional(min(integer(), 1)),
-        name: size(string(), 1, 1024),
+        name: size(string(), 1, MAX_NAME_LENGTH),
         metric: pattern(string(), METRIC_NAME),
         triggered_value: finiteNumber,
         triggered_at: refine(string(), "timestamp", (text) =>
@@ -193,11 +253,19 @@ export const EARLIEST_TRIGGERED_AT_MS = Date.UTC(2019, 0, 1);
 export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
 /**
+ * The latest `triggered_at` (epoch milliseconds) a delivery that first arrived at `firstArrival` may hold; NaN,
+ * which nothing passes, past the end of time as Date keeps it.
+ */
+export function latestTriggeredAtMs(firstArrival: Date): number {
+    return new Date(firstArrival.getTime() + MAX_CLOCK_SKEW_MS).getTime();
+}
+
+/**
  * The one check of an alert that depends on its delivery: `triggered_at` from 2019 to an hour after the delivery
  * first arrived. Judged against the first arrival, so a replay, any day later, judges as the first copy did.
  */
 export function checkTriggeredAt(alert: Alert, index: number, firstArrival: Date): ElementError | undefined {
-    const latest = new Date(firstArrival.getTime() + MAX_CLOCK_SKEW_MS);
+    const latest = new Date(latestTriggeredAtMs(firstArrival));
     const instant = Date.parse(alert.triggered_at);
     if (instant >= EARLIEST_TRIGGERED_AT_MS && instant <= latest.getTime()) return undefined;
     return {

@@ -4,6 +4,7 @@
  * Each step answers with a {@link BodyProblem} that says what was wrong and where, instead of throwing, so the
  * receiver can archive the body and answer 400 (or 413) with that message.
  */
+import * as buffer from "buffer";
 import { MAX_BODY_BYTES } from "../shared/limits";
 import { scanJson } from "./jsonScan";
 
@@ -32,6 +33,12 @@ export function checkSize(bytes: Uint8Array, limit = MAX_BODY_BYTES.alb): BodyPr
 
 /** Decodes UTF-8 strictly: a malformed byte is an error, never a silent U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): Decoded<string> {
+    // ASCII (what SparkPost sends, names and all, as JSON escapes) is UTF-8 whose every byte is its character:
+    // read byte for byte, it is the same text, in a fraction of the decoder's time. (node 18.15 on has isAscii.)
+    const { isAscii } = buffer as { isAscii?: (input: Uint8Array) => boolean };
+    if (isAscii !== undefined && isAscii(bytes)) {
+        return { ok: true, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1") };
+    }
     try {
         return { ok: true, value: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
     } catch {

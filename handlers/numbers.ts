@@ -21,7 +21,64 @@ export const NUMBER_PROBLEMS = {
 export function roundTo3(value: number): number {
     // An integer is already rounded; from 1e21 up its decimal form is exponential and its digits need no rounding.
     if (Number.isInteger(value)) return value === 0 ? 0 : value;
-    return roundDecimalTo3(String(value));
+    const rounded = roundAwayFromHalfTo3(value);
+    if (rounded !== undefined) return rounded;
+    const text = String(value);
+    return roundShortDecimalTo3(text) ?? roundDecimalTo3(text);
+}
+
+/**
+ * `roundTo3` in arithmetic alone, for a score that is not within a thousandth of a thousandth of a half: below
+ * 2^31, `value * 1000` lies within 2.5e-4 of 1,000 times the shortest decimal form (half an ulp of the product,
+ * plus 500 half ulps of the value), so when its fraction is more than 1e-3 from 0.5, both round to the same
+ * integer k of thousandths, and k / 1,000 (one correct rounding) is the double that parsing `<k>e-3` gives.
+ * Undefined near a half: there only the digits can tell. A property test holds it to the decimal rounding.
+ */
+function roundAwayFromHalfTo3(value: number): number | undefined {
+    const magnitude = Math.abs(value);
+    if (!(magnitude < 2 ** 31)) return undefined;
+    const thousandths = magnitude * 1000;
+    const whole = Math.floor(thousandths);
+    const fraction = thousandths - whole; // exact: both share the exponent (or whole is 0)
+    if (Math.abs(fraction - 0.5) <= 1e-3) return undefined;
+    const rounded = (fraction > 0.5 ? whole + 1 : whole) / 1000;
+    return value < 0 && rounded !== 0 ? -rounded : rounded;
+}
+
+/**
+ * The rounding of `roundDecimalTo3` without its general parsing, for what nearly every score is: a plain decimal
+ * (`-78.27250957000001`) with at most 15 digits up to its third decimal, so that they make an exact integer of
+ * thousandths; undefined for any other text. Dividing that integer by 1,000 rounds once, correctly, to the same
+ * double as parsing `<thousandths>e-3` does. A property test holds it to the general rounding.
+ */
+function roundShortDecimalTo3(text: string): number | undefined {
+    const negative = text.charCodeAt(0) === 0x2d; /* - */
+    const dot = text.indexOf(".");
+    const start = negative ? 1 : 0;
+    if (dot <= start || dot === text.length - 1) return undefined;
+    if (dot - start + 3 > 15) return undefined; // digits through the third decimal
+    const end = Math.min(text.length, dot + 4);
+    let thousandths = 0;
+    for (let i = start; i < end; i++) {
+        if (i === dot) continue;
+        const digit = text.charCodeAt(i) - 0x30;
+        if (digit < 0 || digit > 9) return undefined;
+        thousandths = thousandths * 10 + digit;
+    }
+    for (let i = end; i < dot + 4; i++) thousandths *= 10; // fewer than three decimals
+    if (end < text.length) {
+        const next = text.charCodeAt(end) - 0x30;
+        if (next < 0 || next > 9) return undefined;
+        // Only the next digit decides: the text is exact (a double's shortest form, or a literal), so a 5 there
+        // is a half or more.
+        if (next >= 5) thousandths += 1;
+        for (let i = end + 1; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (c < 0x30 || c > 0x39) return undefined;
+        }
+    }
+    const magnitude = thousandths / 1000;
+    return negative && magnitude !== 0 ? -magnitude : magnitude;
 }
 
 /**
@@ -31,27 +88,88 @@ export function roundTo3(value: number): number {
  * where that changes its value rounded to 3 decimals, the precision every stored score has.
  */
 export function numberProblem(literal: string): string | undefined {
-    let digits = 0;
-    let exponent = false;
-    for (let i = 0; i < literal.length; i++) {
-        const c = literal.charCodeAt(i);
-        if (c >= 0x30 && c <= 0x39) digits++;
-        else if (c === 0x65 || c === 0x45) {
-            exponent = true;
-            break;
-        }
-    }
-    // Fifteen digits or fewer and no exponent: 0, or between 1e-15 and 1e15, and exactly what a double keeps.
-    if (!exponent && digits <= 15) return undefined;
+    if (!mayBeAltered(literal, 0, literal.length) || keepsItsRoundedValue(literal, 0, literal.length)) return undefined;
+    return parsedNumberProblem(literal);
+}
 
+/** `numberProblem` of the literal `text.slice(start, end)`, read in place: the JSON scanner cuts out only a rare one. */
+export function numberProblemAt(text: string, start: number, end: number): string | undefined {
+    if (!mayBeAltered(text, start, end) || keepsItsRoundedValue(text, start, end)) return undefined;
+    return parsedNumberProblem(text.slice(start, end));
+}
+
+function parsedNumberProblem(literal: string): string | undefined {
     const value = Number(literal); // what JSON.parse makes of it
     if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) return NUMBER_PROBLEMS.outOfRange;
+    // The literal is the double's own shortest form (`78.27250957000001`, as any JSON writer sends a double):
+    // parsing keeps it exactly, so only its magnitude can be a problem.
+    if (value !== 0 && Math.abs(value) >= MIN_STORABLE_MAGNITUDE && String(value) === literal) return undefined;
     const { mantissa } = decimalParts(literal);
     if (mantissa === "") return undefined; // zero, however written
     if (value === 0 || Math.abs(value) < MIN_STORABLE_MAGNITUDE) return NUMBER_PROBLEMS.tooCloseToZero;
     // A double keeps any 15 significant digits exactly (DBL_DIG): only longer mantissas can be altered.
     if (mantissa.length <= 15) return undefined;
     return roundDecimalTo3(literal) === roundTo3(value) ? undefined : NUMBER_PROBLEMS.tooPrecise;
+}
+
+/**
+ * Whether the number literal `text.slice(start, end)` could be one that parsing alters: one with an exponent or
+ * more than 15 digits. Fifteen digits or fewer and no exponent is 0, or between 1e-15 and 1e15, and exactly what a
+ * double keeps. Read in place, so that the JSON scanner cuts no string for the usual short number.
+ */
+export function mayBeAltered(text: string, start: number, end: number): boolean {
+    if (end - start <= 15) {
+        for (let i = start; i < end; i++) {
+            const c = text.charCodeAt(i);
+            if (c === 0x65 || c === 0x45) return true;
+        }
+        return false;
+    }
+    let digits = 0;
+    for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x30 && c <= 0x39) digits++;
+        else if (c === 0x65 || c === 0x45) return true;
+    }
+    return digits > 15;
+}
+
+/**
+ * True when the literal `text.slice(start, end)` is a plain decimal from 1 (`78.27250957000001`, a score as
+ * SparkPost sends it) whose value rounded to 3 decimals parsing surely keeps, by its digits alone, without parsing
+ * it; false when that takes the general check. Parsing and then writing the double's shortest form moves the
+ * value by at most one unit in the last place, less than 10^(p - 15.6) for p integer digits; rounding is
+ * decided on which side of the half thousandth the value lies, and the first digit after the third decimal that
+ * is not the half's (4 then 9s, or 5 then 0s), at position m of the tail, puts the literal at least 10^-(m + 3)
+ * from it. With p + m <= 12 no such move can cross it. A property test holds it to the general check.
+ */
+function keepsItsRoundedValue(text: string, start: number, end: number): boolean {
+    let i = text.charCodeAt(start) === 0x2d /* - */ ? start + 1 : start;
+    const integerStart = i;
+    let c = text.charCodeAt(i);
+    if (c < 0x31 || c > 0x39) return false;
+    do c = text.charCodeAt(++i); while (c >= 0x30 && c <= 0x39 && i < end);
+    const integerDigits = i - integerStart;
+    if (integerDigits > 11 || c !== 0x2e /* . */) return false;
+    const fractionStart = i + 1;
+    for (let k = fractionStart; k < end; k++) {
+        const d = text.charCodeAt(k);
+        if (d < 0x30 || d > 0x39) return false; // an exponent
+    }
+    if (end - fractionStart < 4) return false;
+    const first = text.charCodeAt(fractionStart + 3) - 0x30;
+    let position = 1;
+    if (first === 4 || first === 5) {
+        const half = first === 4 ? 0x39 : 0x30; // 0.4999... or 0.5000...
+        let k = fractionStart + 4;
+        position = 2;
+        while (k < end && text.charCodeAt(k) === half) {
+            k++;
+            position++;
+        }
+        if (k === end) return false; // as close to the half as it is written: left to the general check
+    }
+    return integerDigits + position <= 12;
 }
 
 /** The exact value of a decimal literal rounded half away from zero to 3 decimals, as the nearest double. */

@@ -2,7 +2,8 @@
  * The pure core of a delivery: request bytes in, records and rejections out. No I/O, no clock, no environment:
  * the receiver passes the delivery id and the time it first arrived.
  */
-import { Alert, AlertStruct, ElementError, checkTriggeredAt, elementPath, truncate, validateAlert } from "./alert";
+import { Alert, AlertStruct, ElementError, OPERATORS, SOURCES, checkTriggeredAt, elementPath, isoUtcOf, latestTriggeredAtMs, truncate, validateAlert } from "./alert";
+import { isSurelyValidAlert } from "./alertFastPath";
 import { MAX_JSON_DEPTH, decodeUtf8 } from "./body";
 import { canonicalJson } from "../shared/canonicalJson";
 import { uuidV5, HEALTHSCORE_NAMESPACE } from "./ids";
@@ -70,38 +71,75 @@ export type Interpretation =
  * counts once, whichever key it came under.
  */
 export function recordIdOf(alert: Alert): string {
+    return uuidV5(identityJson(alert, isoUtcOf(alert.triggered_at)), HEALTHSCORE_NAMESPACE);
+}
+
+/**
+ * The text a record id is the UUID of: the canonical JSON of
+ * `{alert_id, incident_id, metric, filters, evaluator, triggered_at, triggered_value}` (`incident_id` null when
+ * absent, the evaluator whichever key it came under, `{}` when none, `triggered_at` normalised). It runs for every
+ * record, so it is written in its sorted key order directly, and the usual evaluator and filters (`{}`,
+ * `{subaccount_id}`, `{operator, source, value}`) without sorting; anything else goes through `canonicalJson`. A
+ * property test holds it to `canonicalJson` of that object, for any content: ids never change.
+ */
+export function identityJson(alert: Alert, triggeredAt: string): string {
     const evaluator = alert.threshold_evaluator ?? alert.evaluator ?? {};
-    return uuidV5(
-        canonicalJson({
-            alert_id: alert.alert_id,
-            incident_id: alert.incident_id ?? null,
-            metric: alert.metric,
-            filters: alert.filters,
-            evaluator,
-            triggered_at: new Date(alert.triggered_at).toISOString(),
-            triggered_value: alert.triggered_value,
-        }),
-        HEALTHSCORE_NAMESPACE,
-    );
+    return `{"alert_id":${numberJson(alert.alert_id)},"evaluator":${evaluatorJson(evaluator)},"filters":${filtersJson(alert.filters)},` +
+        `"incident_id":${numberJson(alert.incident_id ?? null)},"metric":${canonicalJson(alert.metric)},` +
+        `"triggered_at":${canonicalJson(triggeredAt)},"triggered_value":${numberJson(alert.triggered_value)}}`;
+}
+
+/** A finite number as JSON writes it (`String` does the same, -0 included); anything else canonically. */
+function numberJson(value: unknown): string {
+    return typeof value === "number" && Number.isFinite(value) ? `${value}` : canonicalJson(value);
+}
+
+function evaluatorJson(evaluator: unknown): string {
+    if (evaluator === null || typeof evaluator !== "object" || Array.isArray(evaluator)) return canonicalJson(evaluator);
+    const keys = Object.keys(evaluator);
+    if (keys.length === 0) return "{}";
+    const { operator, source, value } = evaluator as Record<string, unknown>;
+    if (
+        keys.length === 3 && keys.includes("operator") && keys.includes("source") && keys.includes("value") &&
+        (OPERATORS as readonly unknown[]).includes(operator) && (SOURCES as readonly unknown[]).includes(source)
+    ) {
+        // Operators and sources are plain lowercase words: nothing to escape.
+        return `{"operator":"${operator}","source":"${source}","value":${numberJson(value)}}`;
+    }
+    return canonicalJson(evaluator);
+}
+
+function filtersJson(filters: unknown): string {
+    if (filters === null || typeof filters !== "object" || Array.isArray(filters)) return canonicalJson(filters);
+    const keys = Object.keys(filters);
+    if (keys.length === 0) return "{}";
+    if (keys.length === 1 && keys[0] === "subaccount_id") return `{"subaccount_id":${numberJson((filters as { subaccount_id: unknown }).subaccount_id)}}`;
+    return canonicalJson(filters);
 }
 
 export function toRecord(alert: Alert, context: DeliveryContext): AlertRecord {
-    const evaluator = alert.threshold_evaluator ?? alert.evaluator ?? {};
+    return recordOf(alert, context.deliveryId, context.receivedAt.toISOString());
+}
+
+/** The record of an alert, `triggered_at` normalised once for both the record and its id. */
+function recordOf(alert: Alert, deliveryId: string, receivedAt: string): AlertRecord {
+    const evaluator = alert.threshold_evaluator ?? alert.evaluator;
+    const triggeredAt = isoUtcOf(alert.triggered_at);
     return {
-        record_id: recordIdOf(alert),
+        record_id: uuidV5(identityJson(alert, triggeredAt), HEALTHSCORE_NAMESPACE),
         alert_id: alert.alert_id,
         incident_id: alert.incident_id ?? null,
         name: alert.name,
         metric: alert.metric,
         subaccount_id: alert.filters.subaccount_id ?? ACCOUNT_OVERALL,
         filters: alert.filters,
-        operator: evaluator.operator ?? null,
-        source: evaluator.source ?? null,
-        threshold: evaluator.value ?? null,
+        operator: evaluator?.operator ?? null,
+        source: evaluator?.source ?? null,
+        threshold: evaluator?.value ?? null,
         triggered_value: roundTo3(alert.triggered_value),
-        triggered_at: new Date(alert.triggered_at).toISOString(),
-        received_at: context.receivedAt.toISOString(),
-        delivery_id: context.deliveryId,
+        triggered_at: triggeredAt,
+        received_at: receivedAt,
+        delivery_id: deliveryId,
     };
 }
 
@@ -129,8 +167,9 @@ export const MAX_REJECTION_DETAIL_BYTES = 1024 * 1024;
  *
  * The work is bounded whatever the body holds: one pass over the text finds what the parser would alter and
  * where each element is; an element that cannot be an alert (a member missing, or of the wrong JSON type) is
- * rejected without being parsed once the detail limit is reached; superstruct judges every other element, and
- * explains the first rejections.
+ * rejected without being parsed once the detail limit is reached; an alert as SparkPost sends it is recognised by
+ * a quick check of the same schema (`isSurelyValidAlert`); superstruct judges every other element, and explains
+ * the first rejections.
  */
 export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct, context: DeliveryContext): Interpretation {
     let text: string;
@@ -142,6 +181,9 @@ export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct
         text = decoded.value;
     }
 
+    const { deliveryId, receivedAt } = context;
+    let receivedAtIso: string | undefined;
+    const latestTriggeredAt = latestTriggeredAtMs(receivedAt);
     const records = new Map<string, AlertRecord>();
     const rejected: RejectedElement[] = [];
     let rejectedCount = 0;
@@ -162,13 +204,12 @@ export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct
         rejected.push(entry);
     };
     const keep = (alert: Alert): void => {
-        const record = toRecord(alert, context);
+        const record = recordOf(alert, deliveryId, (receivedAtIso ??= receivedAt.toISOString()));
         if (!records.has(record.record_id)) records.set(record.record_id, record);
     };
 
     const visit = (scanned: ScannedElement): void => {
         const { index } = scanned;
-        const elementText = () => text.slice(scanned.start, scanned.end);
         if (scanned.kind === "object") sawObject = true;
 
         const bytes = elementBytes(text, scanned);
@@ -177,24 +218,27 @@ export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct
         }
         if (scanned.kind !== "object") {
             const errors = [{ index, path: elementPath(index, []), message: `Expected an alert object, but received ${describeKind(scanned.kind)}` }];
-            return reject(index, errors, 1, canDetail() ? { value: JSON.parse(elementText()) } : undefined);
+            return reject(index, errors, 1, canDetail() ? { value: JSON.parse(text.slice(scanned.start, scanned.end)) } : undefined);
         }
         if (scanned.problemCount > 0) {
             // What could not be stored faithfully is not copied into the rejection either: the raw archive has it.
             return reject(index, scanned.problems.map(({ path, message }) => ({ index, path, message })), scanned.problemCount);
         }
-        if (!canDetail()) {
-            // Past the detail limit only the verdict matters: what cannot be an alert is not even parsed, and for
-            // the rest superstruct's first failure decides.
-            if (!couldBeAlert(scanned)) return reject(index, []);
-            const [failure, alert] = struct.validate(JSON.parse(elementText()));
-            if (failure || checkTriggeredAt(alert!, index, context.receivedAt)) return reject(index, []);
+        const detailed = canDetail();
+        // Past the detail limit only the verdict matters: what cannot be an alert is not even parsed.
+        if (!detailed && !couldBeAlert(scanned)) return reject(index, []);
+        const element: unknown = JSON.parse(text.slice(scanned.start, scanned.end));
+        // Alerts as SparkPost sends them are recognised without superstruct; it judges (and explains) the rest.
+        if (isSurelyValidAlert(element, latestTriggeredAt)) return keep(element);
+        if (!detailed) {
+            // Superstruct's first failure decides.
+            const [failure, alert] = struct.validate(element);
+            if (failure || checkTriggeredAt(alert!, index, receivedAt)) return reject(index, []);
             return keep(alert!);
         }
-        const element: unknown = JSON.parse(elementText());
         const validated = validateAlert(struct, element, index);
         if (!validated.ok) return reject(index, validated.errors, validated.errors.length, { value: element });
-        const outOfWindow = checkTriggeredAt(validated.alert, index, context.receivedAt);
+        const outOfWindow = checkTriggeredAt(validated.alert, index, receivedAt);
         if (outOfWindow) return reject(index, [outOfWindow], 1, { value: element });
         keep(validated.alert);
     };

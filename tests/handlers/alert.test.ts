@@ -1,7 +1,7 @@
 import assert from "assert";
 import fc from "fast-check";
-import { ElementError, METRICS, createAlertStruct, elementPath, isRealTimestamp, validateAlert } from "../../handlers/alert";
-import { RUNS, fixture, validAlertArb } from "./support";
+import { ElementError, METRICS, createAlertStruct, elementPath, instantOfIsoUtc, isRealTimestamp, isoUtcOf, validateAlert } from "../../handlers/alert";
+import { RUNS, fixture, timestampTextArb, validAlertArb } from "./support";
 
 const struct = createAlertStruct();
 
@@ -88,6 +88,49 @@ describe("handlers/alert", () => {
                     },
                 ),
                 RUNS,
+            );
+        });
+    });
+
+    describe("instantOfIsoUtc and isoUtcOf: the usual form read without Date parsing", () => {
+        it("reads the form toISOString writes: the instant Date.parse gives, for a real timestamp, whose normal form it is", () => {
+            fc.assert(
+                fc.property(timestampTextArb, (text) => {
+                    const instant = instantOfIsoUtc(text);
+                    if (Number.isNaN(instant)) return;
+                    assert.ok(isRealTimestamp(text), text);
+                    assert.strictEqual(instant, Date.parse(text), text);
+                    assert.strictEqual(new Date(text).toISOString(), text);
+                }),
+                { numRuns: 20_000 },
+            );
+        });
+
+        it("reads every real timestamp of that form from year 100 on (so that the fast path does see them)", () => {
+            fc.assert(
+                fc.property(fc.integer({ min: Date.UTC(100, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (ms) => {
+                    const text = new Date(ms).toISOString();
+                    assert.strictEqual(instantOfIsoUtc(text), ms, text);
+                }),
+                { numRuns: 5_000 },
+            );
+            for (const text of ["2026-11-27T09:00:03.123Z", "2020-02-29T23:59:59.999Z", "2019-01-01T00:00:00.000Z"]) assert.strictEqual(instantOfIsoUtc(text), Date.parse(text));
+        });
+
+        it("reads nothing else: other forms, impossible dates, years before 100", () => {
+            for (const text of ["2019-06-01T14:48:00Z", "2019-06-01T14:48:00.000+00:00", "2019-06-01T14:48:00.0000Z", "2019-02-29T00:00:00.000Z", "2019-06-01T24:00:00.000Z",
+                "0099-06-01T00:00:00.000Z", "2019-06-01t14:48:00.000Z", "2019-06-01T14:48:00.000z", "２019-06-01T14:48:00.000Z", "2019-06-01T14:48:00.-01Z"]) {
+                assert.ok(Number.isNaN(instantOfIsoUtc(text)), text);
+            }
+        });
+
+        it("normalises every timestamp the schema accepts exactly as new Date(text).toISOString() does", () => {
+            fc.assert(
+                fc.property(timestampTextArb, (text) => {
+                    if (!isRealTimestamp(text)) return;
+                    assert.strictEqual(isoUtcOf(text), new Date(text).toISOString(), text);
+                }),
+                { numRuns: 20_000 },
             );
         });
     });

@@ -2,6 +2,7 @@ import assert from "assert";
 import fc from "fast-check";
 import { MAX_JSON_DEPTH, checkDepth, checkSize, decodeUtf8 } from "../../handlers/body";
 import { MAX_BODY_BYTES as BODY_LIMITS } from "../../shared/limits";
+import { decodeUtf8Reference } from "../support/reference";
 import { RUNS } from "./support";
 
 /** checkSize's default: the ALB's limit. */
@@ -71,6 +72,48 @@ describe("handlers/body", () => {
                 });
             });
         }
+    });
+
+    describe("decodeUtf8 against its reference (the strict TextDecoder alone)", () => {
+        /** Bytes of every kind: ASCII, UTF-8 text (with a BOM too), damaged UTF-8, anything; in a view of a larger buffer. */
+        const bytes = fc.oneof(
+            fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)), maxLength: 200 }).map((text) => Buffer.from(text, "latin1")),
+            fc.string({ unit: "grapheme", maxLength: 100 }).map((text) => Buffer.from(text)),
+            fc.string({ maxLength: 100 }).map((text) => Buffer.from(`\ufeff${text}`)),
+            fc.tuple(fc.string({ unit: "grapheme", maxLength: 100 }), fc.nat(), fc.integer({ min: 0, max: 255 }))
+                .map(([text, at, byte]) => {
+                    const damaged = Buffer.from(text);
+                    if (damaged.length > 0) damaged[at % damaged.length] = byte;
+                    return damaged;
+                }),
+            fc.uint8Array({ maxLength: 100 }),
+        );
+        const inView = (inner: Uint8Array, before: number, after: number) => {
+            const outer = new Uint8Array(before + inner.length + after).fill(0xff);
+            outer.set(inner, before);
+            return outer.subarray(before, before + inner.length);
+        };
+
+        it("gives the same text, or the same problem, for any bytes, wherever they sit in their buffer", () => {
+            fc.assert(
+                fc.property(bytes, fc.nat(8), fc.nat(8), (inner, before, after) => {
+                    const view = inView(inner, before, after);
+                    assert.deepStrictEqual(decodeUtf8(view), decodeUtf8Reference(view));
+                }),
+                { numRuns: 2_000 },
+            );
+        });
+
+        it("gives the same where node has no isAscii (before 18.15)", () => {
+            const buffer = require("buffer") as { isAscii?: unknown };
+            const isAscii = buffer.isAscii;
+            buffer.isAscii = undefined;
+            try {
+                fc.assert(fc.property(bytes, (inner) => assert.deepStrictEqual(decodeUtf8(inner), decodeUtf8Reference(inner))), RUNS);
+            } finally {
+                buffer.isAscii = isAscii;
+            }
+        });
     });
 
     describe("checkDepth", () => {

@@ -2,6 +2,7 @@ import assert from "assert";
 import fc from "fast-check";
 import { HEALTHSCORE_NAMESPACE, deliveryIdOf, uuidV5 } from "../../handlers/ids";
 import { canonicalJson } from "../../shared/canonicalJson";
+import { canonicalJsonReference, uuidV5Reference } from "../support/reference";
 import { RUNS, reorderKeys } from "./support";
 
 const DNS_NAMESPACE = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
@@ -53,6 +54,47 @@ describe("handlers/ids", () => {
         });
     });
 
+    describe("uuidV5 against its reference (Hash object, digest patched byte by byte)", () => {
+        /** Names of every kind: any UTF-16 (lone surrogates too, which UTF-8 writes as U+FFFD), long ones, bytes. */
+        const names = fc.oneof(
+            fc.string({ unit: "binary", maxLength: 300 }),
+            fc.string({ unit: fc.constantFrom("\ud800", "\udfff", "😀", "é", "a", "\u0000"), maxLength: 50 }),
+            fc.string({ minLength: 2_000, maxLength: 5_000 }),
+            fc.uint8Array({ maxLength: 300 }),
+        );
+        const namespaces = fc.oneof(
+            fc.constantFrom(HEALTHSCORE_NAMESPACE, DNS_NAMESPACE, URL_NAMESPACE.toUpperCase(), DNS_NAMESPACE.replace(/-/g, ""), "", "not-a-uuid", `${DNS_NAMESPACE}zz`),
+            fc.uuid(),
+        );
+        const outcome = (run: () => string) => {
+            try {
+                return run();
+            } catch (error) {
+                return `${(error as Error).name}: ${(error as Error).message}`;
+            }
+        };
+
+        it("gives the same id, or the same error, for every name and namespace", () => {
+            fc.assert(
+                fc.property(names, namespaces, (name, namespace) => {
+                    assert.strictEqual(outcome(() => uuidV5(name, namespace)), outcome(() => uuidV5Reference(name, namespace)));
+                }),
+                { numRuns: 2_000 },
+            );
+        });
+
+        it("gives the same id where node has no one-shot crypto.hash (before 20.12)", () => {
+            const crypto = require("crypto") as { hash?: unknown };
+            const oneShot = crypto.hash;
+            crypto.hash = undefined;
+            try {
+                fc.assert(fc.property(names, (name) => assert.strictEqual(uuidV5(name, HEALTHSCORE_NAMESPACE), uuidV5Reference(name, HEALTHSCORE_NAMESPACE))), RUNS);
+            } finally {
+                crypto.hash = oneShot;
+            }
+        });
+    });
+
     describe("deliveryIdOf", () => {
         it("is the UUIDv5 of the exact body bytes in the project's namespace", () => {
             const body = Buffer.from('[{"alert_id":1}]');
@@ -93,6 +135,15 @@ describe("handlers/ids", () => {
                     assert.deepStrictEqual(JSON.parse(canonicalJson(value)), JSON.parse(JSON.stringify(value)));
                 }),
                 RUNS,
+            );
+        });
+
+        it("writes what its reference (sort, map and join) writes, for any value JavaScript can hold", () => {
+            fc.assert(
+                fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3, withObjectString: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withTypedArray: true })), (value) => {
+                    assert.strictEqual(canonicalJson(value), canonicalJsonReference(value));
+                }),
+                { numRuns: 2_000 },
             );
         });
 

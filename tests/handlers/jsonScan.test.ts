@@ -2,6 +2,9 @@ import assert from "assert";
 import fc from "fast-check";
 import { JsonKind, ScannedElement, TEXT_PROBLEMS, scanJson } from "../../handlers/jsonScan";
 import { NUMBER_PROBLEMS } from "../../handlers/numbers";
+import { generateDelivery, seededRandom } from "../../local/generate";
+import { scanJsonReference } from "../support/jsonScanReference";
+import { WORST_BODIES } from "../support/worstBodies";
 import { RUNS } from "./support";
 
 const OPTIONS = { maxDepth: 64, maxProblemsPerElement: 100, maxTrackedChars: 1_000_000 };
@@ -67,7 +70,58 @@ function kindOf(value: unknown): JsonKind {
     return typeof value as JsonKind;
 }
 
+/** Object keys a hostile sender would try: duplicates in any case or spelling, prototype keys, surrogates. */
+const trickyKey = fc.oneof(
+    fc.constantFrom("a", "A", "b", "ip_pool", "IP_POOL", "Ip_Pool", "é", "É", "__proto__", "constructor", "prototype", "\\u0061", "\\u0041", "\\ud800", "\\ud83d\\ude00", "k\\n", "ǅ", "ß", "İ"),
+    fc.string({ maxLength: 4 }).map((key) => JSON.stringify(key).slice(1, -1)),
+);
+
+/** JSON text (mostly) with what the scanner looks for: tricky keys, numbers parsing alters, surrogates, depth. */
+const trickyText = fc.letrec<{ value: string }>((tie) => ({
+    value: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.constantFrom("0", "-0", "1.5", "1e400", "-1e-400", "9007199254740993", "78.27250957000001", "78.2724999999999999999", "1e-131", "0e-999", "true", "null", '"x"', '"\\ud800"', '"\\udc00\\ud800"', '"😀"', "1E2", "-12.5e+3"),
+        fc.double().filter(Number.isFinite).map((n) => JSON.stringify(n)),
+        fc.array(tie("value"), { maxLength: 4 }).map((items) => `[${items.join(",")}]`),
+        fc.array(fc.tuple(trickyKey, tie("value")), { maxLength: 5 }).map((members) => `{${members.map(([key, value]) => `"${key}":${value}`).join(",")}}`),
+    ),
+})).value;
+
+/** Texts for the fast scanner and its reference: generated, tricky, damaged, real deliveries, the worst bodies. */
+const scannerText = fc.oneof(
+    fc.json({ maxDepth: 4 }),
+    fc.array(trickyText, { maxLength: 6 }).map((elements) => `[${elements.join(",")}]`),
+    trickyText,
+    fc.tuple(fc.array(trickyText, { maxLength: 4 }).map((elements) => ` [ ${elements.join(" ,\n")} ] `), fc.nat(), fc.constantFrom("", ",", "]", "}", "[", "{", '"', ":", "\\", "0", "-", ".", "e", "x", " ", "\u0001", "tru", "nul", "\\u12"), fc.boolean())
+        .map(([text, at, insert, replace]) => {
+            const position = text.length === 0 ? 0 : at % text.length;
+            return text.slice(0, position) + insert + text.slice(position + (replace ? 1 : 0));
+        }),
+    fc.nat(20).map((subaccounts) => JSON.stringify(generateDelivery({ subaccounts, triggeredAt: new Date("2026-11-27T09:00:00.000Z"), random: seededRandom(subaccounts) }))),
+    fc.constantFrom(...WORST_BODIES).map((worst) => worst.build(40_000).toString("utf8")),
+);
+
+const scannerOptions = fc.oneof(
+    fc.constant({ maxDepth: 6, maxProblemsPerElement: 10, maxTrackedChars: 16 * 1024 }),
+    fc.record({ maxDepth: fc.integer({ min: 1, max: 8 }), maxProblemsPerElement: fc.integer({ min: 0, max: 4 }), maxTrackedChars: fc.integer({ min: 0, max: 200 }) }),
+);
+
 describe("handlers/jsonScan", () => {
+    describe("against its reference (the scanner as it was before it was made fast)", () => {
+        it("gives the same result and hands over the same elements, for any text and options", () => {
+            fc.assert(
+                fc.property(scannerText, scannerOptions, (text, options) => {
+                    const fast: ScannedElement[] = [];
+                    const reference: ScannedElement[] = [];
+                    const result = scanJson(text, (element) => fast.push(element), options);
+                    assert.deepStrictEqual(result, scanJsonReference(text, (element) => reference.push(element), options), text.slice(0, 200));
+                    assert.deepStrictEqual(fast, reference, text.slice(0, 200));
+                }),
+                { numRuns: 2_000 },
+            );
+        });
+    });
+
     describe("grammar", () => {
         it("accepts what JSON.parse accepts, and refuses what it refuses, on generated and damaged JSON", () => {
             const damaged = fc.tuple(fc.json({ maxDepth: 4 }), fc.nat(), fc.constantFrom("", ",", "]", "}", "[", "{", '"', ":", "\\", "0", "-", ".", "e", "x", " ", "\u0001", "tru", "nul"), fc.boolean())

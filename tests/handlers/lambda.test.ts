@@ -60,8 +60,8 @@ describe("the serialized Lambda handlers", function () {
             assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
         }
         // The receiver never touches the table: no DynamoDB client in its code. The loader reads no token: no SSM.
-        assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-ssm", "crypto", "http", "superstruct"]);
-        assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "crypto", "superstruct"]);
+        assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-ssm", "buffer", "crypto", "http", "superstruct"]);
+        assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "buffer", "crypto", "superstruct"]);
     });
 
     it("the receiver reads its token from SSM, archives a real-shape delivery and answers the ALB 202; then the loader, run with S3's event, stores it", async () => {

@@ -1,7 +1,44 @@
 import assert from "assert";
 import fc from "fast-check";
-import { MIN_STORABLE_MAGNITUDE, NUMBER_PROBLEMS, numberProblem, roundTo3 } from "../../handlers/numbers";
+import { MIN_STORABLE_MAGNITUDE, NUMBER_PROBLEMS, numberProblem, numberProblemAt, roundTo3 } from "../../handlers/numbers";
+import { numberProblemReference, roundTo3Reference } from "../support/reference";
 import { RUNS } from "./support";
+
+/** What a function gives for an input, or the error it throws: the same for a fast version and its reference. */
+function outcome<T>(run: () => T): { value: T } | { error: string } {
+    try {
+        return { value: run() };
+    } catch (error) {
+        return { error: String(error) };
+    }
+}
+
+/** Doubles of every kind a score or a hostile sender can make, weighted to where rounding is delicate. */
+const delicateDoubles = fc.oneof(
+    fc.double(),
+    // Real scores: SparkPost's long tails of digits.
+    fc.double({ min: 0, max: 1, noNaN: true }).map((r) => 40 + r * 60 + 1e-11),
+    // Next to a half thousandth, either side, a few ulps away, at every magnitude up to 2^53.
+    fc.tuple(fc.bigInt({ min: -(2n ** 53n), max: 2n ** 53n }), fc.integer({ min: -4, max: 4 }), fc.integer({ min: -12, max: 0 }))
+        .map(([thousandths, ulps, scale]) => {
+            const half = (Number(thousandths) + 0.5) / 1000 * 10 ** scale;
+            let value = half;
+            for (let i = 0; i < Math.abs(ulps); i++) value = nextDouble(value, ulps > 0);
+            return value;
+        }),
+    // Decimal literals of up to 17 significant digits, as any writer may send them.
+    fc.tuple(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), fc.integer({ min: -20, max: 5 })).map(([digits, exponent]) => Number(`${digits}e${exponent}`)),
+);
+
+/** The next double up (or down) from `value`. */
+function nextDouble(value: number, up: boolean): number {
+    if (value === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, value);
+    const bits = view.getBigUint64(0);
+    view.setBigUint64(0, (value > 0) === up ? bits + 1n : bits - 1n);
+    return view.getFloat64(0);
+}
 
 /** Round half away from zero to 3 decimals on the exact decimal `digits × 10^exponent`, in BigInt: the reference. */
 function referenceRound(digits: bigint, exponent: number): number {
@@ -77,6 +114,44 @@ describe("handlers/numbers", () => {
                     if (Math.abs(rounded) < 1e21) assert.match(String(rounded), /^-?\d+(\.\d{1,3})?$/);
                 }),
                 RUNS,
+            );
+        });
+    });
+
+    describe("roundTo3 against its reference (the general decimal rounding it shortcuts)", () => {
+        it("gives the same double, or the same error, for every double", () => {
+            fc.assert(
+                fc.property(delicateDoubles, (value) => {
+                    const fast = outcome(() => roundTo3(value));
+                    const reference = outcome(() => roundTo3Reference(value));
+                    if ("value" in fast && "value" in reference) assert.ok(Object.is(fast.value, reference.value), `${value}: ${fast.value} != ${reference.value}`);
+                    else assert.deepStrictEqual(fast, reference, String(value));
+                }),
+                { numRuns: 20_000 },
+            );
+        });
+    });
+
+    describe("numberProblem against its reference", () => {
+        it("gives the same answer for every literal: a double's shortest form, long decimals, exponents, zeros", () => {
+            const literals = fc.oneof(
+                delicateDoubles.filter(Number.isFinite).map(String),
+                fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: -400, max: 400 }), fc.constantFrom("e", "E", "e+", "plain"))
+                    .map(([digits, exponent, form]) => (form === "plain" ? plainDecimal(digits, Math.max(-60, Math.min(exponent, 30))) : `${digits}${form}${exponent}`)),
+                fc.tuple(fc.stringMatching(/^-?(0|[1-9][0-9]{0,25})$/), fc.stringMatching(/^[0-9]{1,25}$/)).map(([whole, fraction]) => `${whole}.${fraction}`),
+                // Just off a half thousandth, by as many 9s or 0s as it takes to fool a shortcut: 78.272|4999999999999999|7.
+                fc.tuple(fc.stringMatching(/^-?[1-9][0-9]{0,14}$/), fc.stringMatching(/^[0-9]{3}$/), fc.constantFrom("4", "5"), fc.nat(22), fc.stringMatching(/^[0-9]{0,4}$/))
+                    .map(([whole, thousandths, half, repeat, tail]) => `${whole}.${thousandths}${half}${(half === "4" ? "9" : "0").repeat(repeat)}${tail}`),
+            );
+            fc.assert(
+                fc.property(literals, fc.constantFrom("", "[", '{"a":'), fc.constantFrom("", ",", "]", "}1"), (literal, before, after) => {
+                    const expected = outcome(() => numberProblemReference(literal));
+                    assert.deepStrictEqual(outcome(() => numberProblem(literal)), expected, literal);
+                    // Read in place, as the JSON scanner reads it.
+                    const text = `${before}${literal}${after}`;
+                    assert.deepStrictEqual(outcome(() => numberProblemAt(text, before.length, before.length + literal.length)), expected, text);
+                }),
+                { numRuns: 20_000 },
             );
         });
     });

@@ -15,10 +15,12 @@ import {
     interpretDelivery,
     partitionRecords,
     recordIdOf,
+    identityJson,
     toLakeNdjson,
     toRecord,
 } from "../../handlers/records";
-import { GeneratedAlert, RUNS, fixture, reorderKeys, validAlertArb } from "./support";
+import { identityJsonReference, interpretDeliveryReference, recordIdReference, toRecordReference } from "../support/reference";
+import { GeneratedAlert, RUNS, alertEditArb, applyEdit, fixture, reorderKeys, validAlertArb, validElementArb } from "./support";
 
 const struct = createAlertStruct();
 const context: DeliveryContext = { deliveryId: "11111111-1111-5111-8111-111111111111", receivedAt: new Date("2026-11-27T09:00:04.500Z") };
@@ -155,6 +157,75 @@ describe("handlers/records", () => {
         it("does not depend on the delivery or the time of arrival", () => {
             const [element] = fixture("real-delivery.json");
             assert.strictEqual(recordOf(element, otherContext).record_id, recordOf(element, context).record_id);
+        });
+    });
+
+    describe("against the reference implementations (ids, records and interpretations as they were before the speed-ups)", () => {
+        /** Valid alerts with unusual but allowed content: unknown keys in the evaluator and filters, nested filters, odd numbers. */
+        const unusualAlert = fc.tuple(validAlertArb(), fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }), fc.boolean())
+            .map(([{ element }, extra, inEvaluator]) => {
+                const key = "evaluator" in element ? "evaluator" : "threshold_evaluator";
+                return inEvaluator
+                    ? { ...element, [key]: { ...(element[key] as object), ...extra } }
+                    : { ...element, filters: { ...(element.filters as object), ...extra } };
+            });
+
+        it("identityJson writes the canonical JSON of the identity object, for any content", () => {
+            fc.assert(
+                fc.property(fc.oneof(validElementArb, unusualAlert, fc.tuple(validElementArb, alertEditArb).map(([element, edit]) => applyEdit(element, edit))), (element) => {
+                    const triggeredAt = new Date("2026-11-27T09:00:00.000Z").toISOString();
+                    assert.strictEqual(identityJson(element as never, triggeredAt), identityJsonReference(element as never, triggeredAt));
+                }),
+                { numRuns: 5_000 },
+            );
+        });
+
+        it("recordIdOf and toRecord give the ids and records the reference gave, for valid alerts in every timestamp form", () => {
+            fc.assert(
+                fc.property(fc.oneof(validElementArb, unusualAlert), (element) => {
+                    const validated = validateAlert(struct, JSON.parse(JSON.stringify(element)), 0);
+                    fc.pre(validated.ok);
+                    if (!validated.ok) return;
+                    assert.strictEqual(recordIdOf(validated.alert), recordIdReference(validated.alert));
+                    assert.deepStrictEqual(toRecord(validated.alert, context), toRecordReference(validated.alert, context));
+                }),
+                { numRuns: 3_000 },
+            );
+        });
+
+        it("keeps the ids of the fixtures (a redelivery writes the same keys)", () => {
+            const ids = fixture<unknown[]>("real-delivery.json").map((element) => recordOf(element).record_id);
+            assert.deepStrictEqual(ids, fixture<unknown[]>("real-delivery.json").map((element) => recordIdReference(element as never)));
+            assert.deepStrictEqual(ids, ["6222d1c7-6be9-59ea-b6fb-b541bc7fa81e", "cd313969-7271-5ba7-a1bf-99cda195b725", "c520e71e-83e2-5e8e-9191-875cc95fcf0f"]);
+        });
+
+        /** Bodies of valid, edited and broken elements, as text: superstruct and the fast path must agree on every one. */
+        const element = fc.oneof(
+            { weight: 4, arbitrary: validElementArb.map((e) => JSON.stringify(e)) },
+            { weight: 4, arbitrary: fc.tuple(validElementArb, fc.array(alertEditArb, { minLength: 1, maxLength: 3 })).map(([e, edits]) => JSON.stringify(edits.reduce(applyEdit, e)) ?? "null") },
+            { weight: 1, arbitrary: unusualAlert.map((e) => JSON.stringify(e)) },
+            { weight: 1, arbitrary: fc.constantFrom("{}", "1", "null", '"x"', "[]", '{"alert_id":1e400}', '{"a":1,"a":2}', '{"name":"\\ud800"}') },
+        );
+        const body = fc.tuple(fc.array(element, { maxLength: 12 }), fc.constantFrom(0, 0, MAX_DETAILED_REJECTIONS)).map(([elements, padding]) =>
+            // Past the detail limit, only verdicts are worked out (and superstruct's first failure decides).
+            `[${[...Array<string>(padding).fill("0"), ...elements].join(",")}]`);
+
+        it("interpretDelivery gives the interpretation the reference (superstruct judging every element) gives, detailed or not", () => {
+            fc.assert(
+                fc.property(body, fc.constantFrom(context, otherContext, { ...context, receivedAt: new Date("2026-11-27T08:00:00.000Z") }, { ...context, receivedAt: new Date(8.64e15) }), (text, ctx) => {
+                    const bytes = new TextEncoder().encode(text);
+                    // The same interpretation, or the same error (the last instant a Date keeps has no hour after it).
+                    const outcome = (interpret: typeof interpretDelivery) => {
+                        try {
+                            return interpret(bytes, struct, ctx);
+                        } catch (error) {
+                            return String(error);
+                        }
+                    };
+                    assert.deepStrictEqual(outcome(interpretDelivery), outcome(interpretDeliveryReference));
+                }),
+                { numRuns: 500 },
+            );
         });
     });
 
