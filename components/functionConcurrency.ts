@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { LAMBDA_CONCURRENCY_QUOTA, reservationProblem } from "../shared/lambdaConcurrency";
+import { LAMBDA_CONCURRENCY_QUOTA, Reservation, reservationProblem } from "../shared/lambdaConcurrency";
 
 export type ReservedConcurrency = number | "none";
 
@@ -21,15 +21,17 @@ export function reservedConcurrencyProperty(reserved: ReservedConcurrency): { re
 }
 
 /**
- * Resolves (to `then`, for a dependsOn) once a reservation is known not to exceed what the account allows; fails the
- * preview, naming `setting`, when the quota certainly leaves no room for it. Nothing is read for `none`.
+ * Resolves (to `then`, for a dependsOn) once a function's reservation, together with the other reservations of the
+ * stack (`alongside`), is known not to exceed what the account allows; fails the preview, naming the settings, when
+ * the quota certainly leaves no room. Nothing is read when the function reserves nothing.
  */
 export function checkReservedConcurrency(
-    reserved: ReservedConcurrency,
-    setting: string,
+    own: Reservation,
+    alongside: readonly Reservation[],
     parent: pulumi.Resource,
     then: pulumi.Resource[],
 ): pulumi.Output<pulumi.Resource[]> {
+    const { reserved, setting } = own;
     if (reserved === "none") return pulumi.output(then);
     const region = aws.getRegionOutput({}, { parent }).region;
     const quota = aws.servicequotas.getServiceQuota({ ...LAMBDA_CONCURRENCY_QUOTA }, { parent }).then(
@@ -40,7 +42,7 @@ export function checkReservedConcurrency(
             return undefined;
         });
     return pulumi.all([region, quota]).apply(([regionName, limit]) => {
-        const problem = limit === undefined ? undefined : reservationProblem(reserved, limit, setting, regionName);
+        const problem = limit === undefined ? undefined : reservationProblem([own, ...alongside], limit, regionName);
         if (problem) throw new Error(problem);
         return then;
     });

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { HOOK_PATH_PREFIX, Ingress } from "../shared/limits";
+import { Reservation } from "../shared/lambdaConcurrency";
 import { ArgsOf, checkIngressOf, checkTokenArguments, resolveSetting } from "../shared/settings";
 import { FallbackQueueReference, ReceiverFunction, StoreReference, resolveReceiverArgs } from "./receiverFunction";
 import { WebhookLoadBalancer, resolveLoadBalancerArgs } from "./webhookLoadBalancer";
@@ -26,6 +27,11 @@ export interface HealthScoreIngestArgs {
     alb?: ArgsOf<"alb">;
     /** The load balancer's deletion protection (ELB.6). @default true */
     deletionProtection?: boolean;
+    /**
+     * Other functions' reserved concurrency in this stack: Lambda's rule counts them all against one account quota,
+     * so the preview checks the receiver's reservation together with them. @default none
+     */
+    reservedAlongside?: Reservation[];
 }
 
 export class HealthScoreIngest extends pulumi.ComponentResource {
@@ -42,7 +48,7 @@ export class HealthScoreIngest extends pulumi.ComponentResource {
         super("healthscore:index:HealthScoreIngest", name, {}, opts);
         const { store, fallbackQueue, webhookToken, previousWebhookToken } = args;
 
-        this.receiver = new ReceiverFunction(`${name}-receiver`, { store, fallbackQueue, webhookToken, previousWebhookToken, lambda: args.lambda }, { parent: this });
+        this.receiver = new ReceiverFunction(`${name}-receiver`, { store, fallbackQueue, webhookToken, previousWebhookToken, lambda: args.lambda, reservedAlongside: args.reservedAlongside }, { parent: this });
         this.functionName = this.receiver.functionName;
         this.logGroupName = this.receiver.logGroup.name;
 

@@ -114,7 +114,7 @@ export class HealthScoreLake extends pulumi.ComponentResource {
         const crawlerRole = lake.settings.lake === "crawler" ? createCrawlerRole(name, lake, this) : undefined;
         const tableWriter = crawlerRole
             ? { arn: crawlerRole.role.arn, permissions: ["ALL"] }
-            : { arn: dataAccess.role.arn, permissions: ["DESCRIBE"] };
+            : { arn: dataAccess.role.arn, permissions: ["SELECT"] };
         const database = createDatabase(name, lake, this, tableWriter, { dependsOn: admins });
         const location = registerAlertsLocation(name, lake, this, dataAccess.role, { dependsOn: admins.apply((ready) => [...ready, dataAccess.policy]) });
         grantReaders(name, lake, this, database, { dependsOn: admins });
@@ -259,7 +259,8 @@ interface TableWriter {
  * Lake Formation grants). The provider cannot send an empty list (`[]` is left out, so Glue applies the account's
  * default: terraform-provider-aws#27295, catalog_database.go sends the list only when `len > 0`), so the list names
  * the crawler's role (ALL: it writes the crawled tables) or, with the projected table, which the stack defines, the
- * data-access role (DESCRIBE: assumable by Lake Formation only). The database's own `IAMAllowedPrincipals` grant,
+ * data-access role (SELECT: assumable by Lake Formation only; read-only, and in Glue's list of permissions, which,
+ * unlike Lake Formation's, has no DESCRIBE: Glue API reference, PrincipalPermissions). The database's own `IAMAllowedPrincipals` grant,
  * from the account's CreateDatabaseDefaultPermissions, is left as it is (metadata only; the README says how to
  * revoke it).
  */

@@ -16,6 +16,7 @@ import { bucketPrefixes } from "../shared/layout";
 import { receiverCodePathOptions } from "../shared/lambdaPackage";
 import { MAX_SQS_MESSAGE_BYTES } from "../handlers/fallbackQueue";
 import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, resolveGroup } from "../shared/settings";
+import { Reservation } from "../shared/lambdaConcurrency";
 import { checkReservedConcurrency } from "./functionConcurrency";
 import { lambdaAssumeRolePolicy } from "./policies/receiverPolicies";
 import { loaderPolicy } from "./policies/loaderPolicies";
@@ -48,6 +49,11 @@ export interface HealthScoreLoaderArgs {
     loader?: ArgsOf<"loader">;
     /** Retention of the loader's log group. @default 30 */
     logRetentionDays?: number;
+    /**
+     * Other functions' reserved concurrency in this stack: Lambda's rule counts them all against one account quota,
+     * so the preview checks this function's reservation together with them. @default none
+     */
+    reservedAlongside?: Reservation[];
 }
 
 export class HealthScoreLoader extends pulumi.ComponentResource {
@@ -76,7 +82,7 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
             assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()),
         }, { parent: this });
         const rolePolicy = this.grantLeastPrivilege(name, args.store);
-        this.function = this.createFunction(name, args.store, loader, rolePolicy);
+        this.function = this.createFunction(name, args.store, loader, args.reservedAlongside ?? [], rolePolicy);
         this.functionName = this.function.name;
 
         this.retryThenDeadLetter(name, loader, rolePolicy);
@@ -106,7 +112,8 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
         return new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy }, { parent: this });
     }
 
-    private createFunction(name: string, store: HealthScoreLoaderArgs["store"], loader: SettingsOf<"loader">, rolePolicy: aws.iam.RolePolicy): aws.lambda.CallbackFunction<unknown, unknown> {
+    private createFunction(name: string, store: HealthScoreLoaderArgs["store"], loader: SettingsOf<"loader">,
+        reservedAlongside: readonly Reservation[], rolePolicy: aws.iam.RolePolicy): aws.lambda.CallbackFunction<unknown, unknown> {
         return new aws.lambda.CallbackFunction(`${name}-function`, {
             ...loaderFunctionSettings(loader),
             callbackFactory: createLoaderLambdaHandler as unknown as aws.lambda.CallbackFactory<unknown, unknown>,
@@ -122,7 +129,7 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         }, {
             parent: this,
-            dependsOn: checkReservedConcurrency(loader.loaderReservedConcurrency, `${CONFIG_NAMESPACE}:loaderReservedConcurrency`, this, [rolePolicy, this.logGroup]),
+            dependsOn: checkReservedConcurrency({ setting: `${CONFIG_NAMESPACE}:loaderReservedConcurrency`, reserved: loader.loaderReservedConcurrency }, reservedAlongside, this, [rolePolicy, this.logGroup]),
         });
     }
 

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GENERATED_TOKEN_LENGTH } from "../shared/limits";
-import { StackSettings } from "../shared/settings";
+import { CONFIG_NAMESPACE, StackSettings } from "../shared/settings";
 import { HealthScoreIngest } from "./healthScoreIngest";
 import { HealthScoreLoader } from "./healthScoreLoader";
 import { HealthScoreStore } from "./healthScoreStore";
@@ -33,6 +33,9 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
     const webhookToken = settings.token.webhookToken !== undefined ? pulumi.secret(settings.token.webhookToken) : generateToken(name);
     const previousWebhookToken = settings.token.previousWebhookToken !== undefined ? pulumi.secret(settings.token.previousWebhookToken) : undefined;
 
+    const receiverReservation = { setting: `${CONFIG_NAMESPACE}:reservedConcurrency`, reserved: settings.lambda.reservedConcurrency };
+    const loaderReservation = { setting: `${CONFIG_NAMESPACE}:loaderReservedConcurrency`, reserved: settings.loader.loaderReservedConcurrency };
+
     const store = new HealthScoreStore(name, {
         store: settings.store,
         deletionProtection: settings.deletionProtection,
@@ -42,6 +45,7 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         store,
         loader: settings.loader,
         logRetentionDays: settings.lambda.logRetentionDays,
+        reservedAlongside: [receiverReservation],
     });
     const ingest = new HealthScoreIngest(`${name}-ingest`, {
         store,
@@ -50,6 +54,7 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         previousWebhookToken,
         ingress: settings.ingress,
         lambda: settings.lambda,
+        reservedAlongside: [loaderReservation],
         alb: settings.alb,
         deletionProtection: settings.deletionProtection,
     });

@@ -14,6 +14,7 @@ import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, checkTokenArguments, resolveGroup
 import { ReservedConcurrency, checkReservedConcurrency, reservedConcurrencyProperty } from "./functionConcurrency";
 import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies/receiverPolicies";
 import { receiverCodePathOptions } from "../shared/lambdaPackage";
+import { Reservation } from "../shared/lambdaConcurrency";
 
 /** Set explicitly: CallbackFunction's default runtime changes with provider upgrades (and is then ignored on updates). */
 export const RECEIVER_RUNTIME = "nodejs22.x";
@@ -50,6 +51,11 @@ export interface ReceiverFunctionArgs {
      * (shared/settings.ts), which documents each and gives the defaults.
      */
     lambda?: ArgsOf<"lambda">;
+    /**
+     * Other functions' reserved concurrency in this stack: Lambda's rule counts them all against one account quota,
+     * so the preview checks this function's reservation together with them. @default none
+     */
+    reservedAlongside?: Reservation[];
 }
 
 export class ReceiverFunction extends pulumi.ComponentResource {
@@ -147,7 +153,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         }, {
             parent: this,
-            dependsOn: checkReservedConcurrency(lambda.reservedConcurrency, `${CONFIG_NAMESPACE}:reservedConcurrency`, this, [rolePolicy, this.logGroup]),
+            dependsOn: checkReservedConcurrency({ setting: `${CONFIG_NAMESPACE}:reservedConcurrency`, reserved: lambda.reservedConcurrency }, args.reservedAlongside ?? [], this, [rolePolicy, this.logGroup]),
         });
     }
 }

@@ -11,15 +11,29 @@ export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
 /** Service Quotas' code of Lambda's "Concurrent executions" quota. */
 export const LAMBDA_CONCURRENCY_QUOTA = { serviceCode: "lambda", quotaCode: "L-B99A9384" } as const;
 
+/** One function's reservation, and the config key that chose it (for the message). */
+export interface Reservation {
+    setting: string;
+    reserved: number | "none";
+}
+
 /**
- * Why reserving `reserved` executions must fail in an account whose quota is `quota`, or undefined when it may
- * succeed (other functions' reservations, which nothing at preview can see, may still take the room). `setting` is
- * the config key that chose the number, for the message.
+ * Why the stack's reservations must fail in an account whose quota is `quota`, or undefined when they may succeed.
+ * Lambda applies the rule to the account's total, so the functions of one stack are checked together: each fits
+ * alone but the second PutFunctionConcurrency fails once the first has taken the room. Other stacks' reservations,
+ * which nothing at preview can see, may still take it.
  */
-export function reservationProblem(reserved: number, quota: number, setting: string, region: string): string | undefined {
+export function reservationProblem(reservations: readonly Reservation[], quota: number, region: string): string | undefined {
+    const counted = reservations.filter((r): r is { setting: string; reserved: number } => r.reserved !== "none");
+    const total = counted.reduce((sum, r) => sum + r.reserved, 0);
     const room = Math.max(0, quota - UNRESERVED_CONCURRENCY_MINIMUM);
-    if (reserved <= room) return undefined;
-    return `${setting} is ${reserved}, but the account's Lambda concurrency quota in ${region} is ${quota} (Service Quotas `
+    if (counted.length === 0 || total <= room) return undefined;
+    const settings = counted.map((r) => r.setting);
+    const what = counted.length === 1
+        ? `${settings[0]} is ${total}`
+        : `${counted.map((r) => `${r.setting} (${r.reserved})`).join(" and ")} reserve ${total} together`;
+    const remedy = counted.length === 1 ? `Set ${settings[0]} none` : `Set ${settings.join(" or ")} none`;
+    return `${what}, but the account's Lambda concurrency quota in ${region} is ${quota} (Service Quotas `
         + `${LAMBDA_CONCURRENCY_QUOTA.quotaCode}) and Lambda keeps at least ${UNRESERVED_CONCURRENCY_MINIMUM} unreserved, so at most ${room} `
-        + `can be reserved. Set ${setting} none (the function then shares the unreserved pool), or lower it, or ask AWS for a higher quota`;
+        + `can be reserved. ${remedy} (the function then shares the unreserved pool), or lower it, or ask AWS for a higher quota`;
 }

@@ -262,7 +262,7 @@ export type LakeMode = (typeof LAKE_MODES)[number];
 export const RESERVED_CONCURRENCY = wholeNumber(1, 1_000, { word: { word: "none", meaning: "to reserve nothing" } });
 export const RESERVED_CONCURRENCY_DOC = "cap on the function's concurrent executions, or `none` to reserve nothing (the function shares the account's "
     + "unreserved pool). Lambda keeps at least 100 of the account's concurrency unreserved, so a reservation needs a quota of at least "
-    + "100 plus every reservation: new accounts, whose quota starts at 10, can reserve nothing. Checked against the account's quota at "
+    + "100 plus every reservation: new accounts, whose quota starts at 10, can reserve nothing. Checked, both reservations together, against the account's quota at "
     + "`pulumi preview` when Service Quotas can be read";
 
 /** The entry of one setting; keeps the group, value and default types for {@link SettingsOf}. */

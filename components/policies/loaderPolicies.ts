@@ -1,5 +1,5 @@
 /** The loader's role: what it may do (a pure function of ARNs). It is assumed by Lambda, like the receiver's. */
-import { bucketPrefixes, tableSchema } from "../../shared/layout";
+import { bucketPrefixes } from "../../shared/layout";
 import { PolicyDocument, PolicyStatement, policyDocument } from "./policyDocument";
 import { ownLogsStatement, storeKeyStatement } from "./receiverPolicies";
 
@@ -51,7 +51,8 @@ export function loaderPolicy(args: LoaderPolicyArgs): PolicyDocument {
             Sid: "WriteTableItems",
             Effect: "Allow",
             Action: [...LOADER_DYNAMODB_ACTIONS],
-            Resource: [args.tableArn, ...tableSchema.globalSecondaryIndexes.map((index) => `${args.tableArn}/index/${index.name}`)],
+            // Writes are authorized on the table; an index ARN grants a writer nothing (indexes are only queried).
+            Resource: args.tableArn,
         },
         {
             Sid: "DrainFallbackQueue",

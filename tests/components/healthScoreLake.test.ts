@@ -322,10 +322,10 @@ describe("HealthScoreLake (Pulumi mocks)", function () {
             assert.ok(built.deployment.only("aws:lakeformation/resource:Resource").dependencies.includes(settings.urn));
         });
 
-        it("makes the grants the gate with the projected table too: new tables get DESCRIBE for the data-access role only", () => {
+        it("makes the grants the gate with the projected table too: new tables get SELECT (Glue has no DESCRIBE) for the data-access role only", () => {
             const dataAccessArn = built.deployment.get("aws:iam/role:Role", "projected-data-access").state.arn;
             assert.deepEqual(built.one("aws:glue/catalogDatabase:CatalogDatabase").createTableDefaultPermissions,
-                [{ principal: { dataLakePrincipalIdentifier: dataAccessArn }, permissions: ["DESCRIBE"] }]);
+                [{ principal: { dataLakePrincipalIdentifier: dataAccessArn }, permissions: ["SELECT"] }]);
         });
 
         it("applies the configured cutoff, retention and KMS key", () => {

@@ -416,7 +416,7 @@ pulumi.runtime.setMocks({
             run?.errors.push(refused);
             throw Object.assign(new Error(refused), { details: refused });
         }
-        refuseAsAwsWould(args.type, inputs, run?.account ?? DEFAULT_ACCOUNT);
+        refuseAsAwsWould(args.type, inputs, run?.account ?? DEFAULT_ACCOUNT, run);
         const state = { ...(args.inputs ?? {}), ...computedState(args.type, args.name, inputs) };
         run?.registrations.push({ type: args.type, name: args.name, custom: !!args.custom, inputs: args.inputs ?? {}, state });
         const id = (state.id as string | undefined) ?? `${args.name}-id`;
@@ -445,15 +445,31 @@ pulumi.runtime.setMocks({
 }, "healthscore", "test", false);
 
 /**
- * Creations AWS refuses whatever the program, as the provider reports them: a reservation of Lambda concurrency
- * that would leave less than 100 of the account's quota unreserved (PutFunctionConcurrency).
+ * Creations AWS refuses whatever the program, as the provider reports them:
+ * - a reservation of Lambda concurrency that would leave less than 100 of the account's quota unreserved
+ *   (PutFunctionConcurrency). The rule is account-wide: the functions registered before this one count too.
+ * - a Glue database whose default table permissions name a permission Glue's PrincipalPermissions does not list
+ *   (the provider validates the enum: catalog_database.go, `enum.Validate[awstypes.Permission]`; Glue API reference,
+ *   PrincipalPermissions). Lake Formation's list is longer (DESCRIBE is Lake Formation's, not Glue's).
  */
-function refuseAsAwsWould(type: string, inputs: any, account: MockAccount): void {
+const GLUE_PERMISSIONS = ["ALL", "SELECT", "ALTER", "DROP", "DELETE", "INSERT", "CREATE_DATABASE", "CREATE_TABLE", "DATA_LOCATION_ACCESS"];
+
+function refuseAsAwsWould(type: string, inputs: any, account: MockAccount, run: Run | undefined): void {
     const reserved = inputs.reservedConcurrentExecutions;
     const quota = account.lambdaConcurrencyQuota === "denied" ? DEFAULT_ACCOUNT.lambdaConcurrencyQuota as number : account.lambdaConcurrencyQuota;
-    if (type === "aws:lambda/function:Function" && typeof reserved === "number" && reserved >= 0 && reserved > quota - 100) {
+    const reservedBefore = (run?.registrations ?? [])
+        .filter((r) => r.type === "aws:lambda/function:Function")
+        .reduce((sum, r) => sum + (reveal(r.inputs).reservedConcurrentExecutions ?? 0), 0);
+    if (type === "aws:lambda/function:Function" && typeof reserved === "number" && reserved >= 0 && reservedBefore + reserved > quota - 100) {
         throw new Error(`setting Lambda Function (${inputs.name}) concurrency: InvalidParameterValueException: Specified ReservedConcurrentExecutions `
             + "for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].");
+    }
+    if (type === "aws:glue/catalogDatabase:CatalogDatabase") {
+        for (const permission of (inputs.createTableDefaultPermissions ?? []).flatMap((p: any) => p.permissions ?? [])) {
+            if (!GLUE_PERMISSIONS.includes(permission)) {
+                throw new Error(`expected create_table_default_permission.0.permissions to be one of [${GLUE_PERMISSIONS.join(" ")}], got ${permission}`);
+            }
+        }
     }
 }
 

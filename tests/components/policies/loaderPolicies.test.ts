@@ -18,7 +18,7 @@ describe("loaderPolicies", () => {
         assert.deepStrictEqual(loaderPolicy(ARNS).Statement.map((s) => [s.Sid, s.Action, s.Resource]), [
             ["ReadRawBodies", "s3:GetObject", "arn:aws:s3:::data/raw/*"],
             ["WriteDeliveryObjects", "s3:PutObject", ["arn:aws:s3:::data/raw/*", "arn:aws:s3:::data/alerts/*", "arn:aws:s3:::data/rejected/*"]],
-            ["WriteTableItems", ["dynamodb:BatchWriteItem", "dynamodb:PutItem"], [ARNS.tableArn, `${ARNS.tableArn}/index/record_id-index`]],
+            ["WriteTableItems", ["dynamodb:BatchWriteItem", "dynamodb:PutItem"], ARNS.tableArn],
             ["DrainFallbackQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], ARNS.fallbackQueueArn],
             ["SendFailedEventsToDeadLetterQueue", "sqs:SendMessage", ARNS.deadLetterQueueArn],
             ["WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ARNS.logGroupArn}:log-stream:*`],

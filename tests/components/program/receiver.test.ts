@@ -123,6 +123,17 @@ describe("receiver Lambda (mocks)", () => {
             await assert.rejects(deployConfig({ ...CONFIGS.configured, loaderReservedConcurrency: "none" }, { account: { lambdaConcurrencyQuota: 104 } }), /at most 4 can be reserved/);
         });
 
+        it("checks both reservations together, as Lambda counts them account-wide: 5 + 3 fit a quota of 108, not of 107", async () => {
+            const allowed = await deployConfig(CONFIGS.configured, { account: { lambdaConcurrencyQuota: 108 } });
+            assert.strictEqual(allowed.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 5);
+            await assert.rejects(deployConfig(CONFIGS.configured, { account: { lambdaConcurrencyQuota: 107 } }), (err: Error) => {
+                // The loader is created first, so its check is the one that fails.
+                assert.match(err.message, /healthscore:loaderReservedConcurrency \(3\) and healthscore:reservedConcurrency \(5\) reserve 8 together, .*at most 7 can be reserved/);
+                assert.doesNotMatch(err.message, /InvalidParameterValueException/, "refused at preview, before any function is created");
+                return true;
+            });
+        });
+
         it("when the quota cannot be read (no servicequotas:GetServiceQuota): deploys the reservation with a warning saying so", async () => {
             const deployment = await deployConfig(CONFIGS.configured, { account: { lambdaConcurrencyQuota: "denied" } });
             assert.strictEqual(deployment.get(T.function, RECEIVER_FUNCTION).inputs.reservedConcurrentExecutions, 5);
