@@ -111,7 +111,7 @@ describe("loader (mocks)", () => {
             assert.deepStrictEqual(policyOf(loader.policy).Statement.map((s: any) => [s.Effect, s.Action, s.Resource, s.Condition]), [
                 ["Allow", "s3:GetObject", `${bucket}/raw/*`, undefined],
                 ["Allow", "s3:PutObject", [`${bucket}/raw/*`, `${bucket}/alerts/*`, `${bucket}/rejected/*`], undefined],
-                ["Allow", ["dynamodb:BatchWriteItem", "dynamodb:PutItem"], [table, `${table}/index/record_id-index`], undefined],
+                ["Allow", ["dynamodb:BatchWriteItem", "dynamodb:PutItem"], table, undefined],
                 ["Allow", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], loader.fallbackQueue.state.arn, undefined],
                 ["Allow", "sqs:SendMessage", loader.deadLetterQueue.state.arn, undefined],
                 ["Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], `${loader.logs.state.arn}:log-stream:*`, undefined],
