@@ -19,12 +19,13 @@ export const ARCHIVE_BUDGET: RetryBudget = { attempts: 3, attemptTimeoutMs: 2_00
 export const FALLBACK_BUDGET: RetryBudget = { attempts: 2, attemptTimeoutMs: 1_500, budgetMs: 3_000, backoffBaseMs: 100 };
 
 export type Kept =
-    /** In raw/: `receivedAt` is the first copy's arrival (this one's, or an earlier copy's). */
-    | { kind: "archived"; receivedAt: Date }
+    /**
+     * In raw/: `receivedAt` is the first copy's arrival (this one's, or an earlier copy's), or this one's when an
+     * earlier copy's could not be read back (`arrivalUnread` says why); the bytes are kept either way.
+     */
+    | { kind: "archived"; receivedAt: Date; arrivalUnread?: string }
     /** In the fallback queue, with this arrival. */
     | { kind: "queued"; receivedAt: Date; archiveError: string }
-    /** A copy is archived, but when it first arrived could not be read back. */
-    | { kind: "arrival-unknown"; error: string }
     /** Neither the archive nor the queue took it. */
     | { kind: "lost"; archiveError: string; queueError: string };
 
@@ -51,7 +52,9 @@ export function createDurableArchive(options: DurableArchiveOptions): KeepDelive
                 (err) => err instanceof ArrivalUnknownError);
             return { kind: "archived", receivedAt };
         } catch (err) {
-            if (err instanceof ArrivalUnknownError) return { kind: "arrival-unknown", error: describeError(err) };
+            // S3 refused to create the object because it exists (perhaps from this very request's first attempt,
+            // whose answer was lost): the bytes are kept, only the first copy's arrival is unknown.
+            if (err instanceof ArrivalUnknownError) return { kind: "archived", receivedAt: arrival, arrivalUnread: describeError(err) };
             archiveError = describeError(err);
         }
 

@@ -52,11 +52,12 @@ export function messageBytes(message: FallbackMessage): number {
 
 /**
  * The fallback message of a delivery, or why it cannot be one: a body that is not text SQS accepts goes base64,
- * and a message over {@link MAX_SQS_MESSAGE_BYTES}, attributes included, cannot be sent at all.
+ * and so does one whose text is not its exact bytes (the decoder drops a leading byte order mark, which the
+ * delivery's id counts); a message over {@link MAX_SQS_MESSAGE_BYTES}, attributes included, cannot be sent at all.
  */
 export function fallbackMessageOf(deliveryId: string, bytes: Uint8Array, receivedAt: Date): MessageOf {
     const decoded = decodeUtf8(bytes);
-    const isText = decoded.ok && !NOT_SQS_TEXT.test(decoded.value);
+    const isText = decoded.ok && !NOT_SQS_TEXT.test(decoded.value) && Buffer.byteLength(decoded.value) === bytes.byteLength;
     const attributes: Record<string, string> = {
         [FALLBACK_ATTRIBUTES.deliveryId]: deliveryId,
         [FALLBACK_ATTRIBUTES.receivedAt]: receivedAt.toISOString(),

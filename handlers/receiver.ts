@@ -87,13 +87,6 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         // delivery's arrival; every later copy (a concurrent one, a replay) takes that time, so all of them are
         // judged alike, here and by the loader.
         const kept = await keep(deliveryId, rawKey, request.body, now());
-        if (kept.kind === "arrival-unknown") {
-            logger.error("archived before, but its first arrival could not be read; not judged", { delivery_id: deliveryId, raw_key: rawKey, error: kept.error });
-            return jsonResponse(503, {
-                delivery_id: deliveryId,
-                message: `the delivery is archived at ${rawKey}, but when it first arrived could not be read, so it was not judged; the loader stores it from the archive`,
-            });
-        }
         if (kept.kind === "lost") {
             logger.error("neither the raw archive nor the fallback queue took the delivery; it is lost unless SparkPost is asked to resend it", {
                 delivery_id: deliveryId,
@@ -106,10 +99,17 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         if (queued) {
             logger.warn("raw archive failed; the body went to the fallback queue", { delivery_id: deliveryId, archive_error: kept.archiveError });
         }
-        // Said in the answer when the body waits in the queue: stored, but not yet in raw/.
+        const arrivalUnread = kept.kind === "archived" ? kept.arrivalUnread : undefined;
+        if (arrivalUnread) {
+            logger.warn("archived, but the first copy's arrival could not be read; judged against this arrival", { delivery_id: deliveryId, error: arrivalUnread });
+        }
+        // Said in the answer when the body waits in the queue (stored, but not yet in raw/), or when the counts may
+        // differ from the loader's (which judges the archived copy against its own arrival).
         const fallbackNote = queued
             ? { queued: true, note: "the archive did not answer in time: the body is kept in the fallback queue and stored from there once the archive is back" }
-            : {};
+            : arrivalUnread
+                ? { note: `the delivery is archived at ${rawKey}; when its first copy arrived could not be read, so it was judged against this request's arrival (the loader judges the archived copy against its own)` }
+                : {};
 
         const interpretation = interpretDelivery(request.body, struct, { deliveryId, receivedAt: kept.receivedAt });
         if (interpretation.kind === "not-alerts") {

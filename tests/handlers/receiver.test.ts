@@ -602,7 +602,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.deepEqual(sent[0].attributes, { delivery_id: summary.delivery_id, received_at: RECEIVED_AT.toISOString() });
         });
 
-        it("answers 503 when a copy is archived but its first arrival cannot be read, and writes nothing more", async () => {
+        it("answers 202 when a copy is archived but its first arrival cannot be read (the bytes are kept), judged against this arrival, and writes nothing more", async () => {
             const delivery = Buffer.from(JSON.stringify([{ ...fixtureJson("real-delivery.json")[0], filters: { subaccount_id: 914 } }]));
             const first = await receive(hookRequest(delivery));
             assert.equal(first.statusCode, 202);
@@ -620,12 +620,13 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 fallback: { async send(message) { sent.push(message); } },
             })(hookRequest(delivery));
 
-            assert.equal(again.statusCode, 503);
+            assert.equal(again.statusCode, 202);
             const id = body(first).delivery_id;
-            assert.equal(body(again).message, `the delivery is archived at raw/${id}.json, but when it first arrived could not be read, so it was not judged; the loader stores it from the archive`);
+            assert.deepEqual([body(again).delivery_id, body(again).accepted, body(again).queued], [id, 1, undefined]);
+            assert.equal(body(again).note, `the delivery is archived at raw/${id}.json; when its first copy arrived could not be read, so it was judged against this request's arrival (the loader judges the archived copy against its own)`);
             assert.deepEqual(await stored(), before);
             assert.deepEqual(sent, [], "the body is archived: the fallback queue does not get a second copy");
-            assert.ok(logs.some((line) => line.level === "error" && String(line.fields.error).includes("SlowDown")));
+            assert.ok(logs.some((line) => line.level === "warn" && String(line.fields.error).includes("SlowDown")));
         });
     });
 });
