@@ -32,7 +32,7 @@ export function toHistoryItem(record: AlertRecord, retentionDays: number): Histo
 export function toLatestItem(record: AlertRecord): LatestItem {
     return {
         pk: latestPartitionKey(record.metric),
-        sk: latestSortKey(record.subaccount_id, record.filters),
+        sk: latestSortKey(record.subaccount_id, record.filters, record.source),
         kind: "latest",
         ...record,
     };

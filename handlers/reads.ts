@@ -5,7 +5,7 @@
 import { DynamoDBClient, QueryCommand, QueryCommandInput } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { recordOfItem } from "./items";
-import { historyPartitionKey, latestPartitionKey, latestSortKey, recordIdIndex, tableSchema } from "../shared/layout";
+import { historyPartitionKey, isLater, latestPartitionKey, latestSortKey, recordIdIndex, tableSchema } from "../shared/layout";
 import { AlertRecord } from "./records";
 
 export interface TableReader {
@@ -85,9 +85,9 @@ export function createTableReader(options: TableReaderOptions): TableReader {
 function newestPerSeries(records: AlertRecord[]): AlertRecord[] {
     const newest = new Map<string, AlertRecord>();
     for (const record of records) {
-        const series = latestSortKey(record.subaccount_id, record.filters);
+        const series = latestSortKey(record.subaccount_id, record.filters, record.source);
         const current = newest.get(series);
-        if (!current || current.triggered_at < record.triggered_at) newest.set(series, record);
+        if (!current || isLater(record, current)) newest.set(series, record);
     }
     return [...newest.values()];
 }

@@ -116,9 +116,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             return jsonResponse(400, { delivery_id: deliveryId, message: interpretation.message, ...fallbackNote });
         }
 
-        const { records, rejected, rejectedCount, errorCount, undetailed } = interpretation;
+        const { records, rejected, rejectedCount, errorCount, undetailed, duplicates } = interpretation;
         const errors = rejected.flatMap((element) => element.errors).slice(0, MAX_ERRORS_IN_RESPONSE);
-        logger.info("delivery accepted", { delivery_id: deliveryId, accepted: records.length, rejected: rejectedCount, queued });
+        logger.info("delivery accepted", { delivery_id: deliveryId, accepted: records.length, rejected: rejectedCount, duplicates, queued });
         const message = records.length > 0 ? undefined
             : rejectedCount === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
         return jsonResponse(records.length > 0 ? 202 : 422, {
@@ -131,6 +131,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             // detail limits, whose errors were not worked out (the raw object has them; a replay gives them).
             ...(errorCount > errors.length ? { errors_truncated: errorCount - errors.length } : {}),
             ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
+            // Elements that repeat an earlier one's alert (same record id), kept once: nothing was lost.
+            ...(duplicates > 0 ? { duplicates } : {}),
             ...fallbackNote,
         });
     }

@@ -60,10 +60,12 @@ export interface RejectedElement {
 /**
  * What a body holds. `rejected` details the first rejected elements only (see {@link MAX_DETAILED_REJECTIONS});
  * `rejectedCount` counts them all, `errorCount` counts every error of the detailed ones, and `undetailed` the
- * rejected elements past the detail limits, whose verdict was worked out but not their errors.
+ * rejected elements past the detail limits, whose verdict was worked out but not their errors. `duplicates` counts
+ * valid elements that are the same alert as an earlier element of the body (same record id: they differ only in
+ * what does not identify an alert, such as `name`), kept once; so accepted + rejected + duplicates = elements.
  */
 export type Interpretation =
-    | { kind: "alerts"; records: AlertRecord[]; rejected: RejectedElement[]; rejectedCount: number; errorCount: number; undetailed: number }
+    | { kind: "alerts"; records: AlertRecord[]; rejected: RejectedElement[]; rejectedCount: number; errorCount: number; undetailed: number; duplicates: number }
     | { kind: "not-alerts"; message: string };
 
 /**
@@ -189,6 +191,7 @@ export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct
     let rejectedCount = 0;
     let errorCount = 0;
     let detailBytes = 0;
+    let duplicates = 0;
     let sawObject = false;
 
     const canDetail = () => rejected.length < MAX_DETAILED_REJECTIONS && detailBytes < MAX_REJECTION_DETAIL_BYTES;
@@ -205,7 +208,8 @@ export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct
     };
     const keep = (alert: Alert): void => {
         const record = recordOf(alert, deliveryId, (receivedAtIso ??= receivedAt.toISOString()));
-        if (!records.has(record.record_id)) records.set(record.record_id, record);
+        if (records.has(record.record_id)) duplicates++;
+        else records.set(record.record_id, record);
     };
 
     const visit = (scanned: ScannedElement): void => {
@@ -251,7 +255,7 @@ export function interpretDelivery(body: Uint8Array | string, struct: AlertStruct
     if (scan.elementCount > 0 && !sawObject) {
         return { kind: "not-alerts", message: "expected a JSON array of alert objects, but no element is an object" };
     }
-    return { kind: "alerts", records: [...records.values()], rejected, rejectedCount, errorCount, undetailed: rejectedCount - rejected.length };
+    return { kind: "alerts", records: [...records.values()], rejected, rejectedCount, errorCount, undetailed: rejectedCount - rejected.length, duplicates };
 }
 
 /**

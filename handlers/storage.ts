@@ -14,7 +14,7 @@ import {
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { backoffDelayMs, chunk, mapWithConcurrency, sleep } from "./concurrency";
 import { LatestItem, toHistoryItem, toLatestItem } from "./items";
-import { RECEIVED_AT_METADATA } from "../shared/layout";
+import { LATEST_REPLACES, RECEIVED_AT_METADATA, isLater } from "../shared/layout";
 import { AlertRecord } from "./records";
 
 /** Per call: an abort signal, so that a caller with a time budget can give each attempt a deadline. */
@@ -106,9 +106,9 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
             await dynamodb.send(new PutItemCommand({
                 TableName: tableName,
                 Item: marshall(item),
-                // Only a newer alert replaces the latest entry; a redelivery or a late, older one does not.
-                ConditionExpression: "attribute_not_exists(pk) OR triggered_at < :triggered_at",
-                ExpressionAttributeValues: { ":triggered_at": { S: item.triggered_at } },
+                // Only a later alert replaces the latest entry; a redelivery or a late, older one does not.
+                ConditionExpression: LATEST_REPLACES.condition,
+                ExpressionAttributeValues: LATEST_REPLACES.values(item),
             }));
         } catch (err) {
             if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -257,7 +257,7 @@ function newestPerSeries(items: LatestItem[]): LatestItem[] {
     for (const item of items) {
         const key = `${item.pk}\u0000${item.sk}`;
         const current = newest.get(key);
-        if (!current || current.triggered_at < item.triggered_at) newest.set(key, item);
+        if (!current || isLater(item, current)) newest.set(key, item);
     }
     return [...newest.values()];
 }

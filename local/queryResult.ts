@@ -4,6 +4,7 @@
  */
 import Table from "cli-table3";
 import { tableStyle } from "./tableStyle";
+import { printable } from "./terminalText";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -65,5 +66,5 @@ export function renderTable(result: QueryResult, options: { plain?: boolean } = 
 
 function formatCell(value: JsonValue | undefined): string {
     if (value === null || value === undefined) return "NULL";
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
+    return printable(typeof value === "object" ? JSON.stringify(value) : String(value));
 }

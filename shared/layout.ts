@@ -57,8 +57,8 @@ export function rejectedObjectKey(deliveryId: string): string {
  *
  * - history: `pk = HISTORY#<metric>#<subaccount_id>`, `sk = <triggered_at>#<record_id>`, with `expires_at`
  *   for TTL. One subaccount's history over a date range is one Query with `sk BETWEEN`.
- * - latest: `pk = LATEST#<metric>`, `sk = SUBACCOUNT#<subaccount_id>[#<other filters as canonical JSON>]`, no TTL, replaced only
- *   by a newer `triggered_at`. The latest record of every subaccount for a metric is one Query on `pk`.
+ * - latest: `pk = LATEST#<metric>`, `sk = SUBACCOUNT#<subaccount_id>[@<change source>][#<other filters as canonical
+ *   JSON>]`, no TTL, replaced only by a newer `triggered_at`. The latest record of every subaccount for a metric is one Query on `pk`.
  *
  * Both carry `record_id`, indexed by {@link recordIdIndex}, so a record is found by id with one Query.
  */
@@ -98,17 +98,40 @@ export function latestPartitionKey(metric: string): string {
 const MAX_READABLE_FACETS_BYTES = 512;
 
 /**
- * One latest entry per series: the subaccount, plus any other filters (ip_pool, sending_domain, ...) so that a
- * facet's alert does not overwrite the subaccount's own score. The other filters are written as their canonical
+ * Which of two records of a series is the latest: the later `triggered_at`, and on a tie the greater `record_id`,
+ * so that every store names the same one whatever the order of arrival: the table's conditional put
+ * ({@link LATEST_REPLACES}), the readers, and the lake's named queries (`ORDER BY triggered_at DESC, record_id DESC`).
+ */
+export function isLater(a: { triggered_at: string; record_id: string }, b: { triggered_at: string; record_id: string }): boolean {
+    return a.triggered_at > b.triggered_at || (a.triggered_at === b.triggered_at && a.record_id > b.record_id);
+}
+
+/**
+ * {@link isLater} as the condition of the put that replaces a latest entry: no entry yet, or the new record is
+ * later. A redelivery of the same record (same time, same id) writes nothing.
+ */
+export const LATEST_REPLACES = {
+    condition: "attribute_not_exists(pk) OR triggered_at < :triggered_at OR (triggered_at = :triggered_at AND record_id < :record_id)",
+    values: (record: { triggered_at: string; record_id: string }) => ({ ":triggered_at": { S: record.triggered_at }, ":record_id": { S: record.record_id } }),
+} as const;
+
+/**
+ * One latest entry per series: the subaccount, what the value is (a score, or a day-over-day or week-over-week
+ * change: `@day_over_day`, so that a change of -35 does not overwrite the score), plus any other filters (ip_pool,
+ * sending_domain, ...) so that a facet's alert does not overwrite the subaccount's own score. The other filters are written as their canonical
  * JSON (keys sorted at every level), which no two different filter objects share: `{"a":"x","b":"y"}` and
  * `{"a=\"x\"#b":"y"}` are two series. Facets longer than {@link MAX_READABLE_FACETS_BYTES} become
  * `sha256:<hex>` of that JSON (a JSON object starts with `{`, so the two forms cannot meet); the item's `filters`
- * attribute keeps the readable form. A subaccount's own series stays `SUBACCOUNT#<id>`.
+ * attribute keeps the readable form. A subaccount's own score stays `SUBACCOUNT#<id>` (a `raw` source, or none), as
+ * it always was; changes were keyed like scores before, and such an old entry is sorted out by the readers, which
+ * group by the record's own fields.
  */
-export function latestSortKey(subaccountId: number, filters: Record<string, unknown>): string {
+export function latestSortKey(subaccountId: number, filters: Record<string, unknown>, source: string | null): string {
     const { subaccount_id: _subaccount, ...facets } = filters;
-    if (Object.keys(facets).length === 0) return `SUBACCOUNT#${subaccountId}`;
+    // The sources are plain lowercase words (the schema's list), and `@` never follows a number in the other forms.
+    const subject = source === null || source === "raw" ? `SUBACCOUNT#${subaccountId}` : `SUBACCOUNT#${subaccountId}@${source}`;
+    if (Object.keys(facets).length === 0) return subject;
     const json = canonicalJson(facets);
     const series = Buffer.byteLength(json) <= MAX_READABLE_FACETS_BYTES ? json : `sha256:${createHash("sha256").update(json).digest("hex")}`;
-    return `SUBACCOUNT#${subaccountId}#${series}`;
+    return `${subject}#${series}`;
 }

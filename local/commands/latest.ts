@@ -4,6 +4,7 @@ import type { AlertRecord } from "../../handlers/records";
 import { healthBand } from "../../shared/healthBands";
 import { subaccountLabel } from "../labels";
 import { plainUnlessTty } from "../tableStyle";
+import { printable } from "../terminalText";
 import { dataDirOption, readRunningOutputs } from "../outputs";
 
 interface LatestOptions {
@@ -47,12 +48,14 @@ export function formatLatest(records: AlertRecord[], metric: string): string {
     const table = new Table({ head: ["subaccount", metric === "health_score" ? "score" : "value", "band", "triggered_at", "other filters"], style: plainUnlessTty() });
     for (const record of records) {
         const { subaccount_id: _subaccount, ...otherFilters } = record.filters;
+        // A day-over-day or week-over-week alert holds a change, which has no band.
+        const isChange = record.source !== null && record.source !== "raw";
         table.push([
             subaccountLabel(record.subaccount_id),
-            String(record.triggered_value),
-            metric === "health_score" ? healthBand(record.triggered_value) : "",
+            isChange ? `${String(record.triggered_value)} (${record.source})` : String(record.triggered_value),
+            metric === "health_score" && !isChange ? healthBand(record.triggered_value) : "",
             record.triggered_at,
-            Object.keys(otherFilters).length > 0 ? JSON.stringify(otherFilters) : "",
+            Object.keys(otherFilters).length > 0 ? printable(JSON.stringify(otherFilters)) : "",
         ]);
     }
     return table.toString();

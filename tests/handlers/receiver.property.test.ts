@@ -163,18 +163,19 @@ describe("receiver properties: body -> records -> stored objects", function () {
 
         // No two distinct series share a latest entry: each series the records name has exactly one.
         const latest = (await scanItems(env.emulators.dynamodb, TEST_TABLE)).filter((item) => item.kind === "latest");
-        const seriesOf = (metric: string, subaccount: number, filters: Record<string, unknown>) => {
+        // A series: the metric, the subaccount, whether the value is a score or a change, and the other filters.
+        const seriesOf = (metric: string, subaccount: number, filters: Record<string, unknown>, source: string | null) => {
             const { subaccount_id: _s, ...facets } = filters;
-            return `${metric}|${subaccount}|${canonicalJson(facets)}`;
+            return `${metric}|${subaccount}|${source === "raw" || source === null ? "score" : source}|${canonicalJson(facets)}`;
         };
         const items = new Map<string, number>();
         for (const item of latest) {
-            assert.equal(item.sk, latestSortKey(item.subaccount_id as number, item.filters as Record<string, unknown>));
-            const series = seriesOf(item.metric as string, item.subaccount_id as number, item.filters as Record<string, unknown>);
+            assert.equal(item.sk, latestSortKey(item.subaccount_id as number, item.filters as Record<string, unknown>, item.source as string | null));
+            const series = seriesOf(item.metric as string, item.subaccount_id as number, item.filters as Record<string, unknown>, item.source as string | null);
             items.set(series, (items.get(series) ?? 0) + 1);
         }
         for (const record of accepted.values()) {
-            assert.equal(items.get(seriesOf(record.metric, record.subaccount_id, record.filters)), 1, `series of ${record.record_id}`);
+            assert.equal(items.get(seriesOf(record.metric, record.subaccount_id, record.filters, record.source)), 1, `series of ${record.record_id}`);
         }
     });
 });

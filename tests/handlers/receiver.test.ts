@@ -227,6 +227,15 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.deepEqual(series.map((r) => r.triggered_value).sort(), [61, 62]);
         });
 
+        it("counts elements that repeat an earlier element's alert (same record id, another name) as duplicates, so every element is accounted for", async () => {
+            const first = element({ subaccount_id: 942 }, "2026-11-27", 70);
+            const response = await receive(hookRequest([first, { ...first, name: "Renamed" }, { ...first, name: "Again" }]));
+            assert.equal(response.statusCode, 202);
+            assert.deepEqual([body(response).accepted, body(response).rejected, body(response).duplicates], [1, 0, 2]);
+            const unique = await receive(hookRequest([element({ subaccount_id: 943 }, "2026-11-27", 70)]));
+            assert.ok(!("duplicates" in body(unique)), "said only when there are some");
+        });
+
         it("still reads a latest entry under the key form of earlier versions, until a newer alert of its series replaces it", async () => {
             // As written before series keys were canonical JSON: the facets as `ip_pool="old"`.
             await receive(hookRequest([element({ subaccount_id: 941, ip_pool: "old" }, "2026-11-20", 50)]));

@@ -248,7 +248,7 @@ describe("handlers/records", () => {
         });
 
         it("reads an empty array as a delivery with no alerts (the receiver answers 422)", () => {
-            assert.deepStrictEqual(interpretText("[]"), { kind: "alerts", records: [], rejected: [], rejectedCount: 0, errorCount: 0, undetailed: 0 });
+            assert.deepStrictEqual(interpretText("[]"), { kind: "alerts", records: [], rejected: [], rejectedCount: 0, errorCount: 0, undetailed: 0, duplicates: 0 });
         });
 
         it("stores every element of the real delivery", () => {

@@ -91,6 +91,29 @@ describe("storage adapter (against dynalite)", function () {
         assert.deepEqual(latest.map((item) => item.triggered_at), ["2026-11-27T09:00:00.000Z"]);
     });
 
+    it("names the same latest record whichever of two alerts with one triggered_at arrives first: the greater record id, as the lake does", async () => {
+        const low = { ...record(310), record_id: "00000000-0000-5000-8000-0000000a0310", triggered_value: 10 };
+        const high = { ...record(310), record_id: "00000000-0000-5000-8000-0000000b0310", triggered_value: 90 };
+        const lowFirst = { ...low, subaccount_id: 311, filters: { subaccount_id: 311 } };
+        const highFirst = { ...high, subaccount_id: 311, filters: { subaccount_id: 311 } };
+        const storage = storageWith(env.emulators.dynamodb);
+        await storage.writeRecords([low]);
+        await storage.writeRecords([high]);
+        await storage.writeRecords([highFirst]);
+        await storage.writeRecords([lowFirst]);
+        const latest = (await scanItems(env.emulators.dynamodb, TEST_TABLE)).filter((item) => item.kind === "latest" && [310, 311].includes(item.subaccount_id as number));
+        assert.deepEqual(latest.map((item) => [item.subaccount_id, item.triggered_value]).sort(), [[310, 90], [311, 90]]);
+    });
+
+    it("keeps a day-over-day change apart from the subaccount's score: a later change of -35 does not replace a score of 81.2", async () => {
+        const score = { ...record(320, "2026-11-27"), triggered_value: 81.2 };
+        const change = { ...record(320, "2026-11-28"), record_id: "00000000-0000-5000-8000-0000000c0320", source: "day_over_day", operator: "lt", threshold: -10, triggered_value: -35 };
+        await storageWith(env.emulators.dynamodb).writeRecords([score]);
+        await storageWith(env.emulators.dynamodb).writeRecords([change]);
+        const latest = (await scanItems(env.emulators.dynamodb, TEST_TABLE)).filter((item) => item.kind === "latest" && item.subaccount_id === 320);
+        assert.deepEqual(latest.map((item) => [item.sk, item.triggered_value]).sort(), [["SUBACCOUNT#320", 81.2], ["SUBACCOUNT#320@day_over_day", -35]]);
+    });
+
     describe("archiveRaw", () => {
         const arrival = (iso: string) => new Date(iso);
 

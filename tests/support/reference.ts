@@ -202,6 +202,7 @@ export function interpretDeliveryReference(body: Uint8Array | string, struct: Al
     const rejected: RejectedElement[] = [];
     let rejectedCount = 0;
     let errorCount = 0;
+    let duplicates = 0;
     let detailBytes = 0;
     let sawObject = false;
 
@@ -219,7 +220,8 @@ export function interpretDeliveryReference(body: Uint8Array | string, struct: Al
     };
     const keep = (alert: Alert): void => {
         const record = toRecordReference(alert, context);
-        if (!records.has(record.record_id)) records.set(record.record_id, record);
+        if (records.has(record.record_id)) duplicates++;
+        else records.set(record.record_id, record);
     };
 
     const visit = (scanned: ScannedElement): void => {
@@ -263,7 +265,7 @@ export function interpretDeliveryReference(body: Uint8Array | string, struct: Al
     if (scan.elementCount > 0 && !sawObject) {
         return { kind: "not-alerts", message: "expected a JSON array of alert objects, but no element is an object" };
     }
-    return { kind: "alerts", records: [...records.values()], rejected, rejectedCount, errorCount, undetailed: rejectedCount - rejected.length };
+    return { kind: "alerts", records: [...records.values()], rejected, rejectedCount, errorCount, undetailed: rejectedCount - rejected.length, duplicates };
 }
 
 function elementBytesReference(text: string, scanned: ScannedElement): number {
