@@ -154,9 +154,8 @@ export function checkContentType(header: string | undefined): string | undefined
     if (!header) return "content-type is missing; send application/json";
     const [mediaType, ...parameters] = header.split(";").map((part) => part.trim().toLowerCase());
     if (mediaType !== JSON_CONTENT_TYPE) return `content-type ${JSON.stringify(mediaType)} is not supported; send application/json`;
-    const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
-    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
-        return `charset ${JSON.stringify(charset)} is not supported; send UTF-8`;
-    }
-    return undefined;
+    // Every charset parameter, not the first: a reader of the header that takes the last would see another one.
+    const charsets = parameters.filter((parameter) => parameter.startsWith("charset=")).map((parameter) => parameter.slice("charset=".length).replace(/"/g, ""));
+    const other = charsets.find((charset) => charset !== "utf-8" && charset !== "utf8");
+    return other === undefined ? undefined : `charset ${JSON.stringify(other)} is not supported; send UTF-8`;
 }

@@ -444,6 +444,8 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             ["another method: 404", () => hookRequest(fixture("real-delivery.json"), { method: "GET" }), 404],
             ["another content type: 415", () => hookRequest(fixture("real-delivery.json"), { headers: { "content-type": "text/plain" } }), 415],
             ["another charset: 415", () => hookRequest(fixture("real-delivery.json"), { headers: { "content-type": "application/json; charset=iso-8859-1" } }), 415],
+            ["a second charset that is not UTF-8, in either order: 415", () => hookRequest(fixture("real-delivery.json"), { headers: { "content-type": "application/json; charset=utf-8; charset=latin1" } }), 415],
+            ["a first charset that is not UTF-8, then UTF-8: 415", () => hookRequest(fixture("real-delivery.json"), { headers: { "content-type": "application/json; charset=latin1; charset=utf-8" } }), 415],
             ["no content type: 415", () => hookRequest(fixture("real-delivery.json"), { headers: {} }), 415],
             ["a body over 1 MB, counted in bytes: 413", () => hookRequest(Buffer.from(`["${"é".repeat(MAX_BODY_BYTES / 2)}"]`)), 413],
             ["through a Function URL or HTTP API, a body over 6 MB: 413", () => hookRequest(Buffer.alloc(MAX_INVOCATION_BODY_BYTES + 1, 0x20), { source: "http-api" }), 413],
