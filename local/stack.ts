@@ -178,16 +178,18 @@ function localClientsWithOneAttempt(emulators: Emulators, sqsEndpoint: string): 
 async function startLoadBalancer(port: number, tokens: string[], handler: LambdaHandler, logger: Logger, page: () => Promise<string>): Promise<http.Server> {
     const server = http.createServer((request, response) => {
         const forward = async () => {
+            const method = request.method ?? "GET";
+            const url = request.url ?? "/";
+            // The rule first, as the ALB: its 1 MB limit is "the maximum size of the request body that you can send
+            // to a Lambda function" (ALB guide, lambda-functions, Limits), not a limit of its fixed 404.
+            // Not the ALB's: the local stack also serves the score page at `/` (GET only).
+            if (method === "GET" && splitUrl(url).path === "/") return drainThen(request, async () => sendPage(response, await page()));
+            // No rule matched: the listener's default action, the same fixed 404 as the ALB's.
+            if (!matchesListenerRule(method, splitUrl(url).path, tokens)) return drainThen(request, () => send(response, 404, "Not Found", NOT_FOUND));
             const body = await readBody(request, MAX_BODY_BYTES.alb);
             if (body === undefined) {
                 return send(response, 413, "Request Entity Too Large", { message: `the load balancer accepts at most ${MAX_BODY_BYTES.alb} bytes` });
             }
-            const method = request.method ?? "GET";
-            const url = request.url ?? "/";
-            // Not the ALB's: the local stack also serves the score page at `/` (GET only).
-            if (method === "GET" && splitUrl(url).path === "/") return sendPage(response, await page());
-            // No rule matched: the listener's default action, the same fixed 404 as the ALB's.
-            if (!matchesListenerRule(method, splitUrl(url).path, tokens)) return send(response, 404, "Not Found", NOT_FOUND);
             const result = (await handler(toAlbEvent({ method, url, headers: request.headers, body }))) as AlbResult;
             response.writeHead(result.statusCode, result.statusDescription.replace(/^\d+ /, ""), result.headers ?? {});
             response.end(result.body);
@@ -215,6 +217,12 @@ export function loadOrCreateToken(dataDir: string): string {
     const token = generateToken();
     fs.writeFileSync(file, token + "\n", { mode: 0o600 });
     return token;
+}
+
+/** Answers without reading a body it does not need, which is thrown away as it comes. */
+async function drainThen(request: http.IncomingMessage, answer: () => unknown): Promise<void> {
+    request.resume();
+    await answer();
 }
 
 /** Reads the whole body, or resolves undefined as soon as it passes `limit` bytes. */
