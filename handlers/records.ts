@@ -8,7 +8,7 @@ import { MAX_JSON_DEPTH, decodeUtf8 } from "./body";
 import { canonicalJson } from "../shared/canonicalJson";
 import { uuidV5, HEALTHSCORE_NAMESPACE } from "./ids";
 import { JsonKind, ScannedElement, scanJson } from "./jsonScan";
-import { utcDay } from "../shared/layout";
+import { facetsOf, utcDay } from "../shared/layout";
 import { roundTo3 } from "./numbers";
 
 /**
@@ -298,15 +298,18 @@ export function partitionRecords(records: readonly AlertRecord[]): Array<{ metri
     return [...partitions.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, partition]) => partition);
 }
 
-/** A record as one line of a lake object. */
-export type LakeRow = Omit<AlertRecord, "metric">;
+/** A record as one line of a lake object, with its facets (see facetsOf) as a column the named queries filter on. */
+export type LakeRow = Omit<AlertRecord, "metric"> & { facets: string };
 
 /**
  * A lake object's body: one JSON line per record. `metric` is left out of the lines because it is the
  * `metric=` partition of the key: Glue and Athena refuse a table whose partition column is also a data column.
  */
 export function toLakeNdjson(records: readonly AlertRecord[]): string {
-    return records.map(({ metric: _metric, ...row }: AlertRecord) => `${JSON.stringify(row as LakeRow)}\n`).join("");
+    return records.map(({ metric: _metric, ...record }: AlertRecord) => {
+        const row: LakeRow = { ...record, facets: facetsOf(record.filters) };
+        return `${JSON.stringify(row)}\n`;
+    }).join("");
 }
 
 function describeKind(kind: JsonKind): string {

@@ -14,6 +14,7 @@
  * not a score.
  */
 import { describeHealthBands, healthBandSql } from "./healthBands";
+import { NO_FACETS } from "./layout";
 
 export interface QueryParameter {
     name: string;
@@ -33,9 +34,14 @@ export interface NamedQuery {
     parameters: readonly QueryParameter[];
 }
 
-/** The rows that hold a score: raw health_score alerts (a day_over_day alert holds a change). */
+/**
+ * The rows that hold a subaccount's own score: raw health_score alerts (a day_over_day alert holds a change) of the
+ * subaccount itself, not of a facet (an ip_pool, a sending domain). Lines written before the facets column existed
+ * have it NULL and count as the subaccount's own.
+ */
 const RAW_SCORES = `metric = 'health_score'
-      AND source = 'raw'`;
+      AND source = 'raw'
+      AND coalesce(facets, '${NO_FACETS}') = '${NO_FACETS}'`;
 
 const LATEST_PER_SUBACCOUNT = `SELECT subaccount_id, triggered_value AS score, triggered_at, dt
     FROM (

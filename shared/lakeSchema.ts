@@ -51,6 +51,8 @@ export const LAKE_COLUMNS: readonly LakeColumn[] = [
     { name: "triggered_at", glueType: "string", duckdbType: "VARCHAR", comment: "ISO-8601 UTC, millisecond precision" },
     { name: "received_at", glueType: "string", duckdbType: "VARCHAR", comment: "ISO-8601 UTC, when the delivery arrived" },
     { name: "delivery_id", glueType: "string", duckdbType: "VARCHAR", comment: "the delivery, archived under raw/" },
+    // Last, so that a table crawled before it existed only gains a column; in lines written before, it is NULL.
+    { name: "facets", glueType: "string", duckdbType: "VARCHAR", comment: "the filters other than subaccount_id as canonical JSON, {} for the subaccount itself" },
 ];
 
 /** Partition columns after the data columns, as Glue lists them: both strings (`dt` is `YYYY-MM-DD`). */

@@ -97,6 +97,19 @@ export function latestPartitionKey(metric: string): string {
  */
 const MAX_READABLE_FACETS_BYTES = 512;
 
+/** The facets of a subaccount's own alert: none. */
+export const NO_FACETS = "{}";
+
+/**
+ * What narrows an alert below its subaccount (ip_pool, sending_domain, ...): the filters other than
+ * `subaccount_id`, as canonical JSON (keys sorted at every level), {@link NO_FACETS} for the subaccount itself. Part
+ * of the latest entry's key, and a column of the lake, where it tells a subaccount's own score from a facet's.
+ */
+export function facetsOf(filters: Record<string, unknown>): string {
+    const { subaccount_id: _subaccount, ...facets } = filters;
+    return Object.keys(facets).length === 0 ? NO_FACETS : canonicalJson(facets);
+}
+
 /**
  * Which of two records of a series is the latest: the later `triggered_at`, and on a tie the greater `record_id`,
  * so that every store names the same one whatever the order of arrival: the table's conditional put
@@ -127,11 +140,10 @@ export const LATEST_REPLACES = {
  * group by the record's own fields.
  */
 export function latestSortKey(subaccountId: number, filters: Record<string, unknown>, source: string | null): string {
-    const { subaccount_id: _subaccount, ...facets } = filters;
     // The sources are plain lowercase words (the schema's list), and `@` never follows a number in the other forms.
     const subject = source === null || source === "raw" ? `SUBACCOUNT#${subaccountId}` : `SUBACCOUNT#${subaccountId}@${source}`;
-    if (Object.keys(facets).length === 0) return subject;
-    const json = canonicalJson(facets);
+    const json = facetsOf(filters);
+    if (json === NO_FACETS) return subject;
     const series = Buffer.byteLength(json) <= MAX_READABLE_FACETS_BYTES ? json : `sha256:${createHash("sha256").update(json).digest("hex")}`;
     return `${subject}#${series}`;
 }

@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { createAlertStruct } from "../../handlers/alert";
 import { deliveryIdOf } from "../../handlers/ids";
 import { canonicalJson } from "../../shared/canonicalJson";
-import { latestSortKey, lakeObjectKey, rejectedObjectKey } from "../../shared/layout";
+import { facetsOf, latestSortKey, lakeObjectKey, rejectedObjectKey } from "../../shared/layout";
 import { AlertRecord, MAX_REJECTION_DETAIL_BYTES, interpretDelivery, partitionRecords, toLakeNdjson } from "../../handlers/records";
 import { receiveAndLoad } from "../support/pipeline";
 import { silentLogger } from "../../handlers/logger";
@@ -152,7 +152,7 @@ describe("receiver properties: body -> records -> stored objects", function () {
                 const knownFilters = Object.fromEntries(FILTER_KEYS.map((key) => [key, (filters as Record<string, unknown>)[key] ?? null]));
                 assert.deepEqual(
                     { ...row, dt: undefined },
-                    { ...columns, filters: knownFilters, metric, dt: undefined },
+                    { ...columns, filters: knownFilters, facets: facetsOf(filters), metric, dt: undefined },
                     `record ${id}`,
                 );
                 assert.equal(row.dt, record.triggered_at.slice(0, 10));

@@ -73,7 +73,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.deepEqual(rows.map((row) => [row.subaccount_id, row.triggered_value]), [[-1, 78.273], [0, 91], [17, 55]]);
             assert.ok(rows.every((row) => !("metric" in row)), "metric is the partition, not a column");
             assert.deepEqual(Object.keys(rows[0]).sort(), [
-                "alert_id", "delivery_id", "filters", "incident_id", "name", "operator", "received_at", "record_id",
+                "alert_id", "delivery_id", "facets", "filters", "incident_id", "name", "operator", "received_at", "record_id",
                 "source", "subaccount_id", "threshold", "triggered_at", "triggered_value",
             ]);
             assert.deepEqual(
@@ -92,6 +92,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                     triggered_at: "2026-11-27T09:00:03.123Z",
                     received_at: RECEIVED_AT.toISOString(),
                     delivery_id: summary.delivery_id,
+                    facets: "{}",
                 },
             );
 

@@ -599,7 +599,7 @@ describe("handlers/records", () => {
     });
 
     describe("toLakeNdjson", () => {
-        it("writes one JSON line per record, without metric (the partition), ending with a newline", () => {
+        it("writes one JSON line per record, without metric (the partition), with its facets last, ending with a newline", () => {
             const records = fixture<unknown[]>("real-delivery.json").map((element) => recordOf(element));
 
             const text = toLakeNdjson(records);
@@ -609,7 +609,7 @@ describe("handlers/records", () => {
             assert.strictEqual(lines.length, 3);
             lines.forEach((line, i) => {
                 const { metric: _metric, ...withoutMetric } = records[i];
-                assert.deepStrictEqual(JSON.parse(line), withoutMetric);
+                assert.deepStrictEqual(JSON.parse(line), { ...withoutMetric, facets: "{}" }, "the fixture's alerts are subaccounts' own");
                 assert.doesNotMatch(line, /"metric"/);
             });
         });

@@ -37,7 +37,7 @@ describe("local lake queries (DuckDB over the emulator's objects)", function () 
     it("answers a day's query with the values the receiver stored", async () => {
         const day = "2026-11-27";
         const { rows } = await lake.query(
-            `SELECT subaccount_id, triggered_value FROM alerts WHERE metric = 'health_score' AND dt = '${day}' AND source = 'raw' ORDER BY subaccount_id, triggered_value`);
+            `SELECT subaccount_id, triggered_value FROM alerts WHERE metric = 'health_score' AND dt = '${day}' AND source = 'raw' AND facets = '{}' ORDER BY subaccount_id, triggered_value`);
         const want = rawScores(expected).filter((row) => row.dt === day)
             .map((row) => ({ subaccount_id: row.subaccount_id, triggered_value: row.score }))
             .sort((a, b) => a.subaccount_id - b.subaccount_id || a.triggered_value - b.triggered_value);

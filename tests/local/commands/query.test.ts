@@ -62,7 +62,7 @@ describe("query command", function () {
 
     it("answers a day's SQL with the stored values (--json)", async () => {
         const { code, out, err } = await run(
-            `SELECT subaccount_id, triggered_value FROM alerts WHERE metric = 'health_score' AND dt = '${day}' AND source = 'raw' ORDER BY subaccount_id`,
+            `SELECT subaccount_id, triggered_value FROM alerts WHERE metric = 'health_score' AND dt = '${day}' AND source = 'raw' AND facets = '{}' ORDER BY subaccount_id`,
             { json: true });
         assert.equal(code, 0, err);
         const want = rawScores(expected).filter((row) => row.dt === day).sort((a, b) => a.subaccount_id - b.subaccount_id)

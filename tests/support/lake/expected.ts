@@ -4,7 +4,7 @@
  */
 import { Expected } from "./lakeData";
 
-export const rawScores = (rows: readonly Expected[]) => rows.filter((row) => row.metric === "health_score" && row.source === "raw");
+export const rawScores = (rows: readonly Expected[]) => rows.filter((row) => row.metric === "health_score" && row.source === "raw" && !row.facet);
 
 const newest = (a: Expected, b: Expected) => (a.triggered_at >= b.triggered_at ? a : b);
 

@@ -16,7 +16,7 @@ export interface Element {
     triggered_value: number;
     triggered_at: string;
     evaluator: { operator: "gt" | "lt"; source: "raw" | "day_over_day"; value: number };
-    filters: { subaccount_id?: number };
+    filters: { subaccount_id?: number; ip_pool?: string };
 }
 
 export interface Delivery {
@@ -29,6 +29,8 @@ export interface Expected {
     subaccount_id: number;
     metric: string;
     source: string;
+    /** Whether the alert is about a facet of the subaccount (an ip_pool) rather than the subaccount itself. */
+    facet: boolean;
     /** Rounded half away from zero to 3 decimals, as the receiver stores it. */
     score: number;
     triggered_at: string;
@@ -46,7 +48,8 @@ export function dayAt(offset: number): string {
 /**
  * Every day at 09:00 the daily raw score of each subaccount (108 misses about a day in four, so some day-over-day
  * pairs are not consecutive), plus what the named queries must leave out or reduce: day_over_day alerts (a change,
- * not a score), a second raw score later in the day for subaccount 42, and another metric.
+ * not a score), a raw score of one of 42's IP pools (a facet, not the subaccount), later than its own and far
+ * lower, a second raw score later in the day for subaccount 42, and another metric.
  */
 export function generateDeliveries(seed = 20261127): Delivery[] {
     const random = seededRandom(seed);
@@ -70,6 +73,7 @@ export function generateDeliveries(seed = 20261127): Delivery[] {
             .map((subaccount) => element("health_score", "raw", subaccount, morning, score()));
         if (offset % 3 === 0) elements.push(element("health_score", "day_over_day", 17, morning, -(5 + random() * 30)));
         if (offset % 5 === 0) elements.push(element("block_bounce_rate", "raw", 17, morning, random() * 10));
+        if (offset % 2 === 0) elements.push({ ...element("health_score", "raw", 42, `${day}T09:00:04.000Z`, 5 + random() * 10), filters: { subaccount_id: 42, ip_pool: "shared" } });
         deliveries.push({ receivedAt: new Date(Date.parse(morning) + 1500), elements });
         if (offset % 4 === 1) {
             const afternoon = `${day}T15:30:00.000Z`;
@@ -93,6 +97,7 @@ export function expectedRows(deliveries: readonly Delivery[]): Expected[] {
         subaccount_id: element.filters.subaccount_id ?? -1,
         metric: element.metric,
         source: element.evaluator.source,
+        facet: element.filters.ip_pool !== undefined,
         score: round3(element.triggered_value),
         triggered_at: element.triggered_at,
         dt: element.triggered_at.slice(0, 10),
