@@ -8,6 +8,7 @@ import { GENERATED_TOKEN_LENGTH } from "../shared/limits";
 import { StackSettings } from "../shared/settings";
 import { HealthScoreIngest } from "./healthScoreIngest";
 import { HealthScoreLoader } from "./healthScoreLoader";
+import { HealthScoreMonitoring } from "./healthScoreMonitoring";
 import { HealthScoreStore } from "./healthScoreStore";
 
 export interface StackOutputs {
@@ -23,6 +24,9 @@ export interface StackOutputs {
     loaderLogGroupName: pulumi.Output<string>;
     /** Where failed loads wait; `replay --dead-letters` reads it. */
     deadLetterQueueUrl: pulumi.Output<string>;
+    /** The SNS topic the alarms go to (subscribe to it beyond `alarmEmails`), and the CloudWatch dashboard. */
+    alarmTopicArn: pulumi.Output<string>;
+    dashboardName: pulumi.Output<string>;
     /** The lake's names: absent with `lake: none`, and the crawler's with `lake: projection` (no undefined outputs). */
     glueDatabaseName?: pulumi.Output<string>;
     crawlerName?: pulumi.Output<string>;
@@ -54,6 +58,14 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         deletionProtection: settings.deletionProtection,
     });
 
+    const monitoring = new HealthScoreMonitoring(`${name}-monitoring`, {
+        receiverFunctionName: ingest.functionName,
+        loaderFunctionName: loader.functionName,
+        deadLetterQueueName: loader.deadLetterQueue.name,
+        fallbackQueueName: loader.fallbackQueue.name,
+        monitoring: settings.monitoring,
+    });
+
     const lake = store.lake;
     return {
         endpointUrl: ingest.endpointUrl,
@@ -64,6 +76,8 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         loaderFunctionName: loader.functionName,
         loaderLogGroupName: loader.logGroup.name,
         deadLetterQueueUrl: loader.deadLetterQueue.url,
+        alarmTopicArn: monitoring.topic.arn,
+        dashboardName: monitoring.dashboard.dashboardName,
         ...(lake ? { glueDatabaseName: lake.glueDatabaseName, athenaWorkgroupName: lake.athenaWorkgroupName } : {}),
         ...(lake?.crawlerName ? { crawlerName: lake.crawlerName } : {}),
     };

@@ -43,6 +43,7 @@ export const SETTING_GROUPS = {
     alb: { doc: "WebhookLoadBalancer's `alb` argument (through HealthScoreIngest)", ingress: "alb" },
     lake: { doc: "HealthScoreLake's `lake` argument (through HealthScoreStore)" },
     loader: { doc: "HealthScoreLoader's `loader` argument: the function that stores what the receiver archived" },
+    monitoring: { doc: "HealthScoreMonitoring's `monitoring` argument: where the alarms go" },
 } as const satisfies Record<string, { doc: string; ingress?: Ingress }>;
 
 export type SettingGroup = keyof typeof SETTING_GROUPS;
@@ -235,6 +236,12 @@ export function isIpv4Cidr(cidr: string): boolean {
 
 /** An IAM role or user ARN, the principals Lake Formation grants to. */
 const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::\d{12}:(role|user)\/.+$/;
+/** An address SNS can send an email subscription's confirmation to. */
+const EMAIL_ADDRESSES = list({
+    item: (address) => /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(address),
+    expected: "email addresses such as ops@example.com",
+});
+
 const IAM_PRINCIPALS = list({
     item: (arn) => IAM_PRINCIPAL_ARN.test(arn),
     expected: "IAM role or user ARNs such as arn:aws:iam::123456789012:role/analysts",
@@ -392,6 +399,14 @@ export const SETTINGS = {
         kind: wholeNumber(60, 21_600),
         default: 21_600,
         doc: "how long Lambda keeps retrying an S3 notification it could not run (throttled, or the function failing) before it goes to the dead-letter queue; 21,600 s (6 hours) is Lambda's most",
+    }),
+
+    alarmEmails: setting({
+        group: "monitoring",
+        kind: EMAIL_ADDRESSES,
+        default: [] as string[],
+        doc: "addresses subscribed to the alarms' SNS topic (each must confirm the subscription from the email AWS sends); "
+            + "without any, the topic still takes the alarms for whatever else subscribes to it",
     }),
 
     domainName: setting({

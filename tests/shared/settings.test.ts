@@ -38,6 +38,7 @@ describe("parseConfig", () => {
                 athenaResultsRetentionDays: 30,
             },
             alb: { allowedCidrs: ["0.0.0.0/0"], accessLogs: true, accessLogRetentionDays: 7 },
+            monitoring: { alarmEmails: [] },
         });
         assert.strictEqual(SETTINGS.lambdaTimeoutSeconds.default, 10);
     });
@@ -243,6 +244,12 @@ describe("parseConfig", () => {
             rejects({ athenaResultsRetentionDays: "36501" }, "athenaResultsRetentionDays", /from 1 to 36500/);
             rejects({ athenaResultsRetentionDays: "7.5" }, "athenaResultsRetentionDays", /whole number/);
         });
+    });
+
+    it("reads alarmEmails as a list of addresses, and refuses anything that is not one, naming it", () => {
+        assert.deepStrictEqual(parseConfig({ alarmEmails: "ops@example.com, oncall@example.org" }).monitoring.alarmEmails, ["ops@example.com", "oncall@example.org"]);
+        assert.deepStrictEqual(parseConfig({ alarmEmails: '["ops@example.com"]' }).monitoring.alarmEmails, ["ops@example.com"]);
+        rejects({ alarmEmails: "ops@example.com, ops" }, "alarmEmails", /email addresses such as ops@example.com, got "ops"/);
     });
 
     it("treats blank values as unset", () => {

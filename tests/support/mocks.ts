@@ -277,6 +277,17 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
             const parameterName = inputs.name ?? physicalName(name);
             return { id: parameterName, name: parameterName, arn: arn("ssm", `parameter/${parameterName.replace(/^\//, "")}`), version: 1 };
         }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: physical, name: physical, arn: arn("cloudwatch", `alarm:${physical}`) };
+        case "aws:sns/topic:Topic": {
+            // A topic's id is its ARN.
+            const topicArn = arn("sns", physical);
+            return { id: topicArn, arn: topicArn, name: physical };
+        }
+        case "aws:kms/key:Key":
+            return { id: "1234abcd-12ab-34cd-56ef-1234567890ab", keyId: "1234abcd-12ab-34cd-56ef-1234567890ab", arn: arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab") };
+        case "aws:cloudwatch/dashboard:Dashboard":
+            return { id: inputs.dashboardName, dashboardArn: `arn:aws:cloudwatch::${ACCOUNT_ID}:dashboard/${inputs.dashboardName}` };
         case "random:index/randomPassword:RandomPassword": {
             // Letters and digits, like a real RandomPassword with special false.
             const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
