@@ -10,6 +10,7 @@ import { HealthScoreIngest } from "./healthScoreIngest";
 import { HealthScoreLoader } from "./healthScoreLoader";
 import { HealthScoreMonitoring } from "./healthScoreMonitoring";
 import { HealthScoreStore } from "./healthScoreStore";
+import { SparkPostAlert } from "./sparkpostAlert";
 
 export interface StackOutputs {
     /** The URL for the SparkPost alert. Secret: it holds the token. */
@@ -28,6 +29,8 @@ export interface StackOutputs {
     alarmTopicArn: pulumi.Output<string>;
     dashboardName: pulumi.Output<string>;
     /** The lake's names: absent with `lake: none`, and the crawler's with `lake: projection` (no undefined outputs). */
+    /** SparkPost's id of the alert the stack created: only with `sparkpostApiKey`. */
+    sparkpostAlertId?: pulumi.Output<number>;
     glueDatabaseName?: pulumi.Output<string>;
     crawlerName?: pulumi.Output<string>;
     athenaWorkgroupName?: pulumi.Output<string>;
@@ -66,6 +69,8 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         monitoring: settings.monitoring,
     });
 
+    const alert = createSparkPostAlert(name, settings.sparkpost, ingest);
+
     const lake = store.lake;
     return {
         endpointUrl: ingest.endpointUrl,
@@ -80,7 +85,25 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         dashboardName: monitoring.dashboard.dashboardName,
         ...(lake ? { glueDatabaseName: lake.glueDatabaseName, athenaWorkgroupName: lake.athenaWorkgroupName } : {}),
         ...(lake?.crawlerName ? { crawlerName: lake.crawlerName } : {}),
+        ...(alert ? { sparkpostAlertId: alert.alertId } : {}),
     };
+}
+
+/**
+ * The SparkPost alert that posts to the endpoint, when an API key is configured: created once the ingest is in
+ * place (its URL answers), updated in place when the URL or the token changes. Its target holds the token and its
+ * key is a key: both secret in the inputs, the outputs and the state (SparkPostAlert sees to it).
+ */
+function createSparkPostAlert(name: string, sparkpost: StackSettings["sparkpost"], ingest: HealthScoreIngest): SparkPostAlert | undefined {
+    if (sparkpost.sparkpostApiKey === undefined) return undefined;
+    return new SparkPostAlert(`${name}-sparkpost-alert`, {
+        apiKey: pulumi.secret(sparkpost.sparkpostApiKey),
+        target: ingest.endpointUrl,
+        name: sparkpost.sparkpostAlertName,
+        region: sparkpost.sparkpostRegion,
+        apiBaseUrl: sparkpost.sparkpostApiUrl,
+        muted: sparkpost.sparkpostAlertMuted,
+    }, { dependsOn: [ingest] });
 }
 
 /**

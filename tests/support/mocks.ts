@@ -133,6 +133,8 @@ export interface RecordedResource {
     ignoreChanges: string[];
     /** The retainOnDelete resource option: `pulumi destroy` (or a replace) leaves the resource as it is in AWS. */
     retainOnDelete: boolean;
+    /** The additionalSecretOutputs resource option: outputs the engine stores encrypted whatever their input was. */
+    additionalSecretOutputs: string[];
     /** Inputs as the provider receives them, with secret values unwrapped. */
     inputs: any;
     /** Input property names whose whole value is secret. */
@@ -363,6 +365,7 @@ interface Constructed {
     inputSources: Promise<pulumi.Resource[]>;
     ignoreChanges: string[];
     retainOnDelete: boolean;
+    additionalSecretOutputs: string[];
 }
 
 /** A registration as the mock monitor received it. */
@@ -483,6 +486,7 @@ function recordConstruction(run: Run): pulumi.ResourceTransformation {
                 .catch(() => []),
             ignoreChanges: opts.ignoreChanges ?? [],
             retainOnDelete: opts.retainOnDelete === true,
+            additionalSecretOutputs: (opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [],
         });
         return undefined;
     };
@@ -616,6 +620,7 @@ async function snapshot(run: Run, outputs: Record<string, unknown>, secretOutput
             custom: registration.custom,
             ignoreChanges: constructed.ignoreChanges,
             retainOnDelete: constructed.retainOnDelete,
+            additionalSecretOutputs: constructed.additionalSecretOutputs,
             inputs: reveal(registration.inputs),
             secretInputs: Object.keys(registration.inputs).filter((key) => pulumi.runtime.isRpcSecret(registration.inputs[key])),
             publicInputs: redact(registration.inputs),
