@@ -22,7 +22,7 @@ import { HOOK_PATH, TOKEN, fixture } from "../support/requests";
 import { emulatorEnvironment, loadSerializedHandler } from "../support/serializedHandler";
 import { FakeSsm, startFakeSsm } from "../support/fakeSsm";
 import { listKeys, scanItems } from "../support/store";
-import { captureStdout } from "../support/stdout";
+import { captureStdout, quietly } from "../support/stdout";
 
 const REQUIRES_ONLY = (text: string) => [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1].split("/dist")[0]))].sort();
 
@@ -70,14 +70,14 @@ describe("the serialized Lambda handlers", function () {
         const ssmReadsBefore = ssm.requests.length;
         let deliveryId: string;
         try {
-            const result = await received.handler({
+            const result = await quietly(() => received.handler({
                 requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hooks/0123456789abcdef" } },
                 httpMethod: "POST",
                 path: HOOK_PATH,
                 headers: { "content-type": "application/json;charset=utf-8", "user-agent": "axios/0.21.4" },
                 body: fixture("real-delivery.json").toString("utf8"),
                 isBase64Encoded: false,
-            });
+            }));
             assert.equal(result.statusCode, 202, result.body);
             assert.equal((result as { statusDescription?: string }).statusDescription, "202 Accepted");
             const summary = JSON.parse(result.body);
@@ -91,7 +91,7 @@ describe("the serialized Lambda handlers", function () {
 
         const loading = loadSerializedHandler<LoaderEventHandler>(loader.text, environment());
         try {
-            const answer = await loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`));
+            const answer = await quietly(() => loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`)));
             assert.deepEqual((answer as any).loaded.map((l: any) => [l.accepted, l.rejected]), [[3, 0]]);
             const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
             assert.ok(keys.includes(`alerts/metric=health_score/dt=2026-11-27/${deliveryId}.ndjson`));
@@ -106,7 +106,7 @@ describe("the serialized Lambda handlers", function () {
         const body = Buffer.from(JSON.stringify([{ ...JSON.parse(fixture("real-delivery.json").toString("utf8"))[0], filters: { subaccount_id: 4401 } }]));
         const received = loadSerializedHandler(receiver.text, { ...environment(), HEALTHSCORE_BUCKET: "no-such-bucket" });
         try {
-            const result = await received.handler({ version: "2.0", rawPath: HOOK_PATH, requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body: body.toString("base64"), isBase64Encoded: true });
+            const result = await quietly(() => received.handler({ version: "2.0", rawPath: HOOK_PATH, requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body: body.toString("base64"), isBase64Encoded: true }));
             assert.equal(result.statusCode, 202, result.body);
             assert.equal(JSON.parse(result.body).queued, true);
         } finally {
@@ -124,12 +124,12 @@ describe("the serialized Lambda handlers", function () {
                 eventSource: "aws:sqs" as const, messageId: message.MessageId!, body: message.Body!,
                 messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes!).map(([n, v]) => [n, { stringValue: v.StringValue, dataType: "String" }])),
             };
-            assert.deepEqual(await loading.handler({ Records: [record] }), { batchItemFailures: [] });
+            assert.deepEqual(await quietly(() => loading.handler({ Records: [record] })), { batchItemFailures: [] });
             assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${deliveryIdOf(body)}.json`));
             // A message whose bytes are not the delivery it names is reported, not archived.
             const forged = fallbackMessageOf(deliveryIdOf(Buffer.from("[]")), body, new Date());
             assert.ok(forged.ok);
-            const answer = await loading.handler({ Records: [{ ...record, messageId: "forged", body: forged.message.body, messageAttributes: Object.fromEntries(Object.entries(forged.message.attributes).map(([n, v]) => [n, { stringValue: v, dataType: "String" }])) }] });
+            const answer = await quietly(() => loading.handler({ Records: [{ ...record, messageId: "forged", body: forged.message.body, messageAttributes: Object.fromEntries(Object.entries(forged.message.attributes).map(([n, v]) => [n, { stringValue: v, dataType: "String" }])) }] }));
             assert.deepEqual(answer, { batchItemFailures: [{ itemIdentifier: "forged" }] });
         } finally {
             loading.dispose();
