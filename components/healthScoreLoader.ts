@@ -124,6 +124,8 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
                     [ENV.bucketName]: store.bucketName,
                     [ENV.tableName]: store.tableName,
                     [ENV.retentionDays]: String(store.retentionDays),
+                    // The `stack` dimension of its metrics, which the stack's alarms watch.
+                    [ENV.stack]: pulumi.getStack(),
                 },
             },
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },

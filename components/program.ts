@@ -8,7 +8,9 @@ import { GENERATED_TOKEN_LENGTH } from "../shared/limits";
 import { CONFIG_NAMESPACE, StackSettings } from "../shared/settings";
 import { HealthScoreIngest } from "./healthScoreIngest";
 import { HealthScoreLoader } from "./healthScoreLoader";
+import { HealthScoreMonitoring } from "./healthScoreMonitoring";
 import { HealthScoreStore } from "./healthScoreStore";
+import { SparkPostAlert } from "./sparkpostAlert";
 
 export interface StackOutputs {
     /** The URL for the SparkPost alert. Secret: it holds the token. */
@@ -23,7 +25,12 @@ export interface StackOutputs {
     loaderLogGroupName: pulumi.Output<string>;
     /** Where failed loads wait; `replay --dead-letters` reads it. */
     deadLetterQueueUrl: pulumi.Output<string>;
+    /** The SNS topic the alarms go to (subscribe to it beyond `alarmEmails`), and the CloudWatch dashboard. */
+    alarmTopicArn: pulumi.Output<string>;
+    dashboardName: pulumi.Output<string>;
     /** The lake's names: absent with `lake: none`, and the crawler's with `lake: projection` (no undefined outputs). */
+    /** SparkPost's id of the alert the stack created: only with `sparkpostApiKey`. */
+    sparkpostAlertId?: pulumi.Output<number>;
     glueDatabaseName?: pulumi.Output<string>;
     crawlerName?: pulumi.Output<string>;
     athenaWorkgroupName?: pulumi.Output<string>;
@@ -59,6 +66,16 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         deletionProtection: settings.deletionProtection,
     });
 
+    const monitoring = new HealthScoreMonitoring(`${name}-monitoring`, {
+        receiverFunctionName: ingest.functionName,
+        loaderFunctionName: loader.functionName,
+        deadLetterQueueName: loader.deadLetterQueue.name,
+        fallbackQueueName: loader.fallbackQueue.name,
+        monitoring: settings.monitoring,
+    });
+
+    const alert = createSparkPostAlert(name, settings.sparkpost, ingest);
+
     const lake = store.lake;
     return {
         endpointUrl: ingest.endpointUrl,
@@ -69,9 +86,29 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         loaderFunctionName: loader.functionName,
         loaderLogGroupName: loader.logGroup.name,
         deadLetterQueueUrl: loader.deadLetterQueue.url,
+        alarmTopicArn: monitoring.topic.arn,
+        dashboardName: monitoring.dashboard.dashboardName,
         ...(lake ? { glueDatabaseName: lake.glueDatabaseName, athenaWorkgroupName: lake.athenaWorkgroupName } : {}),
         ...(lake?.crawlerName ? { crawlerName: lake.crawlerName } : {}),
+        ...(alert ? { sparkpostAlertId: alert.alertId } : {}),
     };
+}
+
+/**
+ * The SparkPost alert that posts to the endpoint, when an API key is configured: created once the ingest is in
+ * place (its URL answers), updated in place when the URL or the token changes. Its target holds the token and its
+ * key is a key: both secret in the inputs, the outputs and the state (SparkPostAlert sees to it).
+ */
+function createSparkPostAlert(name: string, sparkpost: StackSettings["sparkpost"], ingest: HealthScoreIngest): SparkPostAlert | undefined {
+    if (sparkpost.sparkpostApiKey === undefined) return undefined;
+    return new SparkPostAlert(`${name}-sparkpost-alert`, {
+        apiKey: pulumi.secret(sparkpost.sparkpostApiKey),
+        target: ingest.endpointUrl,
+        name: sparkpost.sparkpostAlertName,
+        region: sparkpost.sparkpostRegion,
+        apiBaseUrl: sparkpost.sparkpostApiUrl,
+        muted: sparkpost.sparkpostAlertMuted,
+    }, { dependsOn: [ingest] });
 }
 
 /**

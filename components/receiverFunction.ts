@@ -137,6 +137,8 @@ export class ReceiverFunction extends pulumi.ComponentResource {
             [ENV.bucketName]: args.store.bucketName,
             [ENV.fallbackQueueUrl]: args.fallbackQueue.url,
             [ENV.tokenParameter]: this.tokenParameters.token.name,
+            // The `stack` dimension of its metrics, which the stack's alarms watch.
+            [ENV.stack]: pulumi.getStack(),
         };
         if (this.tokenParameters.previousToken) variables[ENV.previousTokenParameter] = this.tokenParameters.previousToken.name;
         // A running instance keeps the tokens it read: a changed version makes Lambda start instances that read again.

@@ -5,9 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SPARKPOST_API_URLS, SparkPostRegion, isSparkPostRegion } from "../sparkpost/alertsApi";
+import { SETTINGS } from "../shared/settings";
 import { SECRET_PROPERTIES, SparkPostAlertProvider } from "./sparkpostAlertProvider";
 
-export const DEFAULT_ALERT_NAME = "Daily health score";
+/** The settings table's default for `sparkpostAlertName`. */
+export const DEFAULT_ALERT_NAME = SETTINGS.sparkpostAlertName.default;
 
 export interface SparkPostAlertArgs {
     /**

@@ -23,6 +23,8 @@ export const ENV = {
     previousToken: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN",
     /** The receiver's fallback for the raw archive. */
     fallbackQueueUrl: "HEALTHSCORE_FALLBACK_QUEUE_URL",
+    /** The Pulumi stack: the `stack` dimension of the functions' metrics, which the stack's alarms watch. */
+    stack: "HEALTHSCORE_STACK",
 } as const;
 
 /** Where the receiver keeps a delivery's body: S3, else the fallback queue. The loader writes the table. */
@@ -35,6 +37,8 @@ export interface ReceiverEnvironment extends ArchiveEnvironment {
     /** The SSM parameter holding the token, and the one holding the previous token during a rotation. */
     tokenParameter: string;
     previousTokenParameter?: string;
+    /** The stack the function belongs to, for its metrics' dimensions. */
+    stack: string;
 }
 
 export function readReceiverEnvironment(env: Record<string, string | undefined>): ReceiverEnvironment {
@@ -44,6 +48,7 @@ export function readReceiverEnvironment(env: Record<string, string | undefined>)
         fallbackQueueUrl: required(ENV.fallbackQueueUrl),
         tokenParameter: required(ENV.tokenParameter),
         previousTokenParameter: env[ENV.previousTokenParameter] || undefined,
+        stack: required(ENV.stack),
     };
 }
 
@@ -54,9 +59,14 @@ export interface LoaderEnvironment {
     retentionDays: number;
 }
 
-export function readLoaderEnvironment(env: Record<string, string | undefined>): LoaderEnvironment {
+/** A deployed loader's environment: also the stack it belongs to, for its metrics' dimensions. */
+export interface DeployedLoaderEnvironment extends LoaderEnvironment {
+    stack: string;
+}
+
+export function readLoaderEnvironment(env: Record<string, string | undefined>): DeployedLoaderEnvironment {
     const required = (name: string): string => requiredVariable(env, name);
-    return { bucketName: required(ENV.bucketName), tableName: required(ENV.tableName), retentionDays: readRetentionDays(env) };
+    return { bucketName: required(ENV.bucketName), tableName: required(ENV.tableName), retentionDays: readRetentionDays(env), stack: required(ENV.stack) };
 }
 
 function requiredVariable(env: Record<string, string | undefined>, name: string): string {

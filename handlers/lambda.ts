@@ -13,19 +13,33 @@ import { createSqsFallbackQueue } from "./fallbackQueue";
 import { LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { createLoader } from "./loader";
 import { LoaderEventHandler, createLoaderEventHandler } from "./loaderEvents";
-import { Logger, jsonLogger } from "./logger";
+import { FunctionLogger, InvocationContext, Logger, functionLogger, jsonLogger } from "./logger";
+import { powertoolsLogger } from "./lambdaLogger";
+import { MetricsPublisher, emfMetrics } from "./metrics";
 import { Receiver, createReceiver, toLambdaHandler } from "./receiver";
 import { createAwsStorage, createObjectStorage } from "./storage";
 import { TokenSource, ssmTokens } from "./tokenSource";
+import { metricDimensions } from "../shared/observability";
 
-export type LambdaHandler = (event: LambdaHttpEvent) => Promise<LambdaHttpResult>;
+/** Lambda's context as the second argument (absent when a test or the benchmark calls it). */
+export type LambdaHandler = (event: LambdaHttpEvent, context?: InvocationContext) => Promise<LambdaHttpResult>;
 
-export interface HandlerDependencies {
+/** How a function reports: JSON log lines through Powertools' Logger, and EMF metrics with the stack's dimensions. */
+export interface Observability {
+    logger?: Logger | FunctionLogger;
+    metrics?: MetricsPublisher;
+}
+
+/** A deployed function's logger and metrics, built in its factory (neither can be captured from module scope). */
+export function lambdaObservability(stack: string): Required<Observability> {
+    return { logger: powertoolsLogger(), metrics: emfMetrics({ dimensions: metricDimensions(stack) }) };
+}
+
+export interface HandlerDependencies extends Observability {
     s3: S3Client;
     sqs: SQSClient;
     /** The webhook tokens: read from SSM in Lambda, given directly to the local stack. */
     tokens: TokenSource;
-    logger?: Logger;
 }
 
 /**
@@ -36,7 +50,7 @@ export interface HandlerDependencies {
 export function createLambdaHandler(): LambdaHandler {
     const environment = readReceiverEnvironment(process.env);
     const tokens = ssmTokens(new SSMClient({}), { token: environment.tokenParameter, previousToken: environment.previousTokenParameter });
-    return buildLambdaHandler(environment, { s3: new S3Client({ maxAttempts: 1 }), sqs: new SQSClient({ maxAttempts: 1 }), tokens });
+    return buildLambdaHandler(environment, { s3: new S3Client({ maxAttempts: 1 }), sqs: new SQSClient({ maxAttempts: 1 }), tokens, ...lambdaObservability(environment.stack) });
 }
 
 /**
@@ -45,20 +59,22 @@ export function createLambdaHandler(): LambdaHandler {
  * fails is answered 503 (the load balancer's 502 would say less) and tried again on the next request.
  */
 export function buildLambdaHandler(environment: ArchiveEnvironment, dependencies: HandlerDependencies): LambdaHandler {
-    const logger = dependencies.logger ?? jsonLogger();
+    const logger = functionLogger(dependencies.logger ?? jsonLogger());
+    const { metrics } = dependencies;
     const storage = createObjectStorage({ s3: dependencies.s3, bucketName: environment.bucketName });
     const fallback = createSqsFallbackQueue(dependencies.sqs, environment.fallbackQueueUrl);
     let receiver: Promise<Receiver> | undefined;
     const loadReceiver = (): Promise<Receiver> => {
         receiver ??= dependencies.tokens().then(
-            (tokens) => createReceiver({ storage, fallback, token: tokens.token, previousToken: tokens.previousToken, logger }),
+            (tokens) => createReceiver({ storage, fallback, token: tokens.token, previousToken: tokens.previousToken, logger, metrics }),
             (err: Error) => {
                 receiver = undefined;
                 throw err;
             });
         return receiver;
     };
-    return async (event) => {
+    return async (event, context) => {
+        logger.startInvocation(context);
         let receive: Receiver;
         try {
             receive = await loadReceiver();
@@ -70,10 +86,9 @@ export function buildLambdaHandler(environment: ArchiveEnvironment, dependencies
     };
 }
 
-export interface LoaderDependencies {
+export interface LoaderDependencies extends Observability {
     s3: S3Client;
     dynamodb: DynamoDBClient;
-    logger?: Logger;
 }
 
 /**
@@ -82,12 +97,13 @@ export interface LoaderDependencies {
  * retries (two, a minute or two apart) then cover an outage longer than that.
  */
 export function createLoaderLambdaHandler(): LoaderEventHandler {
-    return buildLoaderHandler(readLoaderEnvironment(process.env), { s3: new S3Client({ maxAttempts: 3 }), dynamodb: new DynamoDBClient({ maxAttempts: 3 }) });
+    const environment = readLoaderEnvironment(process.env);
+    return buildLoaderHandler(environment, { s3: new S3Client({ maxAttempts: 3 }), dynamodb: new DynamoDBClient({ maxAttempts: 3 }), ...lambdaObservability(environment.stack) });
 }
 
 /** The one assembly of a loader, shared by Lambda, the local stack and `replay`. */
 export function buildLoaderHandler(environment: LoaderEnvironment, dependencies: LoaderDependencies): LoaderEventHandler {
-    const logger = dependencies.logger ?? jsonLogger();
+    const logger = functionLogger(dependencies.logger ?? jsonLogger());
     const storage = createAwsStorage({ ...dependencies, ...environment });
-    return createLoaderEventHandler({ load: createLoader({ storage, logger }), archive: storage, logger });
+    return createLoaderEventHandler({ load: createLoader({ storage, logger }), archive: storage, logger, metrics: dependencies.metrics });
 }

@@ -12,7 +12,8 @@ import { describeError } from "./errors";
 import { createAlertStruct } from "./alert";
 import { mapWithConcurrency } from "./concurrency";
 import { Logger, jsonLogger } from "./logger";
-import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, partitionRecords, toLakeNdjson } from "./records";
+import { AlertRecord, DeliveryContext, RejectedElement, interpretDelivery, metricsSeen, partitionRecords, toLakeNdjson } from "./records";
+import { ScoreAggregates, scoreAggregates } from "./scoreAggregates";
 import type { DeliveryStorage } from "./storage";
 import { bucketPrefixes, lakeObjectKey, rejectedObjectKey } from "../shared/layout";
 
@@ -39,6 +40,12 @@ export interface LoadResult {
     rejected: number;
     /** Set when the body is not a delivery at all (not UTF-8, not JSON, not an array of objects). */
     notADelivery?: string;
+    /** The lake objects the records went to (one per metric and day). */
+    partitions: number;
+    /** Records per SparkPost metric; a name SparkPost does not document counts under `other`. */
+    metricsSeen: Record<string, number>;
+    /** The delivery's band counts and account score, when it holds scores. */
+    scores?: ScoreAggregates;
 }
 
 export class LoadError extends Error {
@@ -56,7 +63,8 @@ export interface LoaderOptions {
     logger?: Logger;
 }
 
-export type Loader = (rawKey: string) => Promise<LoadResult>;
+/** `attempt`: which attempt at the event this is, when the caller knows it (for the log line). */
+export type Loader = (rawKey: string, options?: { attempt?: number }) => Promise<LoadResult>;
 
 type Rejections = { error: string } | { rejected_count: number; rejected: RejectedElement[]; rejected_without_detail?: number };
 
@@ -65,7 +73,8 @@ export function createLoader(options: LoaderOptions): Loader {
     const logger = options.logger ?? jsonLogger();
     const { storage } = options;
 
-    return async function load(rawKey: string): Promise<LoadResult> {
+    return async function load(rawKey: string, options: { attempt?: number } = {}): Promise<LoadResult> {
+        const started = Date.now();
         const deliveryId = deliveryIdOfRawKey(rawKey);
         if (!deliveryId) throw new LoadError(`${rawKey} is not a raw delivery (${bucketPrefixes.raw}<delivery_id>.json)`);
         const raw = await storage.readRaw(rawKey);
@@ -73,18 +82,32 @@ export function createLoader(options: LoaderOptions): Loader {
         const interpretation = interpretDelivery(raw.body, struct, context);
         const base = { rawKey, deliveryId, receivedAt: raw.receivedAt.toISOString() };
 
+        let result: LoadResult;
         if (interpretation.kind === "not-alerts") {
             await store(context, rawKey, [], { error: interpretation.message });
-            return { ...base, accepted: 0, rejected: 0, notADelivery: interpretation.message };
+            result = { ...base, accepted: 0, rejected: 0, notADelivery: interpretation.message, partitions: 0, metricsSeen: {} };
+        } else {
+            const { records, rejected, rejectedCount, undetailed } = interpretation;
+            const partitions = await store(context, rawKey, records, rejectedCount === 0 ? undefined : {
+                rejected_count: rejectedCount,
+                rejected,
+                ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
+            });
+            const scores = scoreAggregates(records);
+            result = { ...base, accepted: records.length, rejected: rejectedCount, partitions, metricsSeen: metricsSeen(records), ...(scores ? { scores } : {}) };
         }
-        const { records, rejected, rejectedCount, undetailed } = interpretation;
-        await store(context, rawKey, records, rejectedCount === 0 ? undefined : {
-            rejected_count: rejectedCount,
-            rejected,
-            ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
+        // Counts only: never an element's content (a metric name SparkPost does not document is counted as `other`).
+        logger.info("load", {
+            delivery_id: deliveryId,
+            accepted: result.accepted,
+            rejected: result.rejected,
+            ...(result.notADelivery ? { not_a_delivery: true } : {}),
+            metrics: result.metricsSeen,
+            partitions: result.partitions,
+            duration_ms: Date.now() - started,
+            ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
         });
-        logger.info("delivery loaded", { delivery_id: deliveryId, accepted: records.length, rejected: rejectedCount });
-        return { ...base, accepted: records.length, rejected: rejectedCount };
+        return result;
     };
 
     /**
@@ -92,7 +115,7 @@ export function createLoader(options: LoaderOptions): Loader {
      * the store is documented) and DynamoDB (the records). A failure does not stop the other writes; once all
      * were tried, the failures are thrown together.
      */
-    async function store(context: DeliveryContext, rawKey: string, records: AlertRecord[], rejections: Rejections | undefined): Promise<void> {
+    async function store(context: DeliveryContext, rawKey: string, records: AlertRecord[], rejections: Rejections | undefined): Promise<number> {
         const failed: Array<[target: string, error: unknown]> = [];
         const attempt = async (target: string, write: () => Promise<void>): Promise<void> => {
             try {
@@ -102,8 +125,9 @@ export function createLoader(options: LoaderOptions): Loader {
             }
         };
 
+        const partitions = partitionRecords(records);
         const writeObjects = async () => {
-            await mapWithConcurrency(partitionRecords(records), LAKE_WRITE_CONCURRENCY, (partition) =>
+            await mapWithConcurrency(partitions, LAKE_WRITE_CONCURRENCY, (partition) =>
                 attempt(`lake partition metric=${partition.metric}/dt=${partition.day}`, () =>
                     storage.putObject(lakeObjectKey(partition.metric, partition.day, context.deliveryId), toLakeNdjson(partition.records), NDJSON_CONTENT_TYPE)));
             if (rejections) {
@@ -117,7 +141,7 @@ export function createLoader(options: LoaderOptions): Loader {
         };
         await Promise.all([writeObjects(), writeItems()]);
 
-        if (failed.length === 0) return;
+        if (failed.length === 0) return partitions.length;
         for (const [target, err] of failed) {
             logger.error("write failed; the load is retried", { delivery_id: context.deliveryId, raw_key: rawKey, target, error: describeError(err) });
         }
@@ -125,4 +149,3 @@ export function createLoader(options: LoaderOptions): Loader {
         throw new LoadError(`${rawKey}: ${failed.map(([t]) => t).join(", ")} not written; the first failure (${target}): ${describeError(first)}`, { cause: first });
     }
 }
-

@@ -13,8 +13,11 @@
 import { describeError } from "./errors";
 import { readFallbackMessage } from "./fallbackQueue";
 import type { LoadResult, Loader } from "./loader";
-import { Logger } from "./logger";
+import { FunctionLogger, InvocationContext, Logger, functionLogger } from "./logger";
+import { MetricValues, MetricsPublisher, addMetric, noMetrics } from "./metrics";
 import { rawObjectKey } from "../shared/layout";
+import { BAND_METRICS } from "../shared/observability";
+import type { HealthBand } from "../shared/healthBands";
 import type { RawArchive } from "./storage";
 
 export interface S3EventRecord {
@@ -93,24 +96,32 @@ function stringAttributes(record: SqsEventRecord): Record<string, string | undef
 export interface LoaderEventHandlerOptions {
     load: Loader;
     archive: RawArchive;
-    logger: Logger;
+    logger: Logger | FunctionLogger;
+    /** Where each invocation's metrics go. @default none */
+    metrics?: MetricsPublisher;
 }
 
-export type LoaderEventHandler = (event: LoaderEvent) => Promise<S3EventResult | SqsBatchResponse>;
+/** Lambda's context as the second argument; the local stack adds the attempt, which Lambda does not give. */
+export type LoaderEventHandler = (event: LoaderEvent, context?: InvocationContext) => Promise<S3EventResult | SqsBatchResponse>;
 
 export function createLoaderEventHandler(options: LoaderEventHandlerOptions): LoaderEventHandler {
-    const { load, archive, logger } = options;
+    const { load, archive } = options;
+    const logger = functionLogger(options.logger);
+    const metrics = options.metrics ?? noMetrics;
 
-    async function onS3(records: S3EventRecord[]): Promise<S3EventResult> {
+    async function onS3(records: S3EventRecord[], values: MetricValues, attempt: number | undefined): Promise<S3EventResult> {
         const loaded: LoadResult[] = [];
         const failures: string[] = [];
         for (const record of records) {
             const key = decodeS3EventKey(record.s3.object.key);
             try {
-                loaded.push(await load(key));
+                const result = await load(key, { attempt });
+                loaded.push(result);
+                addLoadMetrics(values, result);
             } catch (err) {
-                logger.error("load failed", { raw_key: key, error: describeError(err) });
+                logger.error("load failed", { raw_key: key, error: describeError(err), ...(attempt !== undefined ? { attempt } : {}) });
                 failures.push(`${key}: ${describeError(err)}`);
+                addMetric(values, "LoadFailures", 1);
             }
         }
         // Thrown, so that Lambda retries the event (the loads that succeeded change nothing the second time).
@@ -118,7 +129,7 @@ export function createLoaderEventHandler(options: LoaderEventHandlerOptions): Lo
         return { loaded };
     }
 
-    async function onSqs(records: SqsEventRecord[]): Promise<SqsBatchResponse> {
+    async function onSqs(records: SqsEventRecord[], values: MetricValues): Promise<SqsBatchResponse> {
         const batchItemFailures: SqsBatchResponse["batchItemFailures"] = [];
         for (const record of records) {
             try {
@@ -127,19 +138,46 @@ export function createLoaderEventHandler(options: LoaderEventHandlerOptions): Lo
                 const receivedAt = await archive.archiveRaw(rawObjectKey(queued.deliveryId), queued.bytes, queued.receivedAt);
                 logger.info("fallback message archived", { delivery_id: queued.deliveryId, received_at: receivedAt.toISOString() });
             } catch (err) {
-                logger.error("fallback message not archived; it goes back to the queue", { message_id: record.messageId, error: describeError(err) });
+                logger.error("fallback message not archived; it goes back to the queue", {
+                    message_id: record.messageId,
+                    error: describeError(err),
+                    // SQS counts the receives: the attempt at this message.
+                    ...(record.attributes?.ApproximateReceiveCount ? { attempt: Number(record.attributes.ApproximateReceiveCount) } : {}),
+                });
                 batchItemFailures.push({ itemIdentifier: record.messageId });
+                addMetric(values, "LoadFailures", 1);
             }
         }
         return { batchItemFailures };
     }
 
-    return async (event) => {
+    async function handle(event: LoaderEvent, values: MetricValues, attempt: number | undefined): Promise<S3EventResult | SqsBatchResponse> {
         const records = event?.Records;
         if (!Array.isArray(records) || records.length === 0) throw new Error("the loader takes S3 notifications or SQS messages: the event has no Records");
         const sources = new Set(records.map((record) => record.eventSource));
-        if (sources.size === 1 && sources.has("aws:s3")) return onS3(records as S3EventRecord[]);
-        if (sources.size === 1 && sources.has("aws:sqs")) return onSqs(records as SqsEventRecord[]);
+        if (sources.size === 1 && sources.has("aws:s3")) return onS3(records as S3EventRecord[], values, attempt);
+        if (sources.size === 1 && sources.has("aws:sqs")) return onSqs(records as SqsEventRecord[], values);
         throw new Error(`the loader takes S3 notifications or SQS messages, not ${[...sources].join(", ")}`);
+    }
+
+    return async (event, context) => {
+        logger.startInvocation(context);
+        // One EMF line per invocation, whether it succeeds or throws for Lambda to retry.
+        const values: MetricValues = {};
+        try {
+            return await handle(event, values, context?.attempt);
+        } finally {
+            metrics.publish(values);
+        }
     };
+}
+
+/** A load's data points: its record counts, and the delivery's band counts and account score when it holds scores. */
+export function addLoadMetrics(values: MetricValues, result: LoadResult): void {
+    addMetric(values, "RecordsAccepted", result.accepted);
+    // A body that is no delivery at all is something SparkPost sent that could not be stored: it counts as one.
+    addMetric(values, "RecordsRejected", result.notADelivery ? 1 : result.rejected);
+    if (!result.scores) return;
+    for (const [band, count] of Object.entries(result.scores.bands) as Array<[HealthBand, number]>) addMetric(values, BAND_METRICS[band], count);
+    if (result.scores.accountScore !== undefined) addMetric(values, "AccountHealthScore", result.scores.accountScore);
 }

@@ -16,9 +16,10 @@ import { deliveryIdOf } from "./ids";
 import { HttpRequest, HttpResponse, LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
 import { rawObjectKey } from "../shared/layout";
 import { Logger, jsonLogger } from "./logger";
-import { interpretDelivery } from "./records";
+import { MetricsPublisher, noMetrics } from "./metrics";
+import { interpretDelivery, metricsSeen } from "./records";
 import type { RawArchive } from "./storage";
-import { createTokenMatcher } from "./token";
+import { Route, createTokenMatcher } from "./token";
 
 export interface ReceiverOptions {
     /** The raw archive (S3). */
@@ -30,6 +31,8 @@ export interface ReceiverOptions {
     previousToken?: string;
     now?: () => Date;
     logger?: Logger;
+    /** Where each delivery's metrics go (Deliveries, FallbackQueued). @default none */
+    metrics?: MetricsPublisher;
     /** How long the archive and the queue are tried (durableArchive.ts has the defaults and why). */
     archiveBudget?: RetryBudget;
     fallbackBudget?: RetryBudget;
@@ -43,11 +46,25 @@ const KNOWN_METHODS: readonly string[] = ["GET", "HEAD", "POST", "PUT", "PATCH",
 
 export type Receiver = (request: HttpRequest) => Promise<HttpResponse>;
 
+/** What the request's log line says about the delivery, once the hook took it: counts, never content. */
+interface DeliveryOutcome {
+    delivery_id?: string;
+    accepted?: number;
+    rejected?: number;
+    /** Elements that repeat an earlier element's alert, kept once. */
+    duplicates?: number;
+    /** Accepted records per SparkPost metric (records.ts metricsSeen). */
+    metrics?: Record<string, number>;
+    /** The fallback queue took the body, because the raw archive did not. */
+    queued?: boolean;
+}
+
 export function createReceiver(options: ReceiverOptions): Receiver {
     const struct = createAlertStruct();
     const tokens = createTokenMatcher(options.token, options.previousToken);
     const now = options.now ?? (() => new Date());
     const logger = options.logger ?? jsonLogger();
+    const metrics = options.metrics ?? noMetrics;
     const keep: KeepDelivery = createDurableArchive({
         archive: options.storage,
         fallback: options.fallback,
@@ -57,23 +74,28 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
     return async function receive(request: HttpRequest): Promise<HttpResponse> {
         const started = Date.now();
-        const response = await handle(request);
-        // Never the path, nor a method we do not know: both are the sender's text and may hold a token
-        // (`/hooks%2F<token>`, `/<token>`, a method named like one). The route and the length say enough.
+        const route = tokens.routeOf(request.path);
+        const outcome: DeliveryOutcome = {};
+        const response = await handle(request, route, outcome);
+        // One line per request. Never the path, nor a method we do not know: both are the sender's text and may
+        // hold a token (`/hooks%2F<token>`, `/<token>`, a method named like one). The route and the length say
+        // enough; of the body, only its size and what was counted in it.
         logger.info("request", {
             method: KNOWN_METHODS.includes(request.method) ? request.method : "other",
-            route: tokens.routeOf(request.path),
+            route,
             path_length: request.path.length,
             status: response.statusCode,
             bytes: request.body.byteLength,
             duration_ms: Date.now() - started,
+            ...outcome,
         });
+        if (isDelivery(request, route)) metrics.publish({ Deliveries: [1], ...(outcome.queued ? { FallbackQueued: [1] } : {}) });
         return response;
     };
 
-    async function handle(request: HttpRequest): Promise<HttpResponse> {
+    async function handle(request: HttpRequest, route: Route, outcome: DeliveryOutcome): Promise<HttpResponse> {
         // Anything but the hook path with a valid token looks the same from outside: nothing to probe.
-        if (request.method !== "POST" || !tokens.matchesPath(request.path)) return jsonResponse(404, NOT_FOUND);
+        if (!isDelivery(request, route)) return jsonResponse(404, NOT_FOUND);
 
         const contentTypeProblem = checkContentType(request.headers["content-type"]);
         if (contentTypeProblem) return jsonResponse(415, { message: contentTypeProblem });
@@ -82,6 +104,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
         const deliveryId = deliveryIdOf(request.body);
         const rawKey = rawObjectKey(deliveryId);
+        outcome.delivery_id = deliveryId;
 
         // SparkPost never retries: keep the bytes before anything else. The first copy archived fixes the
         // delivery's arrival; every later copy (a concurrent one, a replay) takes that time, so all of them are
@@ -96,6 +119,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             return jsonResponse(503, { delivery_id: deliveryId, message: "the delivery could not be stored; nothing was kept" });
         }
         const queued = kept.kind === "queued";
+        outcome.queued = queued;
         if (queued) {
             logger.warn("raw archive failed; the body went to the fallback queue", { delivery_id: deliveryId, archive_error: kept.archiveError });
         }
@@ -118,7 +142,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
         const { records, rejected, rejectedCount, errorCount, undetailed, duplicates } = interpretation;
         const errors = rejected.flatMap((element) => element.errors).slice(0, MAX_ERRORS_IN_RESPONSE);
-        logger.info("delivery accepted", { delivery_id: deliveryId, accepted: records.length, rejected: rejectedCount, duplicates, queued });
+        Object.assign(outcome, { accepted: records.length, rejected: rejectedCount, duplicates, metrics: metricsSeen(records) });
         const message = records.length > 0 ? undefined
             : rejectedCount === 0 ? "the delivery holds no alerts" : "no alert in the delivery is valid";
         return jsonResponse(records.length > 0 ? 202 : 422, {
@@ -136,6 +160,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             ...fallbackNote,
         });
     }
+}
+
+/** A POST on the hook with a valid token: a delivery, whatever else is wrong with it (and what the heartbeat counts). */
+function isDelivery(request: HttpRequest, route: Route): boolean {
+    return request.method === "POST" && route !== "other";
 }
 
 /** Adapts a receiver to Lambda: event in the shape of its source, result in the matching shape. */

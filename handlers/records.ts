@@ -2,7 +2,7 @@
  * The pure core of a delivery: request bytes in, records and rejections out. No I/O, no clock, no environment:
  * the receiver passes the delivery id and the time it first arrived.
  */
-import { Alert, AlertStruct, ElementError, OPERATORS, SOURCES, checkTriggeredAt, elementPath, isoUtcOf, latestTriggeredAtMs, truncate, validateAlert } from "./alert";
+import { Alert, AlertStruct, ElementError, METRICS, OPERATORS, SOURCES, checkTriggeredAt, elementPath, isoUtcOf, latestTriggeredAtMs, truncate, validateAlert } from "./alert";
 import { isSurelyValidAlert } from "./alertFastPath";
 import { MAX_JSON_DEPTH, decodeUtf8 } from "./body";
 import { canonicalJson } from "../shared/canonicalJson";
@@ -314,4 +314,17 @@ export function toLakeNdjson(records: readonly AlertRecord[]): string {
 
 function describeKind(kind: JsonKind): string {
     return kind === "null" ? "null" : kind === "object" || kind === "array" ? `an ${kind}` : `a ${kind}`;
+}
+
+/**
+ * Records per metric, for a log line: under the metric's name when SparkPost documents it, else under `other` (an
+ * undocumented name is the sender's text, which a log line never holds).
+ */
+export function metricsSeen(records: readonly AlertRecord[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const record of records) {
+        const name = (METRICS as readonly string[]).includes(record.metric) ? record.metric : "other";
+        counts[name] = (counts[name] ?? 0) + 1;
+    }
+    return counts;
 }

@@ -8,8 +8,12 @@
  * unless it is added here on purpose.
  */
 
-/** Packages the handler's closure requires that the Lambda runtime does not provide. */
-export const BUNDLED_PACKAGES: readonly string[] = ["superstruct"];
+/**
+ * Packages the handler's closure requires that the Lambda runtime does not provide: superstruct (validation) and
+ * Powertools' Logger (the functions' JSON log lines), which brings @aws-lambda-powertools/commons and
+ * @aws/lambda-invoke-store along as its dependencies.
+ */
+export const BUNDLED_PACKAGES: readonly string[] = ["superstruct", "@aws-lambda-powertools/logger"];
 
 /** The runtime provides the whole AWS SDK for JavaScript v3 (`@aws-sdk/*`). */
 export function isRuntimeProvided(packageName: string): boolean {

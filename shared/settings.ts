@@ -43,6 +43,8 @@ export const SETTING_GROUPS = {
     alb: { doc: "WebhookLoadBalancer's `alb` argument (through HealthScoreIngest)", ingress: "alb" },
     lake: { doc: "HealthScoreLake's `lake` argument (through HealthScoreStore)" },
     loader: { doc: "HealthScoreLoader's `loader` argument: the function that stores what the receiver archived" },
+    monitoring: { doc: "HealthScoreMonitoring's `monitoring` argument: where the alarms go" },
+    sparkpost: { doc: "the SparkPost alert the program creates when `sparkpostApiKey` is set (components/sparkpostAlert.ts)" },
 } as const satisfies Record<string, { doc: string; ingress?: Ingress }>;
 
 export type SettingGroup = keyof typeof SETTING_GROUPS;
@@ -235,6 +237,18 @@ export function isIpv4Cidr(cidr: string): boolean {
 
 /** An IAM role or user ARN, the principals Lake Formation grants to. */
 const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::\d{12}:(role|user)\/.+$/;
+/** SparkPost's API hosts, by where the account lives (sparkpost/alertsApi.ts holds their URLs). */
+export const SPARKPOST_REGIONS = ["us", "eu"] as const;
+
+/** A SparkPost API key: printable ASCII, no spaces; never quoted back, since it is a secret. */
+const SPARKPOST_API_KEY = text(/^[\x21-\x7e]+$/, "a SparkPost API key (printable characters, no spaces) with the Alerts: Read/Write permission");
+
+/** An address SNS can send an email subscription's confirmation to. */
+const EMAIL_ADDRESSES = list({
+    item: (address) => /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(address),
+    expected: "email addresses such as ops@example.com",
+});
+
 const IAM_PRINCIPALS = list({
     item: (arn) => IAM_PRINCIPAL_ARN.test(arn),
     expected: "IAM role or user ARNs such as arn:aws:iam::123456789012:role/analysts",
@@ -392,6 +406,47 @@ export const SETTINGS = {
         kind: wholeNumber(60, 21_600),
         default: 21_600,
         doc: "how long Lambda keeps retrying an S3 notification it could not run (throttled, or the function failing) before it goes to the dead-letter queue; 21,600 s (6 hours) is Lambda's most",
+    }),
+
+    alarmEmails: setting({
+        group: "monitoring",
+        kind: EMAIL_ADDRESSES,
+        default: [] as string[],
+        doc: "addresses subscribed to the alarms' SNS topic (each must confirm the subscription from the email AWS sends); "
+            + "without any, the topic still takes the alarms for whatever else subscribes to it",
+    }),
+
+    sparkpostApiKey: setting({
+        group: "sparkpost",
+        kind: SPARKPOST_API_KEY,
+        secret: true,
+        defaultDoc: "none: no alert is created (create it by hand, see [Deploy to AWS](#deploy-to-aws))",
+        doc: "a SparkPost API key with the Alerts: Read/Write permission; with it, `pulumi up` creates (and `pulumi destroy` deletes) the "
+            + "Health Score alert that posts to `endpointUrl`, and a token rotation updates it. Kept secret in the state",
+    }),
+    sparkpostRegion: setting({
+        group: "sparkpost",
+        kind: oneOf(SPARKPOST_REGIONS),
+        default: "us",
+        doc: "where the SparkPost account lives: `us` (api.sparkpost.com) or `eu` (api.eu.sparkpost.com); a key works in its own only",
+    }),
+    sparkpostApiUrl: setting({
+        group: "sparkpost",
+        kind: text(/^https?:\/\/[^\s]+$/, "an API base URL such as https://api.sparkpost.com/api/v1 (http only for a local stand-in)"),
+        defaultDoc: "`sparkpostRegion`'s",
+        doc: "any SparkPost API base URL instead of `sparkpostRegion`'s (an enterprise host, or a stand-in for tests); changing it replaces the alert",
+    }),
+    sparkpostAlertName: setting({
+        group: "sparkpost",
+        kind: text(/^(?=.*\S)[^\x00-\x1f\x7f]+$/, "a name that is not blank and holds no control character"),
+        default: "Daily health score",
+        doc: "the alert's name in SparkPost's UI",
+    }),
+    sparkpostAlertMuted: setting({
+        group: "sparkpost",
+        kind: BOOLEAN,
+        default: false,
+        doc: "mute the alert: SparkPost then sends nothing, and the heartbeat alarm fires after 26 hours",
     }),
 
     domainName: setting({
@@ -576,6 +631,12 @@ const GROUP_RULES: { [G in SettingGroup]?: (values: SettingsOf<G>, context: Rule
             if (alb.certificateArn !== undefined) return { key: "certificateArn", problem: "is set but domainName is not: the certificate is for the domain" };
         } else if (alb.hostedZoneId === undefined) {
             return { key: "domainName", problem: "needs hostedZoneId: the Route 53 hosted zone that holds the alias record (and the certificate's validation record)" };
+        }
+        return undefined;
+    },
+    sparkpost(sparkpost) {
+        if (sparkpost.sparkpostApiKey === undefined && sparkpost.sparkpostApiUrl !== undefined) {
+            return { key: "sparkpostApiUrl", problem: "is set but sparkpostApiKey is not: without a key no alert is created" };
         }
         return undefined;
     },

@@ -109,6 +109,7 @@ export function measureColdInits(archives: readonly LambdaArchive[], projectRoot
             [ENV.fallbackQueueUrl]: "https://sqs.us-east-1.amazonaws.com/123456789012/bench-fallback",
             // The token itself is read from SSM on the first request, not at initialisation.
             [ENV.tokenParameter]: "/healthscore/bench/webhook-token",
+            [ENV.stack]: "bench",
         });
         const plain: InitRun[][] = laidOut.map(() => []);
         const split: InitRun[][] = laidOut.map(() => []);

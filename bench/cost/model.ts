@@ -2,6 +2,7 @@
  * Monthly cost of receiving one Health Score delivery a day, per design, from the one price table. Pure: every
  * measured input (durations, sizes) is passed in, and every assumption is a named field of {@link CostAssumptions}.
  */
+import { METRICS } from "../../shared/observability";
 import { PriceTable, unitPrice } from "./prices";
 
 export type Design = "alb" | "function-url" | "original";
@@ -150,4 +151,37 @@ export function durationAt(subaccounts: number, measured: ReadonlyArray<{ subacc
     const largest = [...measured].sort((a, b) => b.subaccounts - a.subaccounts)[0];
     if (!largest) throw new Error("no measured duration to extrapolate from");
     return { ms: largest.ms * ((subaccounts + 1) / (largest.subaccounts + 1)), extrapolated: true };
+}
+
+/** What watching a stack is made of (components/healthScoreMonitoring.ts; a mocks test holds the alarm count to it). */
+export interface MonitoringShape {
+    /** The custom metrics the functions write (shared/observability.ts METRICS), one per name: one dimension set. */
+    customMetrics: number;
+    alarms: number;
+    dashboards: number;
+    /** The alarm topic's key. */
+    kmsKeys: number;
+    /** Hours a month in which the metrics are published: one delivery a day writes them in 30 hours. */
+    hoursPublishedPerMonth: number;
+}
+
+export const DEFAULT_MONITORING: MonitoringShape = {
+    customMetrics: Object.keys(METRICS).length,
+    alarms: 6,
+    dashboards: 1,
+    kmsKeys: 1,
+    hoursPublishedPerMonth: 30,
+};
+
+/**
+ * A stack's monitoring a month: custom metrics are billed for the hours they are published in (a metric written once
+ * a day costs 30/730 of a metric-month), alarms and the dashboard for the whole month, whether anything happens.
+ */
+export function monitoringMonthlyCost(prices: PriceTable, shape: MonitoringShape = DEFAULT_MONITORING, hoursPerMonth = DEFAULT_ASSUMPTIONS.hoursPerMonth): LineItem[] {
+    return [
+        { item: "CloudWatch custom metrics", usd: shape.customMetrics * (Math.min(shape.hoursPublishedPerMonth, hoursPerMonth) / hoursPerMonth) * unitPrice(prices.customMetricMonth) },
+        { item: "CloudWatch alarms", usd: shape.alarms * unitPrice(prices.alarmMetricMonth) },
+        { item: "CloudWatch dashboard", usd: shape.dashboards * unitPrice(prices.dashboardMonth) },
+        { item: "KMS key of the alarm topic", usd: shape.kmsKeys * unitPrice(prices.kmsKeyMonth) },
+    ];
 }

@@ -24,6 +24,7 @@ const ELB = "aws.amazon.com/elasticloadbalancing/pricing";
 const LAMBDA = "aws.amazon.com/lambda/pricing";
 const S3 = "aws.amazon.com/s3/pricing";
 const DYNAMODB = "aws.amazon.com/dynamodb/pricing/on-demand (after the November 2024 cut; airbyte.com, 2025-07, quotes the same)";
+const CLOUDWATCH = "aws.amazon.com/cloudwatch/pricing (cloudburn.io, 2026-02, \"sourced from the official AWS CloudWatch pricing page\", quotes the same)";
 const GLUE = "aws.amazon.com/glue/pricing (\"$0.44 per DPU-Hour, billed per second\"; awsnegotiations.com, 2026-05: \"ten-minute minimum per crawl\")";
 
 export const PRICES = {
@@ -41,7 +42,11 @@ export const PRICES = {
     dynamodbPitrGbMonth: { usd: 0.2, per: 1, unit: "GB-month of continuous backup", source: DYNAMODB },
     glueDpuHour: { usd: 0.44, per: 1, unit: "DPU-hour, per second, 10-minute minimum per crawl", source: GLUE },
     athenaTbScanned: { usd: 5, per: 1, unit: "TB scanned, 10 MB minimum per query", source: "aws.amazon.com/athena/pricing" },
-    logsIngestedGb: { usd: 0.5, per: 1, unit: "GB ingested (CloudWatch Logs)", source: "aws.amazon.com/cloudwatch/pricing (cloudburn.io, 2026-02, quotes the same)" },
+    logsIngestedGb: { usd: 0.5, per: 1, unit: "GB ingested (CloudWatch Logs)", source: CLOUDWATCH },
+    customMetricMonth: { usd: 0.3, per: 1, unit: "custom metric-month (first 10,000; prorated by the hour it is published in)", source: CLOUDWATCH },
+    alarmMetricMonth: { usd: 0.1, per: 1, unit: "standard-resolution alarm metric-month", source: CLOUDWATCH },
+    dashboardMonth: { usd: 3, per: 1, unit: "dashboard-month (an account's first 3 of up to 50 metrics are free)", source: CLOUDWATCH },
+    kmsKeyMonth: { usd: 1, per: 1, unit: "customer managed KMS key-month", source: "aws.amazon.com/kms/pricing" },
 } as const satisfies Record<string, Price>;
 
 export type PriceTable = { readonly [K in keyof typeof PRICES]: Price };

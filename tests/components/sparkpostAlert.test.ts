@@ -4,12 +4,13 @@
  * No Pulumi mocks here: the program's mocks module owns setMocks.
  */
 import { strict as assert } from "assert";
-import Module from "module";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ALERT_NAME, sparkPostAlertProps } from "../../components/sparkpostAlert";
 import { SparkPostAlertInputs, SparkPostAlertOutputs, SparkPostAlertProvider, inputProblems } from "../../components/sparkpostAlertProvider";
 import { SPARKPOST_API_URLS, SparkPostApiError, isSparkPostApiError } from "../../sparkpost/alertsApi";
 import { FAKE_API_KEY, FakeAlertsApi, useFakeAlertsApi } from "../sparkpost/fakeAlertsApi";
+import { loadDynamicProvider } from "../support/dynamicProvider";
+import { SPARKPOST_REGIONS } from "../../shared/settings";
 
 const TARGET = "https://hooks.example.com/hooks/abcdefghijklmnopqrstuvwxyz012345";
 const ROTATED_TARGET = "https://hooks.example.com/hooks/ZYXWVUTSRQPONMLKJIHGFEDCBA987654";
@@ -47,6 +48,10 @@ describe("SparkPostAlert", () => {
 
             assert.equal(await pulumi.isSecret(props.apiKey as pulumi.Output<string>), true);
             assert.equal(await pulumi.isSecret(props.target as pulumi.Output<string>), true);
+        });
+
+        it("knows the regions the settings table offers (sparkpostRegion), and no other", () => {
+            assert.deepEqual(Object.keys(SPARKPOST_API_URLS), [...SPARKPOST_REGIONS]);
         });
 
         it("takes the EU host by region, any base URL before the region, and refuses an unknown region by name", () => {
@@ -244,14 +249,7 @@ describe("SparkPostAlert", () => {
             return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
         }
 
-        /** As the dynamic provider's process does: require-from-string of the text, then `.handler()`. */
-        function load(text: string): SparkPostAlertProvider {
-            const loaded = new Module("", module) as Module & { _compile(code: string, filename: string): void };
-            loaded.filename = "";
-            loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(".");
-            loaded._compile(text, "");
-            return (loaded.exports as { handler: () => SparkPostAlertProvider }).handler();
-        }
+        const load = (text: string) => loadDynamicProvider<SparkPostAlertProvider>(text);
 
         it("captures no module, Pulumi object or secret: the text requires nothing", async () => {
             const serialized = await serialize(new SparkPostAlertProvider());

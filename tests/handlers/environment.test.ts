@@ -11,6 +11,7 @@ const complete = (): Record<string, string | undefined> => ({
     [ENV.tokenParameter]: TOKEN_PARAMETER,
     [ENV.previousTokenParameter]: PREVIOUS_PARAMETER,
     [ENV.fallbackQueueUrl]: "https://sqs.us-east-1.amazonaws.com/123456789012/fallback",
+    [ENV.stack]: "dev",
 });
 
 function assertThrowsNaming(env: Record<string, string | undefined>, variable: string, read: (env: Record<string, string | undefined>) => unknown = readReceiverEnvironment): void {
@@ -21,17 +22,18 @@ function assertThrowsNaming(env: Record<string, string | undefined>, variable: s
 }
 
 describe("handlers/environment", () => {
-    it("reads every variable the receiver needs: the bucket, the fallback queue, and the names of the SSM parameters holding the tokens (never a token; the table is the loader's)", () => {
+    it("reads every variable the receiver needs: the bucket, the fallback queue, the stack (its metrics' dimension), and the names of the SSM parameters holding the tokens (never a token; the table is the loader's)", () => {
         assert.deepStrictEqual(readReceiverEnvironment(complete()), {
             bucketName: "healthscore-bucket",
             fallbackQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/fallback",
             tokenParameter: TOKEN_PARAMETER,
             previousTokenParameter: PREVIOUS_PARAMETER,
+            stack: "dev",
         });
     });
 
-    it("reads every variable the loader needs: the bucket, the table, the retention", () => {
-        assert.deepStrictEqual(readLoaderEnvironment(complete()), { bucketName: "healthscore-bucket", tableName: "healthscore-table", retentionDays: 45 });
+    it("reads every variable the loader needs: the bucket, the table, the retention, the stack", () => {
+        assert.deepStrictEqual(readLoaderEnvironment(complete()), { bucketName: "healthscore-bucket", tableName: "healthscore-table", retentionDays: 45, stack: "dev" });
     });
 
     it("uses the same names as the components and the local stack set", () => {
@@ -45,6 +47,7 @@ describe("handlers/environment", () => {
             token: "HEALTHSCORE_WEBHOOK_TOKEN",
             previousToken: "HEALTHSCORE_PREVIOUS_WEBHOOK_TOKEN",
             fallbackQueueUrl: "HEALTHSCORE_FALLBACK_QUEUE_URL",
+            stack: "HEALTHSCORE_STACK",
         });
     });
 
@@ -55,13 +58,13 @@ describe("handlers/environment", () => {
         assert.strictEqual(readReceiverEnvironment({ ...complete(), [ENV.previousTokenParameter]: "" }).previousTokenParameter, undefined);
     });
 
-    for (const name of [ENV.bucketName, ENV.tokenParameter, ENV.fallbackQueueUrl]) {
+    for (const name of [ENV.bucketName, ENV.tokenParameter, ENV.fallbackQueueUrl, ENV.stack]) {
         it(`names ${name} when it is missing or empty (receiver)`, () => {
             assertThrowsNaming({ ...complete(), [name]: undefined }, name);
             assertThrowsNaming({ ...complete(), [name]: "" }, name);
         });
     }
-    for (const name of [ENV.bucketName, ENV.tableName]) {
+    for (const name of [ENV.bucketName, ENV.tableName, ENV.stack]) {
         it(`names ${name} when it is missing or empty (loader)`, () => {
             assertThrowsNaming({ ...complete(), [name]: undefined }, name, readLoaderEnvironment);
             assertThrowsNaming({ ...complete(), [name]: "" }, name, readLoaderEnvironment);

@@ -22,6 +22,7 @@ import { HOOK_PATH, TOKEN, fixture } from "../support/requests";
 import { emulatorEnvironment, loadSerializedHandler } from "../support/serializedHandler";
 import { FakeSsm, startFakeSsm } from "../support/fakeSsm";
 import { listKeys, scanItems } from "../support/store";
+import { captureStdout, quietly } from "../support/stdout";
 
 const REQUIRES_ONLY = (text: string) => [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1].split("/dist")[0]))].sort();
 
@@ -60,8 +61,8 @@ describe("the serialized Lambda handlers", function () {
             assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
         }
         // The receiver never touches the table: no DynamoDB client in its code. The loader reads no token: no SSM.
-        assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-ssm", "buffer", "crypto", "http", "superstruct"]);
-        assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "buffer", "crypto", "superstruct"]);
+        assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-lambda-powertools/logger", "@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-ssm", "buffer", "crypto", "http", "superstruct"]);
+        assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-lambda-powertools/logger", "@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "buffer", "crypto", "superstruct"]);
     });
 
     it("the receiver reads its token from SSM, archives a real-shape delivery and answers the ALB 202; then the loader, run with S3's event, stores it", async () => {
@@ -69,14 +70,14 @@ describe("the serialized Lambda handlers", function () {
         const ssmReadsBefore = ssm.requests.length;
         let deliveryId: string;
         try {
-            const result = await received.handler({
+            const result = await quietly(() => received.handler({
                 requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hooks/0123456789abcdef" } },
                 httpMethod: "POST",
                 path: HOOK_PATH,
                 headers: { "content-type": "application/json;charset=utf-8", "user-agent": "axios/0.21.4" },
                 body: fixture("real-delivery.json").toString("utf8"),
                 isBase64Encoded: false,
-            });
+            }));
             assert.equal(result.statusCode, 202, result.body);
             assert.equal((result as { statusDescription?: string }).statusDescription, "202 Accepted");
             const summary = JSON.parse(result.body);
@@ -90,7 +91,7 @@ describe("the serialized Lambda handlers", function () {
 
         const loading = loadSerializedHandler<LoaderEventHandler>(loader.text, environment());
         try {
-            const answer = await loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`));
+            const answer = await quietly(() => loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`)));
             assert.deepEqual((answer as any).loaded.map((l: any) => [l.accepted, l.rejected]), [[3, 0]]);
             const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
             assert.ok(keys.includes(`alerts/metric=health_score/dt=2026-11-27/${deliveryId}.ndjson`));
@@ -105,7 +106,7 @@ describe("the serialized Lambda handlers", function () {
         const body = Buffer.from(JSON.stringify([{ ...JSON.parse(fixture("real-delivery.json").toString("utf8"))[0], filters: { subaccount_id: 4401 } }]));
         const received = loadSerializedHandler(receiver.text, { ...environment(), HEALTHSCORE_BUCKET: "no-such-bucket" });
         try {
-            const result = await received.handler({ version: "2.0", rawPath: HOOK_PATH, requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body: body.toString("base64"), isBase64Encoded: true });
+            const result = await quietly(() => received.handler({ version: "2.0", rawPath: HOOK_PATH, requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body: body.toString("base64"), isBase64Encoded: true }));
             assert.equal(result.statusCode, 202, result.body);
             assert.equal(JSON.parse(result.body).queued, true);
         } finally {
@@ -123,15 +124,83 @@ describe("the serialized Lambda handlers", function () {
                 eventSource: "aws:sqs" as const, messageId: message.MessageId!, body: message.Body!,
                 messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes!).map(([n, v]) => [n, { stringValue: v.StringValue, dataType: "String" }])),
             };
-            assert.deepEqual(await loading.handler({ Records: [record] }), { batchItemFailures: [] });
+            assert.deepEqual(await quietly(() => loading.handler({ Records: [record] })), { batchItemFailures: [] });
             assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`raw/${deliveryIdOf(body)}.json`));
             // A message whose bytes are not the delivery it names is reported, not archived.
             const forged = fallbackMessageOf(deliveryIdOf(Buffer.from("[]")), body, new Date());
             assert.ok(forged.ok);
-            const answer = await loading.handler({ Records: [{ ...record, messageId: "forged", body: forged.message.body, messageAttributes: Object.fromEntries(Object.entries(forged.message.attributes).map(([n, v]) => [n, { stringValue: v, dataType: "String" }])) }] });
+            const answer = await quietly(() => loading.handler({ Records: [{ ...record, messageId: "forged", body: forged.message.body, messageAttributes: Object.fromEntries(Object.entries(forged.message.attributes).map(([n, v]) => [n, { stringValue: v, dataType: "String" }])) }] }));
             assert.deepEqual(answer, { batchItemFailures: [{ itemIdentifier: "forged" }] });
         } finally {
             loading.dispose();
         }
+    });
+
+    describe("their log lines and metrics, as Lambda runs them", () => {
+        const body = fixture("real-delivery.json").toString("utf8");
+        const context = (requestId: string) => ({ functionName: "healthscore-receiver", functionVersion: "$LATEST", invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:healthscore-receiver", memoryLimitInMB: "256", awsRequestId: requestId });
+        const albEvent = (path: string, text: string) => ({
+            requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hooks/0123456789abcdef" } },
+            httpMethod: "POST", path, headers: { "content-type": "application/json" }, body: text, isBase64Encoded: false,
+        });
+        let receiverLines: any[];
+        let loaderLines: any[];
+        let deliveryId: string;
+
+        before(async () => {
+            // Lambda sets it; Powertools reads its cold start from it.
+            const lambdaEnvironment = { ...environment(), AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand", HEALTHSCORE_STACK: "prod" };
+            const received = loadSerializedHandler(receiver.text, lambdaEnvironment);
+            try {
+                receiverLines = (await captureStdout(async () => {
+                    const first = await received.handler(albEvent(HOOK_PATH, body), context("req-1"));
+                    deliveryId = JSON.parse(first.body).delivery_id;
+                    await received.handler(albEvent(`/hooks/not-${TOKEN}`, body), context("req-2"));
+                })).map((line) => JSON.parse(line));
+            } finally {
+                received.dispose();
+            }
+            const loading = loadSerializedHandler<LoaderEventHandler>(loader.text, lambdaEnvironment);
+            try {
+                loaderLines = (await captureStdout(() => loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`), context("req-3")))).map((line) => JSON.parse(line));
+            } finally {
+                loading.dispose();
+            }
+        });
+
+        it("the receiver writes one Powertools JSON line per request: delivery id, counts, metrics seen, duration, and the cold start only on the first", () => {
+            const requests = receiverLines.filter((line) => line.message === "request");
+            assert.equal(requests.length, 2);
+            const [delivery, probe] = requests;
+            assert.deepEqual(
+                { level: delivery.level, service: delivery.service, cold_start: delivery.cold_start, function_request_id: delivery.function_request_id, status: delivery.status, delivery_id: delivery.delivery_id, accepted: delivery.accepted, rejected: delivery.rejected, metrics: delivery.metrics },
+                { level: "INFO", service: "healthscore", cold_start: true, function_request_id: "req-1", status: 202, delivery_id: deliveryId, accepted: 3, rejected: 0, metrics: { health_score: 3 } });
+            assert.equal(typeof delivery.duration_ms, "number");
+            assert.deepEqual([probe.cold_start, probe.function_request_id, probe.status, probe.route], [false, "req-2", 404, "other"]);
+        });
+
+        it("the receiver writes one EMF document per delivery, with the stack's dimensions, and none for a probe", () => {
+            const documents = receiverLines.filter((line) => line._aws);
+            assert.equal(documents.length, 1);
+            assert.deepEqual([documents[0].service, documents[0].stack, documents[0].Deliveries], ["healthscore", "prod", 1]);
+        });
+
+        it("the loader writes its load line (counts, metrics seen, duration) and the delivery's band counts as EMF", () => {
+            const [load] = loaderLines.filter((line) => line.message === "load");
+            assert.deepEqual([load.delivery_id, load.accepted, load.rejected, load.metrics, load.cold_start], [deliveryId, 3, 0, { health_score: 3 }, true]);
+            assert.equal(typeof load.duration_ms, "number");
+            const [document] = loaderLines.filter((line) => line._aws);
+            assert.deepEqual(
+                [document.RecordsAccepted, document.RecordsRejected, document.SubaccountsBad, document.SubaccountsNeedsImprovement, document.SubaccountsGood, document.AccountHealthScore],
+                // 54.9995 is stored rounded to 3 decimals, 55: needs improvement, as SparkPost's UI would show it.
+                [3, 0, 0, 1, 1, 78.273]);
+        });
+
+        it("never logs the token, a path the sender chose, or the body", () => {
+            const text = JSON.stringify([...receiverLines, ...loaderLines]);
+            assert.ok(!text.includes(TOKEN), "token");
+            assert.ok(!text.includes("/hooks/"), "path");
+            assert.ok(!text.includes("Daily health score") && !text.includes("triggered_value"), "body");
+        });
     });
 });

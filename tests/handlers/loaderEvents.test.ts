@@ -1,7 +1,8 @@
 /** The loader's events: S3's URL-encoded keys, the two event shapes, and what the handler answers each. */
 import { strict as assert } from "assert";
 import { createLoaderEventHandler, decodeS3EventKey, encodeS3EventKey, objectCreatedEvent } from "../../handlers/loaderEvents";
-import { deliveryIdOfRawKey } from "../../handlers/loader";
+import { LoadResult, deliveryIdOfRawKey } from "../../handlers/loader";
+import { MetricValues } from "../../handlers/metrics";
 import { silentLogger } from "../../handlers/logger";
 
 describe("handlers/loaderEvents", () => {
@@ -27,13 +28,13 @@ describe("handlers/loaderEvents", () => {
             load: async (key) => {
                 loaded.push(key);
                 if (key.includes("bad")) throw new Error("table down");
-                return { rawKey: key, deliveryId: "d", receivedAt: "t", accepted: 1, rejected: 0 };
+                return { rawKey: key, deliveryId: "d", receivedAt: "t", accepted: 1, rejected: 0, partitions: 1, metricsSeen: { health_score: 1 } };
             },
         });
         const event = { Records: [...objectCreatedEvent("b", "raw/good 1.json").Records, ...objectCreatedEvent("b", "raw/bad.json").Records] };
         await assert.rejects(handler(event), /1 of 2 loads failed: raw\/bad\.json: Error: table down/);
         assert.deepEqual(loaded, ["raw/good 1.json", "raw/bad.json"], "every record tried, keys decoded");
-        assert.deepEqual(await handler(objectCreatedEvent("b", "raw/good 1.json")), { loaded: [{ rawKey: "raw/good 1.json", deliveryId: "d", receivedAt: "t", accepted: 1, rejected: 0 }] });
+        assert.deepEqual(await handler(objectCreatedEvent("b", "raw/good 1.json")), { loaded: [{ rawKey: "raw/good 1.json", deliveryId: "d", receivedAt: "t", accepted: 1, rejected: 0, partitions: 1, metricsSeen: { health_score: 1 } }] });
     });
 
     it("refuses an event that is neither S3's nor SQS's, or mixes them", async () => {
@@ -42,5 +43,42 @@ describe("handlers/loaderEvents", () => {
         await assert.rejects(handler({ Records: [{ eventSource: "aws:sns" } as never] }), /not aws:sns/);
         const mixed = { Records: [...objectCreatedEvent("b", "raw/x.json").Records, { eventSource: "aws:sqs", messageId: "m", body: "" } as never] };
         await assert.rejects(handler(mixed), /not aws:s3, aws:sqs/);
+    });
+
+    describe("metrics: one EMF document per invocation", () => {
+        const result = (key: string, changes: Partial<LoadResult> = {}): LoadResult =>
+            ({ rawKey: key, deliveryId: "d", receivedAt: "t", accepted: 4, rejected: 1, partitions: 1, metricsSeen: { health_score: 4 }, ...changes });
+
+        it("publishes a load's records, the delivery's band counts and the account's score", async () => {
+            const published: MetricValues[] = [];
+            const handler = createLoaderEventHandler({
+                logger: silentLogger, archive, metrics: { publish: (values) => published.push(values) },
+                load: async (key) => result(key, { scores: { bands: { bad: 1, "needs improvement": 0, good: 2 }, accountScore: 81.5 } }),
+            });
+            await handler(objectCreatedEvent("b", "raw/a.json"));
+            assert.deepEqual(published, [{ RecordsAccepted: [4], RecordsRejected: [1], SubaccountsBad: [1], SubaccountsNeedsImprovement: [0], SubaccountsGood: [2], AccountHealthScore: [81.5] }]);
+        });
+
+        it("publishes the failures too when the invocation throws for Lambda to retry; a body that is no delivery counts as one rejected", async () => {
+            const published: MetricValues[] = [];
+            const handler = createLoaderEventHandler({
+                logger: silentLogger, archive, metrics: { publish: (values) => published.push(values) },
+                load: async (key) => {
+                    if (key.includes("bad")) throw new Error("table down");
+                    return result(key, { accepted: 0, rejected: 0, notADelivery: "not JSON" });
+                },
+            });
+            const event = { Records: [...objectCreatedEvent("b", "raw/odd.json").Records, ...objectCreatedEvent("b", "raw/bad.json").Records] };
+            await assert.rejects(handler(event), /1 of 2 loads failed/);
+            assert.deepEqual(published, [{ RecordsAccepted: [0], RecordsRejected: [1], LoadFailures: [1] }]);
+        });
+
+        it("counts a fallback message that could not be archived as a load failure", async () => {
+            const published: MetricValues[] = [];
+            const handler = createLoaderEventHandler({ logger: silentLogger, archive, metrics: { publish: (values) => published.push(values) }, load: async () => assert.fail() });
+            const answer = await handler({ Records: [{ eventSource: "aws:sqs", messageId: "m1", body: "x", messageAttributes: {} }] } as any);
+            assert.deepEqual(answer, { batchItemFailures: [{ itemIdentifier: "m1" }] });
+            assert.deepEqual(published, [{ LoadFailures: [1] }]);
+        });
     });
 });

@@ -11,6 +11,7 @@ import { receiveAndLoad } from "../support/pipeline";
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 import { createTableReader } from "../../handlers/reads";
 import { Logger } from "../../handlers/logger";
+import { MetricValues } from "../../handlers/metrics";
 import { MAX_BODY_BYTES as BODY_LIMITS } from "../../shared/limits";
 import { MAX_DETAILED_REJECTIONS, MAX_REJECTION_DETAIL_BYTES } from "../../handlers/records";
 import { openLocalLake } from "../../local/query";
@@ -639,6 +640,45 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.deepEqual(await stored(), before);
             assert.deepEqual(sent, [], "the body is archived: the fallback queue does not get a second copy");
             assert.ok(logs.some((line) => line.level === "warn" && String(line.fields.error).includes("SlowDown")));
+        });
+    });
+
+    describe("metrics (EMF, through handlers/metrics.ts)", () => {
+        const FAST = { attempts: 2, attemptTimeoutMs: 500, budgetMs: 1_000, backoffBaseMs: 1 };
+
+        function receiverPublishingTo(published: MetricValues[], options: Partial<Parameters<typeof createReceiver>[0]> = {}): Receiver {
+            return createReceiver({ storage: env.storage, token: TOKEN, now: () => RECEIVED_AT, logger: recordingLogger(logs), metrics: { publish: (values) => published.push(values) }, ...options });
+        }
+
+        it("counts every POST with a valid token as a delivery, whatever its answer (the heartbeat's metric), and nothing else", async () => {
+            const published: MetricValues[] = [];
+            const receive = receiverPublishingTo(published);
+            assert.equal((await receive(hookRequest(fixture("real-delivery.json")))).statusCode, 202);
+            assert.equal((await receive(hookRequest("not json"))).statusCode, 400);
+            assert.equal((await receive(hookRequest("[]", { headers: { "content-type": "text/plain" } }))).statusCode, 415);
+            assert.equal((await receive(hookRequest("[]", { path: `/hooks/${TOKEN}x` }))).statusCode, 404);
+            assert.equal((await receive(hookRequest("[]", { method: "GET" }))).statusCode, 404);
+            assert.deepEqual(published, [{ Deliveries: [1] }, { Deliveries: [1] }, { Deliveries: [1] }]);
+        });
+
+        it("counts a body kept in the fallback queue", async () => {
+            const published: MetricValues[] = [];
+            const receive = receiverPublishingTo(published, {
+                storage: createAwsStorage({ s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: "no-such-bucket", tableName: TEST_TABLE, retentionDays: 30 }),
+                archiveBudget: FAST,
+                fallback: { async send() { /* taken */ } },
+            });
+            assert.equal((await receive(hookRequest(fixture("real-delivery.json")))).statusCode, 202);
+            assert.deepEqual(published, [{ Deliveries: [1], FallbackQueued: [1] }]);
+        });
+
+        it("logs one line per delivery with its id, counts and metrics seen, never the body", async () => {
+            const receive = receiverPublishingTo([]);
+            const response = await receive(hookRequest(fixture("real-delivery.json")));
+            const [line] = logs.filter((entry) => entry.message === "request");
+            assert.deepEqual([line.fields.delivery_id, line.fields.accepted, line.fields.rejected, line.fields.metrics], [body(response).delivery_id, 3, 0, { health_score: 3 }]);
+            assert.equal(typeof line.fields.duration_ms, "number");
+            assert.ok(!JSON.stringify(logs).includes("Daily health score"), "no element content");
         });
     });
 });

@@ -38,6 +38,8 @@ describe("parseConfig", () => {
                 athenaResultsRetentionDays: 30,
             },
             alb: { allowedCidrs: ["0.0.0.0/0"], accessLogs: true, accessLogRetentionDays: 7 },
+            monitoring: { alarmEmails: [] },
+            sparkpost: { sparkpostRegion: "us", sparkpostAlertName: "Daily health score", sparkpostAlertMuted: false },
         });
         assert.strictEqual(SETTINGS.lambdaTimeoutSeconds.default, 10);
     });
@@ -245,6 +247,20 @@ describe("parseConfig", () => {
         });
     });
 
+    it("reads alarmEmails as a list of addresses, and refuses anything that is not one, naming it", () => {
+        assert.deepStrictEqual(parseConfig({ alarmEmails: "ops@example.com, oncall@example.org" }).monitoring.alarmEmails, ["ops@example.com", "oncall@example.org"]);
+        assert.deepStrictEqual(parseConfig({ alarmEmails: '["ops@example.com"]' }).monitoring.alarmEmails, ["ops@example.com"]);
+        rejects({ alarmEmails: "ops@example.com, ops" }, "alarmEmails", /email addresses such as ops@example.com, got "ops"/);
+    });
+
+    it("reads the SparkPost alert's settings, and refuses an API URL without a key", () => {
+        assert.deepStrictEqual(parseConfig({ sparkpostApiKey: "0123456789abcdef", sparkpostRegion: "eu", sparkpostAlertMuted: "true" }).sparkpost,
+            { sparkpostApiKey: "0123456789abcdef", sparkpostRegion: "eu", sparkpostAlertName: "Daily health score", sparkpostAlertMuted: true });
+        rejects({ sparkpostRegion: "EU1" }, "sparkpostRegion", /must be "us" or "eu", got "EU1"/);
+        rejects({ sparkpostApiKey: "with space" }, "sparkpostApiKey", /got \[secret\]$/);
+        rejects({ sparkpostApiUrl: "https://sparkpost.example/api/v1" }, "sparkpostApiUrl", /is set but sparkpostApiKey is not/);
+    });
+
     it("treats blank values as unset", () => {
         const { alb } = parseConfig({ domainName: " ", hostedZoneId: "" });
         assert.deepStrictEqual([alb?.domainName, alb?.hostedZoneId], [undefined, undefined]);
@@ -253,12 +269,15 @@ describe("parseConfig", () => {
         const keys = Object.keys(SETTINGS) as SettingKey[];
 
         it("refuses a malformed value of every key from the stack config, naming healthscore:<key> and not echoing secrets", () => {
+            // Any other text is a valid alert name.
+            const malformed: Partial<Record<SettingKey, string>> = { sparkpostAlertName: "daily\u0007" };
             for (const key of keys) {
-                const text = "not valid!";
+                const text = malformed[key] ?? "not valid!";
                 assert.throws(() => parseConfig({ [key]: text }), (err: unknown) => {
                     assert.ok(err instanceof ConfigError && err.key === key, `${key}: ${String(err)}`);
                     assert.ok(err.message.startsWith(`healthscore:${key} `), err.message);
-                    assert.strictEqual(err.message.includes(text), !(SETTINGS[key] as SettingSpec).secret, err.message);
+                    // Quoted as JSON, so that a control character shows as its escape.
+                    assert.strictEqual(err.message.includes(JSON.stringify(text)), !(SETTINGS[key] as SettingSpec).secret, err.message);
                     return true;
                 });
             }

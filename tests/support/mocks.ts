@@ -133,6 +133,8 @@ export interface RecordedResource {
     ignoreChanges: string[];
     /** The retainOnDelete resource option: `pulumi destroy` (or a replace) leaves the resource as it is in AWS. */
     retainOnDelete: boolean;
+    /** The additionalSecretOutputs resource option: outputs the engine stores encrypted whatever their input was. */
+    additionalSecretOutputs: string[];
     /** Inputs as the provider receives them, with secret values unwrapped. */
     inputs: any;
     /** Input property names whose whole value is secret. */
@@ -277,6 +279,17 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
             const parameterName = inputs.name ?? physicalName(name);
             return { id: parameterName, name: parameterName, arn: arn("ssm", `parameter/${parameterName.replace(/^\//, "")}`), version: 1 };
         }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: physical, name: physical, arn: arn("cloudwatch", `alarm:${physical}`) };
+        case "aws:sns/topic:Topic": {
+            // A topic's id is its ARN.
+            const topicArn = arn("sns", physical);
+            return { id: topicArn, arn: topicArn, name: physical };
+        }
+        case "aws:kms/key:Key":
+            return { id: "1234abcd-12ab-34cd-56ef-1234567890ab", keyId: "1234abcd-12ab-34cd-56ef-1234567890ab", arn: arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab") };
+        case "aws:cloudwatch/dashboard:Dashboard":
+            return { id: inputs.dashboardName, dashboardArn: `arn:aws:cloudwatch::${ACCOUNT_ID}:dashboard/${inputs.dashboardName}` };
         case "random:index/randomPassword:RandomPassword": {
             // Letters and digits, like a real RandomPassword with special false.
             const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -352,6 +365,7 @@ interface Constructed {
     inputSources: Promise<pulumi.Resource[]>;
     ignoreChanges: string[];
     retainOnDelete: boolean;
+    additionalSecretOutputs: string[];
 }
 
 /** A registration as the mock monitor received it. */
@@ -488,6 +502,7 @@ function recordConstruction(run: Run): pulumi.ResourceTransformation {
                 .catch(() => []),
             ignoreChanges: opts.ignoreChanges ?? [],
             retainOnDelete: opts.retainOnDelete === true,
+            additionalSecretOutputs: (opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [],
         });
         return undefined;
     };
@@ -621,6 +636,7 @@ async function snapshot(run: Run, outputs: Record<string, unknown>, secretOutput
             custom: registration.custom,
             ignoreChanges: constructed.ignoreChanges,
             retainOnDelete: constructed.retainOnDelete,
+            additionalSecretOutputs: constructed.additionalSecretOutputs,
             inputs: reveal(registration.inputs),
             secretInputs: Object.keys(registration.inputs).filter((key) => pulumi.runtime.isRpcSecret(registration.inputs[key])),
             publicInputs: redact(registration.inputs),

@@ -30,6 +30,8 @@ export interface FunctionEnvironment {
     /** The receiver's fallback queue, on an SQS emulator (local/sqsEmulator.ts) at `sqsEndpoint`. */
     fallbackQueueUrl?: string;
     sqsEndpoint?: string;
+    /** The `stack` dimension of the functions' metrics. @default "test" */
+    stack?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function emulatorEnvironment(emulators: Emulators, fn: FunctionEnvironmen
     return {
         [ENV.bucketName]: fn.bucketName,
         [ENV.tableName]: fn.tableName,
+        [ENV.stack]: fn.stack ?? "test",
         ...(fn.tokenParameter ? { [ENV.tokenParameter]: fn.tokenParameter } : {}),
         ...(fn.previousTokenParameter ? { [ENV.previousTokenParameter]: fn.previousTokenParameter } : {}),
         [ENV.fallbackQueueUrl]: fn.fallbackQueueUrl ?? "http://127.0.0.1:9/000000000000/none",

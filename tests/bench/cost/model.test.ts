@@ -1,5 +1,5 @@
 import assert from "assert";
-import { DEFAULT_ASSUMPTIONS, durationAt, monthlyCost } from "../../../bench/cost/model";
+import { DEFAULT_ASSUMPTIONS, DEFAULT_MONITORING, durationAt, monitoringMonthlyCost, monthlyCost } from "../../../bench/cost/model";
 import { PRICES } from "../../../bench/cost/prices";
 
 const delivery = (subaccounts: number, durationMs = 1_000) => ({ subaccounts, bodyBytes: 235 * (subaccounts + 1), lakeBytes: 300 * (subaccounts + 1), durationMs });
@@ -58,5 +58,16 @@ describe("bench/cost/model", () => {
         assert.deepStrictEqual(durationAt(10, measured), { ms: 100, extrapolated: false });
         assert.deepStrictEqual(durationAt(9_001, measured), { ms: 9_002, extrapolated: true });
         assert.throws(() => durationAt(5, []), /no measured duration/);
+    });
+
+    it("charges monitoring: 9 custom metrics for the 30 hours a month they are written, 6 alarms, the dashboard and the topic's key", () => {
+        const items = Object.fromEntries(monitoringMonthlyCost(PRICES).map((line) => [line.item, line.usd]));
+        assert.strictEqual(DEFAULT_MONITORING.customMetrics, 9);
+        assert.ok(Math.abs(items["CloudWatch custom metrics"] - 9 * 0.3 * 30 / 730) < 1e-12);
+        assert.ok(Math.abs(items["CloudWatch alarms"] - 0.6) < 1e-12);
+        assert.deepStrictEqual([items["CloudWatch dashboard"], items["KMS key of the alarm topic"]], [3, 1]);
+        // A metric written every hour would cost a whole metric-month.
+        const hourly = monitoringMonthlyCost(PRICES, { ...DEFAULT_MONITORING, hoursPublishedPerMonth: 730 });
+        assert.ok(Math.abs(hourly[0].usd - 9 * 0.3) < 1e-12);
     });
 });

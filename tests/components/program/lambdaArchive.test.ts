@@ -13,6 +13,7 @@ import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../../support/emulators";
 import { ENV } from "../../../handlers/environment";
 import { emulatorEnvironment } from "../../support/serializedHandler";
 import { FakeSsm, startFakeSsm } from "../../support/fakeSsm";
+import { captureStdout } from "../../support/stdout";
 import { MAX_ARCHIVE_BYTES, PACKAGE_JSON, PROJECT, readArchive, layOutArchive, packageOf, requiredPackages, sizeOf, type Archive } from "./archive";
 import { RECEIVER_FUNCTION, T } from "./types";
 import { deployed } from "./variants";
@@ -37,8 +38,10 @@ describe("receiver deployment archive (mocks)", () => {
         assert.deepStrictEqual([...archive.text.keys()], ["__index.js"]);
     });
 
-    it("bundles superstruct, which the runtime lacks", () => {
+    it("bundles superstruct and Powertools' Logger, which the runtime lacks", () => {
         assert.ok(packages.includes("superstruct"), packages.join(", "));
+        assert.ok(packages.includes("@aws-lambda-powertools/logger") && packages.includes("@aws-lambda-powertools/commons"), packages.join(", "));
+        assert.ok(!packages.includes("@aws-lambda-powertools/metrics"), "the EMF writer is the project's own");
     });
 
     it("leaves out @aws-sdk/* (nodejs22.x provides SDK v3) and @pulumi/*", () => {
@@ -89,9 +92,7 @@ describe("receiver deployment archive (mocks)", () => {
             });
             // The endpoint is an IP address, so the SDK addresses the bucket path-style (no bucket.127.0.0.1 host).
             const handler = require(path.join(dir, "__index.js")).handler;
-            const log = console.log;
-            console.log = (...args: unknown[]) => { logged.push(args.join(" ")); };
-            try {
+            logged.push(...await captureStdout(async () => {
                 result = await handler({
                     requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hooks/73e2d6bc24d8a067" } },
                     httpMethod: "POST",
@@ -101,9 +102,7 @@ describe("receiver deployment archive (mocks)", () => {
                     body: fs.readFileSync(path.join(PROJECT, "tests", "fixtures", "real-delivery.json"), "utf8"),
                     isBase64Encoded: false,
                 });
-            } finally {
-                console.log = log;
-            }
+            }));
         });
 
         after(async () => {
@@ -126,8 +125,8 @@ describe("receiver deployment archive (mocks)", () => {
             assert.deepStrictEqual(ssm.requests.map((r) => [r.target, r.body]), [["AmazonSSM.GetParameter", { Name: tokenParameter, WithDecryption: true }]]);
         });
 
-        it("logged the request without the token", () => {
-            assert.ok(logged.length > 0);
+        it("logged the request, through the archive's Powertools Logger, without the token", () => {
+            assert.ok(logged.some((line) => JSON.parse(line).message === "request" && JSON.parse(line).service === "healthscore"), logged.join("\n"));
             assert.deepStrictEqual(logged.filter((line) => line.includes(TOKEN)), []);
         });
 

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import { ACCOUNT_ID, Deployment, deploy, physicalName, RecordedResource } from "../../support/mocks";
+import { captureStdout } from "../../support/stdout";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../../support/emulators";
 import { emulatorEnvironment } from "../../support/serializedHandler";
 import { listKeys, scanItems } from "../../support/store";
@@ -81,11 +82,12 @@ describe("loader (mocks)", () => {
             });
         });
 
-        it("gets the bucket, the table and the retention, and no secret", () => {
+        it("gets the bucket, the table, the retention and the stack (its metrics' dimension), and no secret", () => {
             assert.deepStrictEqual(loader.function.inputs.environment.variables, {
                 [ENV.bucketName]: physicalName("healthscore-data-bucket"),
                 [ENV.tableName]: physicalName("healthscore-table"),
                 [ENV.retentionDays]: "30",
+                [ENV.stack]: "test",
             });
             assert.deepStrictEqual(loader.function.secretInputs, []);
         });
@@ -192,12 +194,12 @@ describe("loader (mocks)", () => {
             archive = await readArchive(https, LOADER.function);
         });
 
-        it("holds __index.js and superstruct, and leaves out @aws-sdk/* (the runtime's) and everything local-only", () => {
+        it("holds __index.js, superstruct and Powertools' Logger (with its dependencies), and leaves out @aws-sdk/* (the runtime's) and everything local-only", () => {
             const packages = [...archive.files.keys()].map(packageOf);
             assert.deepStrictEqual([...archive.text.keys()], ["__index.js"]);
-            assert.deepStrictEqual([...new Set(packages)], ["superstruct"]);
+            assert.deepStrictEqual([...new Set(packages)].sort(), ["@aws-lambda-powertools/commons", "@aws-lambda-powertools/logger", "@aws/lambda-invoke-store", "superstruct"]);
             assert.deepStrictEqual(requiredPackages(archive.text.get("__index.js")!).filter((p) => !["buffer", "crypto"].includes(p)),
-                ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "superstruct"]);
+                ["@aws-lambda-powertools/logger", "@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "superstruct"]);
         });
 
         describe("run against the emulators", () => {
@@ -227,15 +229,10 @@ describe("loader (mocks)", () => {
                 const id = deliveryIdOf(body);
                 await createObjectStorage({ s3: context.emulators.s3, bucketName: TEST_BUCKET }).archiveRaw(`raw/${id}.json`, body, new Date("2026-11-27T09:00:05.000Z"));
                 const handler = require(path.join(dir, "__index.js")).handler;
-                const log = console.log;
-                console.log = () => undefined;
                 let answer;
-                try {
-                    answer = await handler(objectCreatedEvent(TEST_BUCKET, `raw/${id}.json`));
-                } finally {
-                    console.log = log;
-                }
-                assert.deepStrictEqual(answer.loaded.map((l: any) => [l.deliveryId, l.accepted, l.receivedAt]), [[id, 3, "2026-11-27T09:00:05.000Z"]]);
+                const logged = await captureStdout(async () => { answer = await handler(objectCreatedEvent(TEST_BUCKET, `raw/${id}.json`)); });
+                assert.ok(logged.some((line) => JSON.parse(line).message === "load"), logged.join("\n"));
+                assert.deepStrictEqual((answer as any).loaded.map((l: any) => [l.deliveryId, l.accepted, l.receivedAt]), [[id, 3, "2026-11-27T09:00:05.000Z"]]);
                 assert.ok((await listKeys(context.emulators.s3, TEST_BUCKET)).includes(`alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`));
                 assert.strictEqual((await scanItems(context.emulators.dynamodb, TEST_TABLE)).filter((item) => item.kind === "history").length, 3);
             });

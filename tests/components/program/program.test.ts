@@ -14,14 +14,14 @@ import { deployConfig, deployed, TOKEN, VariantName, VARIANTS } from "./variants
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
 /** What the program (and index.ts) export in every configuration. */
-const CORE_OUTPUTS = ["bucketName", "deadLetterQueueUrl", "endpointUrl", "functionName", "loaderFunctionName", "loaderLogGroupName", "logGroupName", "tableName"];
+const CORE_OUTPUTS = ["alarmTopicArn", "bucketName", "dashboardName", "deadLetterQueueUrl", "endpointUrl", "functionName", "loaderFunctionName", "loaderLogGroupName", "logGroupName", "tableName"];
 /** ...and by lake mode: nothing more with none, no crawler with projection. */
 const OUTPUTS_BY_LAKE = {
     none: CORE_OUTPUTS,
     projection: [...CORE_OUTPUTS, "athenaWorkgroupName", "glueDatabaseName"].sort(),
     crawler: [...CORE_OUTPUTS, "athenaWorkgroupName", "crawlerName", "glueDatabaseName"].sort(),
 };
-const ROOTS: string[] = [T.store, T.loader, T.ingest];
+const ROOTS: string[] = [T.store, T.loader, T.ingest, T.monitoring];
 
 function lakeModeOf(variant: VariantName): keyof typeof OUTPUTS_BY_LAKE {
     return ((VARIANTS[variant] as { lake?: string }).lake ?? "crawler") as keyof typeof OUTPUTS_BY_LAKE;
@@ -68,7 +68,7 @@ describe("program (mocks)", () => {
         }
     });
 
-    it("parents every resource under HealthScoreStore, HealthScoreLoader or HealthScoreIngest (the generated token aside)", () => {
+    it("parents every resource under HealthScoreStore, HealthScoreLoader, HealthScoreIngest or HealthScoreMonitoring (the generated token aside)", () => {
         for (const variant of VARIANT_NAMES) {
             const deployment = deployments[variant];
             for (const resource of deployment.resources) {

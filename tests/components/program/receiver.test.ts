@@ -142,13 +142,14 @@ describe("receiver Lambda (mocks)", () => {
         });
     });
 
-    it("gets the bucket, the fallback queue and the token parameter's name through the environment variables of handlers/environment.ts (no table: the loader writes it)", () => {
+    it("gets the bucket, the fallback queue, the token parameter's name and the stack through the environment variables of handlers/environment.ts (no table: the loader writes it)", () => {
         const variables = fn.inputs.environment.variables;
         assert.deepStrictEqual(variables, {
             [ENV.bucketName]: physicalName("healthscore-data-bucket"),
             [ENV.fallbackQueueUrl]: https.get(T.queue, "healthscore-loader-fallback").state.url,
             [ENV.tokenParameter]: "/healthscore/test/healthscore-ingest-receiver/webhook-token",
             [ENV.tokenVersions]: "1",
+            [ENV.stack]: "test",
         });
     });
 

@@ -41,6 +41,12 @@ export const T = {
     invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
     eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
     bucketNotification: "aws:s3/bucketNotification:BucketNotification",
+    monitoring: "healthscore:index:HealthScoreMonitoring",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    topic: "aws:sns/topic:Topic",
+    topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+    kmsKey: "aws:kms/key:Key",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
 } as const;
 
 /** The receiver's function and log group, now that the loader has its own. */

@@ -13,6 +13,7 @@ export const CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/1
 export const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 export const GIVEN_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
 export const GIVEN_CIDRS = ["203.0.113.0/24", "198.51.100.0/24"];
+export const ALARM_EMAILS = ["ops@example.com", "oncall@example.com"];
 export const LAKE_READERS = ["arn:aws:iam::123456789012:role/analysts", "arn:aws:iam::123456789012:user/dana"];
 
 export const VARIANTS = {
@@ -41,6 +42,7 @@ export const VARIANTS = {
         loaderTimeoutSeconds: "600",
         loaderReservedConcurrency: "3",
         loaderMaxEventAgeSeconds: "3600",
+        alarmEmails: ALARM_EMAILS.join(", "),
     },
     /** No domain: plain HTTP on the ALB's name, for development. */
     http: { webhookToken: TOKEN },
