@@ -49,7 +49,10 @@ export class HealthScoreMonitoring extends pulumi.ComponentResource {
 
     /**
      * The topic's key: administered through IAM in this account (the usual root statement), and usable by
-     * CloudWatch for this account's alarms only.
+     * CloudWatch for this account's alarms only. CloudWatch's calls carry aws:SourceAccount and aws:SourceArn (the
+     * alarm), unlike EventBridge's, whose KMS requests carry neither (AWS's Modern Data Architecture Accelerator,
+     * grantCloudWatchAlarmsTopicAccess, conditions its grant the same way). To check after a first deploy:
+     * `aws cloudwatch set-alarm-state` on an alarm, then `describe-alarm-history --history-item-type Action`.
      */
     private createTopicKey(name: string): aws.kms.Key {
         const account = aws.getCallerIdentityOutput({}, { parent: this });
@@ -96,8 +99,9 @@ export class HealthScoreMonitoring extends pulumi.ComponentResource {
             .apply(([regionName, receiverFunctionName, loaderFunctionName, alarmArns]) =>
                 JSON.stringify(dashboardBody({ stack: pulumi.getStack(), region: regionName, receiverFunctionName, loaderFunctionName, alarmArns })));
         return new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
-            // Dashboard names allow letters, digits and -_ only, and are unique in the account: the project and stack.
-            dashboardName: `${pulumi.getProject()}-${pulumi.getStack()}`.replace(/[^A-Za-z0-9_-]/g, "-"),
+            // Dashboard names allow letters, digits and -_ only, and are unique in the account, across Regions ("All
+            // dashboards in your account are global, not region-specific", PutDashboard): the project, stack and Region.
+            dashboardName: region.region.apply((regionName) => `${pulumi.getProject()}-${pulumi.getStack()}-${regionName}`.replace(/[^A-Za-z0-9_-]/g, "-")),
             dashboardBody: body,
         }, { parent: this });
     }

@@ -80,6 +80,7 @@ export function buildLambdaHandler(environment: ArchiveEnvironment, dependencies
             receive = await loadReceiver();
         } catch (err) {
             logger.error("the webhook tokens could not be loaded; nothing was stored", { error: (err as Error).message });
+            metrics?.publish({ DeliveriesNotKept: [1] });
             return toLambdaResult(toHttpRequest(event).source, jsonResponse(503, { message: "the receiver is not ready; nothing was stored" }));
         }
         return toLambdaHandler(receive)(event);

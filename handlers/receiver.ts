@@ -46,6 +46,9 @@ const KNOWN_METHODS: readonly string[] = ["GET", "HEAD", "POST", "PUT", "PATCH",
 
 export type Receiver = (request: HttpRequest) => Promise<HttpResponse>;
 
+/** The answers to a valid-token POST that keep nothing (400 and 422 keep the raw body). */
+const NOT_KEPT_STATUSES: readonly number[] = [413, 415, 503];
+
 /** What the request's log line says about the delivery, once the hook took it: counts, never content. */
 interface DeliveryOutcome {
     delivery_id?: string;
@@ -89,7 +92,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             duration_ms: Date.now() - started,
             ...outcome,
         });
-        if (isDelivery(request, route)) metrics.publish({ Deliveries: [1], ...(outcome.queued ? { FallbackQueued: [1] } : {}) });
+        if (isDelivery(request, route)) {
+            metrics.publish({
+                Deliveries: [1],
+                ...(outcome.queued ? { FallbackQueued: [1] } : {}),
+                ...(NOT_KEPT_STATUSES.includes(response.statusCode) ? { DeliveriesNotKept: [1] } : {}),
+            });
+        }
         return response;
     };
 

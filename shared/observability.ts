@@ -40,6 +40,11 @@ export type MetricUnit = "Count" | "None";
 export const METRICS = {
     /** Every POST that passed the token check, whatever its answer: the heartbeat watches it. */
     Deliveries: { unit: "Count", doc: "receiver: each POST with a valid token, whatever the answer" },
+    /**
+     * What SparkPost will never send again: a POST with a valid token whose body was refused (413, 415) or could be
+     * kept nowhere (503), or any request while the function could not read its tokens (503, token unknown).
+     */
+    DeliveriesNotKept: { unit: "Count", doc: "receiver: a POST with a valid token whose body was not kept (413, 415, 503), or any request while the tokens cannot be read" },
     /** A body the raw archive did not take in time, sent to the fallback queue instead. */
     FallbackQueued: { unit: "Count", doc: "receiver: a body kept in the fallback queue because S3 did not take it" },
     RecordsAccepted: { unit: "Count", doc: "loader: records stored by a load" },

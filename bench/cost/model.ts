@@ -167,7 +167,7 @@ export interface MonitoringShape {
 
 export const DEFAULT_MONITORING: MonitoringShape = {
     customMetrics: Object.keys(METRICS).length,
-    alarms: 6,
+    alarms: 7,
     dashboards: 1,
     kmsKeys: 1,
     hoursPublishedPerMonth: 30,

@@ -34,8 +34,14 @@ export interface AlarmSpec<N> {
 /** SparkPost sends Health Scores once a day: 26 hours without a delivery is a day missed, with 2 hours of slack. */
 export const HEARTBEAT_HOURS = 26;
 
-/** A body older than this in the fallback queue means the loader is not draining it (a receive is retried every 30 min at most). */
-export const FALLBACK_MAX_AGE_SECONDS = 3_600;
+/**
+ * A body older than this in the fallback queue means the loader is not draining it: a healthy loader archives it
+ * within seconds. Well under the queue's visibility timeout (6 times the loader's, 30 minutes by default), because
+ * a message received three times without being deleted drops out of ApproximateAgeOfOldestMessage ("the metric
+ * points at the second-oldest message that hasn't been received more than three times", SQS developer guide,
+ * available CloudWatch metrics): an hour, the third receive, would be seen only by chance.
+ */
+export const FALLBACK_MAX_AGE_SECONDS = 900;
 
 /** Five minutes: SQS publishes its metrics at that granularity, and Lambda's are summed over it. */
 const FIVE_MINUTES = 300;
@@ -59,6 +65,14 @@ export function alarmSpecs<N>(watched: WatchedResources<N>): AlarmSpec<N>[] {
             // breaching. A period under an hour could not span more than a day (PutMetricAlarm's rule).
             statistic: "Sum", period: 3_600, evaluationPeriods: HEARTBEAT_HOURS, datapointsToAlarm: HEARTBEAT_HOURS,
             threshold: 1, comparisonOperator: "LessThanThreshold", treatMissingData: "breaching",
+        },
+        {
+            key: "deliveries-not-kept",
+            description: "A SparkPost delivery was refused (413, 415) or could be kept nowhere (503), or requests came while the receiver could not "
+                + "read its tokens: SparkPost never retries, so ask it to resend. The receiver's log group says which and why.",
+            ...custom("DeliveriesNotKept"),
+            statistic: "Sum", period: FIVE_MINUTES, evaluationPeriods: 1, threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching",
         },
         functionErrors("receiver-errors", watched.receiverFunctionName, "receiver"),
         functionErrors("loader-errors", watched.loaderFunctionName, "loader"),

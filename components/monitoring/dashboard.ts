@@ -31,7 +31,7 @@ export function dashboardBody(resources: DashboardResources): { widgets: unknown
         properties: { title, region: resources.region, view: "timeSeries", stacked: false, stat, period, metrics },
     });
     const widgets = [
-        metricWidget("Deliveries (hourly; the heartbeat alarm watches them)", [custom("Deliveries"), custom("FallbackQueued")], "Sum", 3_600),
+        metricWidget("Deliveries (hourly; the heartbeat alarm watches them)", [custom("Deliveries"), custom("FallbackQueued"), custom("DeliveriesNotKept")], "Sum", 3_600),
         metricWidget("Records loaded and rejected", [custom("RecordsAccepted"), custom("RecordsRejected"), custom("LoadFailures")], "Sum", 3_600),
         metricWidget("Duration (ms, p95)", [
             lambda("Duration", resources.receiverFunctionName, "receiver"),

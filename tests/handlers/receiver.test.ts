@@ -658,7 +658,20 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
             assert.equal((await receive(hookRequest("[]", { headers: { "content-type": "text/plain" } }))).statusCode, 415);
             assert.equal((await receive(hookRequest("[]", { path: `/hooks/${TOKEN}x` }))).statusCode, 404);
             assert.equal((await receive(hookRequest("[]", { method: "GET" }))).statusCode, 404);
-            assert.deepEqual(published, [{ Deliveries: [1] }, { Deliveries: [1] }, { Deliveries: [1] }]);
+            assert.deepEqual(published, [{ Deliveries: [1] }, { Deliveries: [1] }, { Deliveries: [1], DeliveriesNotKept: [1] }],
+                "the 400 keeps the raw body; the 415 keeps nothing");
+        });
+
+        it("counts a delivery neither the archive nor the fallback queue took as not kept (SparkPost never retries it)", async () => {
+            const published: MetricValues[] = [];
+            const receive = receiverPublishingTo(published, {
+                storage: createAwsStorage({ s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: "no-such-bucket", tableName: TEST_TABLE, retentionDays: 30 }),
+                archiveBudget: FAST,
+                fallbackBudget: FAST,
+                fallback: { async send() { throw new Error("queue down"); } },
+            });
+            assert.equal((await receive(hookRequest(fixture("real-delivery.json")))).statusCode, 503);
+            assert.deepEqual(published, [{ Deliveries: [1], DeliveriesNotKept: [1] }]);
         });
 
         it("counts a body kept in the fallback queue", async () => {

@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { buildLambdaHandler } from "../../handlers/lambda";
 import { silentLogger } from "../../handlers/logger";
+import { MetricValues } from "../../handlers/metrics";
 import { ssmTokens, staticTokens } from "../../handlers/tokenSource";
 import { FakeSsm, startFakeSsm } from "../support/fakeSsm";
 import { TEST_BUCKET, useEmulators } from "../support/emulators";
@@ -86,12 +87,16 @@ describe("handlers/tokenSource", function () {
             assert.equal(fake.requests.length, 2, "one read per parameter for the life of the instance");
         });
 
-        it("answers 503 while SSM cannot be read, storing nothing, and reads again on the next request", async () => {
-            const handler = handlerWith(ssmTokens(ssm, { token: TOKEN_PARAMETER }));
+        it("answers 503 while SSM cannot be read, storing nothing and counting the request as not kept, and reads again on the next request", async () => {
+            const published: MetricValues[] = [];
+            const handler = buildLambdaHandler(
+                { bucketName: TEST_BUCKET, fallbackQueueUrl: "http://127.0.0.1:9/000000000000/unused" },
+                { s3: env.emulators.s3, sqs, tokens: ssmTokens(ssm, { token: TOKEN_PARAMETER }), logger: silentLogger, metrics: { publish: (values) => published.push(values) } });
             fake.failing = true;
             const refused = await handler(albEvent({ body: fixture("real-delivery.json") }));
             assert.equal(refused.statusCode, 503);
             assert.match(refused.body, /not ready; nothing was stored/);
+            assert.deepEqual(published, [{ DeliveriesNotKept: [1] }]);
             fake.failing = false;
             assert.equal((await handler(albEvent({ body: fixture("real-delivery.json") }))).statusCode, 202);
         });

@@ -60,14 +60,14 @@ describe("bench/cost/model", () => {
         assert.throws(() => durationAt(5, []), /no measured duration/);
     });
 
-    it("charges monitoring: 9 custom metrics for the 30 hours a month they are written, 6 alarms, the dashboard and the topic's key", () => {
+    it("charges monitoring: 10 custom metrics for the 30 hours a month they are written, 7 alarms, the dashboard and the topic's key", () => {
         const items = Object.fromEntries(monitoringMonthlyCost(PRICES).map((line) => [line.item, line.usd]));
-        assert.strictEqual(DEFAULT_MONITORING.customMetrics, 9);
-        assert.ok(Math.abs(items["CloudWatch custom metrics"] - 9 * 0.3 * 30 / 730) < 1e-12);
-        assert.ok(Math.abs(items["CloudWatch alarms"] - 0.6) < 1e-12);
+        assert.strictEqual(DEFAULT_MONITORING.customMetrics, 10);
+        assert.ok(Math.abs(items["CloudWatch custom metrics"] - 10 * 0.3 * 30 / 730) < 1e-12);
+        assert.ok(Math.abs(items["CloudWatch alarms"] - 0.7) < 1e-12);
         assert.deepStrictEqual([items["CloudWatch dashboard"], items["KMS key of the alarm topic"]], [3, 1]);
         // A metric written every hour would cost a whole metric-month.
         const hourly = monitoringMonthlyCost(PRICES, { ...DEFAULT_MONITORING, hoursPublishedPerMonth: 730 });
-        assert.ok(Math.abs(hourly[0].usd - 9 * 0.3) < 1e-12);
+        assert.ok(Math.abs(hourly[0].usd - 10 * 0.3) < 1e-12);
     });
 });

@@ -57,6 +57,12 @@ describe("monitoring (mocks)", () => {
         }
     });
 
+    it("alarms on any delivery not kept (SparkPost never retries), the receiver's metric with the stack's dimensions", () => {
+        const inputs = alarm("deliveries-not-kept").inputs;
+        assert.deepStrictEqual([inputs.namespace, inputs.metricName, inputs.dimensions, inputs.statistic, inputs.period, inputs.threshold, inputs.comparisonOperator, inputs.treatMissingData],
+            [METRICS_NAMESPACE, "DeliveriesNotKept", metricDimensions(STACK), "Sum", 300, 1, "GreaterThanOrEqualToThreshold", "notBreaching"]);
+    });
+
     it("alarms on rejected records, the loader's metric with the stack's dimensions", () => {
         const inputs = alarm("rejected-records").inputs;
         assert.deepStrictEqual([inputs.namespace, inputs.metricName, inputs.dimensions, inputs.statistic, inputs.threshold, inputs.comparisonOperator],
@@ -69,7 +75,7 @@ describe("monitoring (mocks)", () => {
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: https.get(T.queue, LOADER.deadLetterQueue).state.name }, "Maximum", 0, "GreaterThanThreshold"]);
         const fallback = alarm("fallback-not-draining").inputs;
         assert.deepStrictEqual([fallback.namespace, fallback.metricName, fallback.dimensions, fallback.statistic, fallback.threshold, fallback.comparisonOperator],
-            ["AWS/SQS", "ApproximateAgeOfOldestMessage", { QueueName: https.get(T.queue, LOADER.fallbackQueue).state.name }, "Maximum", 3600, "GreaterThanThreshold"]);
+            ["AWS/SQS", "ApproximateAgeOfOldestMessage", { QueueName: https.get(T.queue, LOADER.fallbackQueue).state.name }, "Maximum", 900, "GreaterThanThreshold"]);
     });
 
     it("sends every alarm, and its end, to the one topic; and watches only metrics that exist (ours are in METRICS)", () => {
@@ -158,8 +164,8 @@ describe("monitoring (mocks)", () => {
         });
 
         it("is named after the project and the stack", () => {
-            assert.strictEqual(https.only(T.dashboard).inputs.dashboardName, "healthscore-test");
-            assert.strictEqual(https.outputs.dashboardName, "healthscore-test");
+            assert.strictEqual(https.only(T.dashboard).inputs.dashboardName, "healthscore-test-us-east-1");
+            assert.strictEqual(https.outputs.dashboardName, "healthscore-test-us-east-1");
             assert.strictEqual(https.outputs.alarmTopicArn, https.only(T.topic).state.arn);
         });
     });

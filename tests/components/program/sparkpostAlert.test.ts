@@ -34,7 +34,7 @@ describe("the SparkPost alert in the program (mocks)", () => {
     it("registers the alert, the alarms, their topic and the dashboard, with no error", () => {
         assert.deepStrictEqual(withKey.errors, []);
         assert.strictEqual(withKey.all(ALERT_TYPE).length, 1);
-        assert.strictEqual(withKey.all(T.alarm).length, 6);
+        assert.strictEqual(withKey.all(T.alarm).length, 7);
         assert.ok(withKey.all(T.alarm).some((a) => a.name.endsWith("-heartbeat")));
         assert.strictEqual(withKey.all(T.topic).length, 1);
         assert.strictEqual(withKey.all(T.dashboard).length, 1);
@@ -76,7 +76,7 @@ describe("the SparkPost alert in the program (mocks)", () => {
         assert.deepStrictEqual(without.errors, []);
         assert.deepStrictEqual(without.resources.filter((r) => r.type.includes("SparkPostAlert")), []);
         assert.ok(!("sparkpostAlertId" in without.outputs));
-        assert.strictEqual(without.all(T.alarm).length, 6, "the alarms are there all the same");
+        assert.strictEqual(without.all(T.alarm).length, 7, "the alarms are there all the same");
     });
 
     it("refuses sparkpostApiUrl without a key, naming it", async () => {
