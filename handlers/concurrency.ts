@@ -36,6 +36,34 @@ export async function mapWithConcurrency<T, R>(
     return results;
 }
 
+/** Runs a task when fewer than the limiter's limit are running, else once an earlier one ends (first come, first served). */
+export type Limiter = <R>(task: () => Promise<R>) => Promise<R>;
+
+/**
+ * A limit on tasks in flight, shared by tasks of different kinds queued at different times (for example a batch
+ * of writes, then the writes its success allows), which {@link mapWithConcurrency} cannot share.
+ */
+export function createLimiter(limit: number): Limiter {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+    let running = 0;
+    const waiting: Array<() => void> = [];
+    // A task that ends hands its slot straight to the first one waiting, so that no newcomer can take it between.
+    const release = (): void => {
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+    };
+    return async (task) => {
+        if (running < limit) running++;
+        else await new Promise<void>((resolve) => waiting.push(resolve));
+        try {
+            return await task();
+        } finally {
+            release();
+        }
+    };
+}
+
 /**
  * Exponential backoff with full jitter (a random delay between 0 and min(cap, base * 2^attempt)), the
  * strategy AWS recommends for retrying throttled batch writes.

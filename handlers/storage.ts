@@ -12,8 +12,8 @@ import {
     WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import { backoffDelayMs, chunk, mapWithConcurrency, sleep } from "./concurrency";
-import { LatestItem, toHistoryItem, toLatestItem } from "./items";
+import { backoffDelayMs, chunk, createLimiter, sleep } from "./concurrency";
+import { LatestItem, latestKeyOf, toHistoryItem, toLatestItem } from "./items";
 import { RECEIVED_AT_METADATA } from "../shared/layout";
 import { AlertRecord } from "./records";
 
@@ -51,11 +51,18 @@ export interface AwsStorageOptions extends ObjectStorageOptions {
     dynamodb: DynamoDBClient;
     tableName: string;
     retentionDays: number;
-    /** BatchWriteItem requests in flight at once. */
+    /**
+     * DynamoDB requests (history batches and latest entries) in flight at once for one delivery. The default stays
+     * under the SDK's default of 50 sockets per client (@smithy/node-http-handler), beyond which requests queue in
+     * the client and it logs a warning.
+     */
     concurrency?: number;
     /** Attempts per batch while DynamoDB returns UnprocessedItems. */
     maxBatchAttempts?: number;
 }
+
+/** DynamoDB requests in flight at once per delivery, unless set (see {@link AwsStorageOptions.concurrency}). */
+export const DEFAULT_TABLE_CONCURRENCY = 48;
 
 /** DynamoDB accepts at most 25 put or delete requests in one BatchWriteItem call. */
 export const BATCH_WRITE_LIMIT = 25;
@@ -82,7 +89,7 @@ export class ArrivalUnknownError extends StorageError {
 }
 
 export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
-    const concurrency = options.concurrency ?? 8;
+    const concurrency = options.concurrency ?? DEFAULT_TABLE_CONCURRENCY;
     const maxBatchAttempts = options.maxBatchAttempts ?? 8;
     const retryBaseMs = options.retryBaseMs ?? 50;
     const retryCapMs = options.retryCapMs ?? 2_000;
@@ -116,8 +123,11 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
     }
 
     /**
-     * History first, then the latest entries of the records whose history was written. A failed batch does not
-     * stop the others: every write is attempted, and the failures are reported together at the end.
+     * Each record's history first, then its series' latest entry: as soon as a batch of history items is written,
+     * the latest entries of its records are moved, while the other batches are still in flight. All of a
+     * delivery's DynamoDB requests share one limit, so the table sees a steady `concurrency` requests at once. A
+     * failed batch does not stop the others (its records' latest entries wait for the retry): every write is
+     * attempted, and the failures are reported together at the end.
      */
     async function writeRecords(records: readonly AlertRecord[]): Promise<void> {
         const failures: unknown[] = [];
@@ -130,12 +140,16 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
                 return false;
             }
         };
+        const limited = createLimiter(concurrency);
+        const newest = newestPerSeries(records);
 
-        const batches = chunk([...records], BATCH_WRITE_LIMIT);
-        const written = await mapWithConcurrency(batches, concurrency, (batch) =>
-            settle(() => writeBatch(batch.map((record) => ({ PutRequest: { Item: marshall(toHistoryItem(record, options.retentionDays)) } })))));
-        const inHistory = batches.filter((_, i) => written[i]).flat();
-        await mapWithConcurrency(newestPerSeries(inHistory.map(toLatestItem)), concurrency, (item) => settle(() => moveLatest(item)));
+        await Promise.all(chunk([...records], BATCH_WRITE_LIMIT).map(async (batch) => {
+            const written = await limited(() => settle(() =>
+                writeBatch(batch.map((record) => ({ PutRequest: { Item: marshall(toHistoryItem(record, options.retentionDays)) } })))));
+            if (!written) return;
+            await Promise.all(batch.filter((record) => newest.has(record)).map((record) =>
+                limited(() => settle(() => moveLatest(toLatestItem(record))))));
+        }));
 
         if (failures.length > 0) {
             const first = failures[0];
@@ -251,13 +265,17 @@ export function arrivalOf(metadata: Record<string, string> | undefined, lastModi
     return arrival;
 }
 
-/** Two alerts of one series in one delivery would race for the latest entry: keep only the newer. */
-function newestPerSeries(items: LatestItem[]): LatestItem[] {
-    const newest = new Map<string, LatestItem>();
-    for (const item of items) {
-        const key = `${item.pk}\u0000${item.sk}`;
+/**
+ * Two alerts of one series in one delivery would race for the latest entry: only the newer moves it (the first
+ * of equals). Answers the records that may.
+ */
+function newestPerSeries(records: readonly AlertRecord[]): Set<AlertRecord> {
+    const newest = new Map<string, AlertRecord>();
+    for (const record of records) {
+        const { pk, sk } = latestKeyOf(record);
+        const key = `${pk}\u0000${sk}`;
         const current = newest.get(key);
-        if (!current || current.triggered_at < item.triggered_at) newest.set(key, item);
+        if (!current || current.triggered_at < record.triggered_at) newest.set(key, record);
     }
-    return [...newest.values()];
+    return new Set(newest.values());
 }
