@@ -1,5 +1,22 @@
 /** Small, pure helpers for batched writes: chunking, bounded concurrency and retry delays. */
 
+/**
+ * DynamoDB requests in flight at once per delivery, unless set (storage.ts `AwsStorageOptions.concurrency`). The
+ * table itself serves any number at once; what bounds it is the function: each request in flight holds a socket
+ * (Lambda allows 1,024 file descriptors per execution environment, Lambda quotas), and each new socket costs a
+ * TLS handshake, which a small function's share of a vCPU pays for on its first delivery.
+ */
+export const DEFAULT_TABLE_CONCURRENCY = 64;
+
+/**
+ * The DynamoDB client's request-handler settings that let {@link DEFAULT_TABLE_CONCURRENCY} requests be in flight:
+ * the SDK's default agent keeps at most 50 sockets per host (@smithy/node-http-handler), and queues the rest.
+ */
+export const TABLE_REQUEST_HANDLER = {
+    httpAgent: { maxSockets: DEFAULT_TABLE_CONCURRENCY },
+    httpsAgent: { maxSockets: DEFAULT_TABLE_CONCURRENCY },
+};
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
     const chunks: T[][] = [];

@@ -4,10 +4,9 @@
  * schema are built inside the factories, because the serializer can capture neither an SDK client nor a
  * superstruct Struct from module scope.
  */
-import { S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { SSMClient } from "@aws-sdk/client-ssm";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { ArchiveEnvironment, LoaderEnvironment, readLoaderEnvironment, readReceiverEnvironment } from "./environment";
 import { createSqsFallbackQueue } from "./fallbackQueue";
 import { LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
@@ -15,14 +14,16 @@ import { createLoader } from "./loader";
 import { LoaderEventHandler, createLoaderEventHandler } from "./loaderEvents";
 import { Logger, jsonLogger } from "./logger";
 import { Receiver, createReceiver, toLambdaHandler } from "./receiver";
+import { TABLE_REQUEST_HANDLER } from "./concurrency";
 import { createAwsStorage, createObjectStorage } from "./storage";
+import { Sender, dynamoDbSdk, onFirstUse, s3Sdk, sqsSdk, ssmSdk } from "./sdk";
 import { TokenSource, ssmTokens } from "./tokenSource";
 
 export type LambdaHandler = (event: LambdaHttpEvent) => Promise<LambdaHttpResult>;
 
 export interface HandlerDependencies {
-    s3: S3Client;
-    sqs: SQSClient;
+    s3: Sender<S3Client>;
+    sqs: Sender<SQSClient>;
     /** The webhook tokens: read from SSM in Lambda, given directly to the local stack. */
     tokens: TokenSource;
     logger?: Logger;
@@ -30,13 +31,31 @@ export interface HandlerDependencies {
 
 /**
  * What Lambda runs for the receiver: configuration from the environment, clients from the runtime's SDK, tokens
- * from SSM. One attempt per S3 and SQS call: the receiver retries the archive itself, within its time budget
- * (durableArchive.ts), whatever retry defaults the runtime's SDK version has.
+ * from SSM. One attempt per call: the receiver retries the token read, the archive and its fallback itself,
+ * within time budgets (tokenSource.ts, durableArchive.ts), whatever retry defaults the runtime's SDK version has.
+ *
+ * No SDK package is loaded at initialisation (handlers/sdk.ts): the first request loads SSM's to read the
+ * tokens and, while SSM answers, S3's and SQS's, so the first delivery waits for the longer of the two rather
+ * than for both, and every later one finds the clients ready.
  */
 export function createLambdaHandler(): LambdaHandler {
     const environment = readReceiverEnvironment(process.env);
-    const tokens = ssmTokens(new SSMClient({}), { token: environment.tokenParameter, previousToken: environment.previousTokenParameter });
-    return buildLambdaHandler(environment, { s3: new S3Client({ maxAttempts: 1 }), sqs: new SQSClient({ maxAttempts: 1 }), tokens });
+    const s3 = onFirstUse(() => new (s3Sdk().S3Client)({ maxAttempts: 1 }));
+    const sqs = onFirstUse(() => new (sqsSdk().SQSClient)({ maxAttempts: 1 }));
+    const readTokens = ssmTokens(onFirstUse(() => new (ssmSdk().SSMClient)({ maxAttempts: 1 })), {
+        token: environment.tokenParameter,
+        previousToken: environment.previousTokenParameter,
+    });
+    const tokens: TokenSource = () => {
+        const reading = readTokens();
+        // After the GetParameter requests have left: setImmediate runs once the current microtasks have settled.
+        setImmediate(() => {
+            s3.load();
+            sqs.load();
+        });
+        return reading;
+    };
+    return buildLambdaHandler(environment, { s3, sqs, tokens });
 }
 
 /**
@@ -71,8 +90,8 @@ export function buildLambdaHandler(environment: ArchiveEnvironment, dependencies
 }
 
 export interface LoaderDependencies {
-    s3: S3Client;
-    dynamodb: DynamoDBClient;
+    s3: Sender<S3Client>;
+    dynamodb: Sender<DynamoDBClient>;
     logger?: Logger;
 }
 
@@ -82,7 +101,10 @@ export interface LoaderDependencies {
  * retries (two, a minute or two apart) then cover an outage longer than that.
  */
 export function createLoaderLambdaHandler(): LoaderEventHandler {
-    return buildLoaderHandler(readLoaderEnvironment(process.env), { s3: new S3Client({ maxAttempts: 3 }), dynamodb: new DynamoDBClient({ maxAttempts: 3 }) });
+    return buildLoaderHandler(readLoaderEnvironment(process.env), {
+        s3: onFirstUse(() => new (s3Sdk().S3Client)({ maxAttempts: 3 })),
+        dynamodb: onFirstUse(() => new (dynamoDbSdk().DynamoDBClient)({ maxAttempts: 3, requestHandler: TABLE_REQUEST_HANDLER })),
+    });
 }
 
 /** The one assembly of a loader, shared by Lambda, the local stack and `replay`. */

@@ -3,18 +3,13 @@
  * decides nothing about what is stored, only how. Clients are passed in, so the same code writes to AWS from
  * Lambda and to the emulators from the local stack.
  */
-import { S3Client, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
-import {
-    BatchWriteItemCommand,
-    ConditionalCheckFailedException,
-    DynamoDBClient,
-    PutItemCommand,
-    WriteRequest,
-} from "@aws-sdk/client-dynamodb";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBClient, WriteRequest } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import { backoffDelayMs, chunk, createLimiter, sleep } from "./concurrency";
+import { DEFAULT_TABLE_CONCURRENCY, backoffDelayMs, chunk, createLimiter, sleep } from "./concurrency";
 import { LatestItem, latestKeyOf, toHistoryItem, toLatestItem } from "./items";
 import { RECEIVED_AT_METADATA } from "../shared/layout";
+import { Sender, dynamoDbSdk, s3Sdk } from "./sdk";
 import { AlertRecord } from "./records";
 
 /** Per call: an abort signal, so that a caller with a time budget can give each attempt a deadline. */
@@ -48,21 +43,17 @@ export interface DeliveryStorage extends RawArchive {
 }
 
 export interface AwsStorageOptions extends ObjectStorageOptions {
-    dynamodb: DynamoDBClient;
+    dynamodb: Sender<DynamoDBClient>;
     tableName: string;
     retentionDays: number;
     /**
-     * DynamoDB requests (history batches and latest entries) in flight at once for one delivery. The default stays
-     * under the SDK's default of 50 sockets per client (@smithy/node-http-handler), beyond which requests queue in
-     * the client and it logs a warning.
+     * DynamoDB requests (history batches and latest entries) in flight at once for one delivery; give the client
+     * as many sockets (`TABLE_REQUEST_HANDLER` in concurrency.ts).
      */
     concurrency?: number;
     /** Attempts per batch while DynamoDB returns UnprocessedItems. */
     maxBatchAttempts?: number;
 }
-
-/** DynamoDB requests in flight at once per delivery, unless set (see {@link AwsStorageOptions.concurrency}). */
-export const DEFAULT_TABLE_CONCURRENCY = 48;
 
 /** DynamoDB accepts at most 25 put or delete requests in one BatchWriteItem call. */
 export const BATCH_WRITE_LIMIT = 25;
@@ -103,14 +94,14 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
                 throw new StorageError(`${pending.length} items still unprocessed by DynamoDB after ${maxBatchAttempts} attempts`);
             }
             if (attempt > 0) await sleep(backoffDelayMs(attempt, retryBaseMs, retryCapMs));
-            const result = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+            const result = await dynamodb.send(new (dynamoDbSdk().BatchWriteItemCommand)({ RequestItems: { [tableName]: pending } }));
             pending = result.UnprocessedItems?.[tableName] ?? [];
         }
     }
 
     async function moveLatest(item: LatestItem): Promise<void> {
         try {
-            await dynamodb.send(new PutItemCommand({
+            await dynamodb.send(new (dynamoDbSdk().PutItemCommand)({
                 TableName: tableName,
                 Item: marshall(item),
                 // Only a newer alert replaces the latest entry; a redelivery or a late, older one does not.
@@ -118,7 +109,7 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
                 ExpressionAttributeValues: { ":triggered_at": { S: item.triggered_at } },
             }));
         } catch (err) {
-            if (!(err instanceof ConditionalCheckFailedException)) throw err;
+            if (!(err instanceof dynamoDbSdk().ConditionalCheckFailedException)) throw err;
         }
     }
 
@@ -165,7 +156,7 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
 }
 
 export interface ObjectStorageOptions {
-    s3: S3Client;
+    s3: Sender<S3Client>;
     bucketName: string;
     retryBaseMs?: number;
     retryCapMs?: number;
@@ -191,7 +182,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
     ): Promise<"created" | "exists"> {
         for (let attempt = 0; ; attempt++) {
             try {
-                await options.s3.send(new PutObjectCommand({
+                await options.s3.send(new (s3Sdk().PutObjectCommand)({
                     Bucket: options.bucketName,
                     Key: key,
                     Body: body,
@@ -201,7 +192,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
                 }), { abortSignal: call.signal });
                 return "created";
             } catch (err) {
-                const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+                const status = err instanceof s3Sdk().S3ServiceException ? err.$metadata.httpStatusCode : undefined;
                 if (status === 412) return "exists";
                 if (status === 409 && attempt < 3 && !call.signal?.aborted) {
                     await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
@@ -224,7 +215,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
     async function readRaw(key: string): Promise<RawDelivery> {
         let object;
         try {
-            object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucketName, Key: key }));
+            object = await options.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: options.bucketName, Key: key }));
         } catch (err) {
             throw new StorageError(`could not read s3://${options.bucketName}/${key}`, { cause: err });
         }
@@ -239,7 +230,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
     async function firstArrival(key: string, call: CallOptions = {}): Promise<Date> {
         for (let attempt = 0; ; attempt++) {
             try {
-                const head = await options.s3.send(new HeadObjectCommand({ Bucket: options.bucketName, Key: key }), { abortSignal: call.signal });
+                const head = await options.s3.send(new (s3Sdk().HeadObjectCommand)({ Bucket: options.bucketName, Key: key }), { abortSignal: call.signal });
                 return arrivalOf(head.Metadata, head.LastModified);
             } catch (err) {
                 if (attempt < 2 && !call.signal?.aborted) {
