@@ -58,15 +58,20 @@ export function layOutArchive(archive: Archive): string {
     // node_modules as Lambda would see it: the runtime's SDK, and the archive's packages, nothing else.
     const modules = path.join(dir, "node_modules");
     fs.mkdirSync(modules);
-    fs.symlinkSync(path.join(PROJECT, "node_modules", "@aws-sdk"), path.join(modules, "@aws-sdk"));
-    for (const dependency of ["@smithy", "@aws-crypto", "@aws", "tslib", "fast-xml-parser", "strnum", "bowser", "uuid"]) {
-        // The SDK's own dependencies, which the runtime ships with it.
-        const source = path.join(PROJECT, "node_modules", dependency);
-        if (fs.existsSync(source)) fs.symlinkSync(source, path.join(modules, dependency));
-    }
     for (const [archivePath, local] of archive.files) {
         fs.mkdirSync(path.dirname(path.join(dir, archivePath)), { recursive: true });
         fs.symlinkSync(path.resolve(PROJECT, local), path.join(dir, archivePath));
+    }
+    // The SDK and its own dependencies, which the runtime ships with it; a package the archive ships wins.
+    for (const dependency of ["@aws-sdk", "@smithy", "@aws-crypto", "@aws", "tslib", "fast-xml-parser", "strnum", "bowser", "uuid"]) {
+        const source = path.join(PROJECT, "node_modules", dependency);
+        if (!fs.existsSync(source)) continue;
+        const packages = dependency.startsWith("@") ? fs.readdirSync(source).map((name) => `${dependency}/${name}`) : [dependency];
+        for (const name of packages) {
+            if (fs.existsSync(path.join(modules, name))) continue;
+            fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
+            fs.symlinkSync(path.join(PROJECT, "node_modules", name), path.join(modules, name));
+        }
     }
     return dir;
 }
