@@ -24,6 +24,7 @@ const ELB = "aws.amazon.com/elasticloadbalancing/pricing";
 const LAMBDA = "aws.amazon.com/lambda/pricing";
 const S3 = "aws.amazon.com/s3/pricing";
 const DYNAMODB = "aws.amazon.com/dynamodb/pricing/on-demand (after the November 2024 cut; airbyte.com, 2025-07, quotes the same)";
+const CLOUDWATCH = "aws.amazon.com/cloudwatch/pricing (cloudburn.io, 2026-02, \"sourced from the official AWS CloudWatch pricing page\", quotes the same)";
 const GLUE = "aws.amazon.com/glue/pricing (\"$0.44 per DPU-Hour, billed per second\"; awsnegotiations.com, 2026-05: \"ten-minute minimum per crawl\")";
 
 export const PRICES = {
@@ -41,7 +42,11 @@ export const PRICES = {
     dynamodbPitrGbMonth: { usd: 0.2, per: 1, unit: "GB-month of continuous backup", source: DYNAMODB },
     glueDpuHour: { usd: 0.44, per: 1, unit: "DPU-hour, per second, 10-minute minimum per crawl", source: GLUE },
     athenaTbScanned: { usd: 5, per: 1, unit: "TB scanned, 10 MB minimum per query", source: "aws.amazon.com/athena/pricing" },
-    logsIngestedGb: { usd: 0.5, per: 1, unit: "GB ingested (CloudWatch Logs)", source: "aws.amazon.com/cloudwatch/pricing (cloudburn.io, 2026-02, quotes the same)" },
+    logsIngestedGb: { usd: 0.5, per: 1, unit: "GB ingested (CloudWatch Logs)", source: CLOUDWATCH },
+    cloudwatchAlarm: { usd: 0.1, per: 1, unit: "standard-resolution alarm metric-month", source: CLOUDWATCH },
+    cloudwatchMetric: { usd: 0.3, per: 1, unit: "custom metric-month (first 10,000; each name and dimension set is one; EMF adds no API charge)", source: CLOUDWATCH },
+    cloudwatchDashboard: { usd: 3, per: 1, unit: "dashboard-month (3 per account free, not counted here)", source: CLOUDWATCH },
+    sqsRequest: { usd: 0.4, per: 1e6, unit: "standard-queue requests (each 64 KB of a message is one; first million a month free, not counted here)", source: "aws.amazon.com/sqs/pricing" },
 } as const satisfies Record<string, Price>;
 
 export type PriceTable = { readonly [K in keyof typeof PRICES]: Price };

@@ -270,9 +270,12 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
         };
         push(
             "## 7. Monthly cost",
-            `${cost.region} list prices of ${cost.pricesDate}, no free tier; one delivery a day (${cost.assumptions.deliveriesPerMonth} a month); Lambda at ` +
-                `${cost.assumptions.lambdaMemoryGb * 1024} MB on arm64, running as long as this run measured under the latency model (extrapolated in the number of elements beyond ${count(4_500)}). ` +
-                "\"alb\" and \"function-url\" are this project's two ingress settings, with the daily Glue crawler; \"original\" is the original design (ALB, Lambda, an S3 object and a DynamoDB item per element, no lake).",
+            `${cost.region} list prices of ${cost.pricesDate}, no free tier; one delivery a day (${cost.assumptions.deliveriesPerMonth} a month); Lambda on arm64, ` +
+                `the receiver at ${cost.assumptions.lambdaMemoryGb * 1024} MB until it answers, the loader at ${cost.assumptions.loaderMemoryGb * 1024} MB from the S3 notification until the delivery is stored, ` +
+                `as long as this run measured under the latency model (extrapolated in the number of elements beyond ${count(4_500)}). ` +
+                "\"alb\" and \"function-url\" are this project's two ingress settings, with the daily Glue crawler, the loader's fallback and dead-letter queues, " +
+                `and the operations work's ${cost.assumptions.cloudwatchAlarms ?? 0} alarms, ${cost.assumptions.customMetrics ?? 0} custom metrics and dashboard; ` +
+                "\"original\" is the original design (ALB, Lambda, an S3 object and a DynamoDB item per element, no lake).",
             table(["subaccounts", ...designs], sizes.map((subaccounts) => [count(subaccounts), ...designs.map((design) => cell(subaccounts, design))])),
             "What each total is made of (items under a cent left out):",
             table(
@@ -280,7 +283,8 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
                 cost.rows.filter((row) => row.deliverable).map((row) => [
                     count(row.subaccounts),
                     row.design,
-                    `${ms(row.durationMs)}${row.durationExtrapolated ? " (extrapolated)" : ""}${row.design === "original" && row.durationMs > ORIGINAL_TIMEOUT_MS ? `, cut at ${ms(ORIGINAL_TIMEOUT_MS)}` : ""}`,
+                    `${row.loaderDurationMs === undefined ? ms(row.durationMs) : `receiver ${ms(row.durationMs)}, loader ${ms(row.loaderDurationMs)}`}` +
+                        `${row.durationExtrapolated ? " (extrapolated)" : ""}${row.design === "original" && row.durationMs > ORIGINAL_TIMEOUT_MS ? `, cut at ${ms(ORIGINAL_TIMEOUT_MS)}` : ""}`,
                     row.items.filter((item) => item.usd >= 0.01).map((item) => `${item.item} ${usd(item.usd)}`).join("; "),
                 ]),
             ),
