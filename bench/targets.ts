@@ -76,7 +76,7 @@ export const TARGETS: readonly Target[] = [
     },
     {
         id: "memory-1mb",
-        description: "peak memory a 1 MB delivery (4,500 subaccounts) adds to the receiver's process (worst run)",
+        description: "peak memory a 1 MB delivery (4,500 subaccounts) adds to the process that receives and loads it (worst run)",
         limit: "≤ 64 MB",
         measure: (r) => largest((r.model as ModelResult | undefined)?.sizes ?? [])?.addedMemoryBytes.max,
         passes: (v) => v <= 64 * 1024 * 1024,

@@ -35,25 +35,22 @@ export interface HandlerDependencies {
  * within time budgets (tokenSource.ts, durableArchive.ts), whatever retry defaults the runtime's SDK version has.
  *
  * No SDK package is loaded at initialisation (handlers/sdk.ts): the first request loads SSM's to read the
- * tokens and, while SSM answers, S3's and SQS's, so the first delivery waits for the longer of the two rather
- * than for both, and every later one finds the clients ready.
+ * tokens, then S3's and SQS's, each before any deadline starts (on a small function's share of a vCPU, loading a
+ * client takes long enough to eat a budget meant for the network). The first delivery thus waits for what
+ * initialisation used to do, and every later one finds the clients ready.
  */
 export function createLambdaHandler(): LambdaHandler {
     const environment = readReceiverEnvironment(process.env);
     const s3 = onFirstUse(() => new (s3Sdk().S3Client)({ maxAttempts: 1 }));
     const sqs = onFirstUse(() => new (sqsSdk().SQSClient)({ maxAttempts: 1 }));
-    const readTokens = ssmTokens(onFirstUse(() => new (ssmSdk().SSMClient)({ maxAttempts: 1 })), {
-        token: environment.tokenParameter,
-        previousToken: environment.previousTokenParameter,
-    });
-    const tokens: TokenSource = () => {
-        const reading = readTokens();
-        // After the GetParameter requests have left: setImmediate runs once the current microtasks have settled.
-        setImmediate(() => {
-            s3.load();
-            sqs.load();
-        });
-        return reading;
+    const ssm = onFirstUse(() => new (ssmSdk().SSMClient)({ maxAttempts: 1 }));
+    const readTokens = ssmTokens(ssm, { token: environment.tokenParameter, previousToken: environment.previousTokenParameter });
+    const tokens: TokenSource = async () => {
+        ssm.load();
+        const read = await readTokens();
+        s3.load();
+        sqs.load();
+        return read;
     };
     return buildLambdaHandler(environment, { s3, sqs, tokens });
 }

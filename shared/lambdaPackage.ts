@@ -6,9 +6,8 @@
  * them: their closures require only the AWS SDK v3, which the nodejs22.x runtime provides, and the packages
  * listed in {@link BUNDLED_PACKAGES}. Every dependency is excluded by name, so a dependency added later stays
  * out unless it is added here on purpose; of the bundled packages, only the files `require` can reach are
- * shipped (shared/packageFiles.ts), which keeps each archive within the 250 KB issue 12 sets.
+ * shipped (traced by handlers/packageFiles.ts), which keeps each archive small.
  */
-import { traceRequiredFiles } from "./packageFiles";
 
 /** Packages the handlers' closures require that the Lambda runtime does not provide. */
 export const BUNDLED_PACKAGES: readonly string[] = ["superstruct", "@aws-lambda-powertools/logger"];
@@ -31,14 +30,12 @@ export interface PackageSelection {
     extraIncludePaths: string[];
 }
 
-export function receiverCodePathOptions(packageJson: PackageJson, projectRoot: string = process.cwd()): PackageSelection {
+/** The selection for `bundledFiles`, the bundled packages' files (relative to the project root). */
+export function receiverCodePathOptions(packageJson: PackageJson, bundledFiles: readonly string[]): PackageSelection {
     const dependencies = Object.keys(packageJson.dependencies ?? {});
     const missing = BUNDLED_PACKAGES.filter((name) => !dependencies.includes(name));
     if (missing.length > 0) {
         throw new Error(`the functions bundle ${missing.join(", ")}, which package.json dependencies lack`);
     }
-    return {
-        extraExcludePackages: dependencies,
-        extraIncludePaths: traceRequiredFiles(BUNDLED_PACKAGES, projectRoot, { provided: isRuntimeProvided }),
-    };
+    return { extraExcludePackages: dependencies, extraIncludePaths: [...bundledFiles] };
 }

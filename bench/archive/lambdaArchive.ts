@@ -2,14 +2,14 @@
  * A function's Lambda archive as `aws.lambda.CallbackFunction` builds it, without Pulumi's engine: the factory
  * serialized by `pulumi.runtime.serializeFunction` with CallbackFunction's options, and the paths chosen by
  * `pulumi.runtime.computeCodePaths` (CallbackFunction always adds `aws-sdk` to the exclusions). "receiver" and
- * "loader" use the components' code-path options (shared/lambdaPackage.ts); "naive" is the receiver in a
+ * "loader" use the components' code-path options (handlers/packageFiles.ts); "naive" is the receiver in a
  * CallbackFunction given none, which packs every dependency in package.json.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createLambdaHandler, createLoaderLambdaHandler } from "../../handlers/lambda";
-import { receiverCodePathOptions } from "../../shared/lambdaPackage";
+import { functionCodePathOptions } from "../../handlers/packageFiles";
 
 export type ArchiveKind = "receiver" | "loader" | "naive";
 
@@ -49,7 +49,7 @@ export async function buildLambdaArchive(kind: ArchiveKind, projectRoot: string)
         allowSecrets: true,
     });
     const packageJson = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
-    const options: { extraExcludePackages?: string[]; extraIncludePaths?: string[] } = kind === "naive" ? {} : receiverCodePathOptions(packageJson, projectRoot);
+    const options: { extraExcludePackages?: string[]; extraIncludePaths?: string[] } = kind === "naive" ? {} : functionCodePathOptions(packageJson, projectRoot);
     const codePaths = await pulumi.runtime.computeCodePaths({ ...options, extraExcludePackages: [...(options.extraExcludePackages ?? []), "aws-sdk"] });
 
     const files: ArchiveFile[] = [{ name: "__index.js", text: serialized.text, bytes: Buffer.byteLength(serialized.text) }];

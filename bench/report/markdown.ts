@@ -2,6 +2,7 @@
 import { ORIGINAL_TIMEOUT_MS } from "../baseline";
 import type { ProfileSummary } from "../cpu/profileSummary";
 import type { Summary } from "../stats";
+import { SETTINGS } from "../../shared/settings";
 import type { SizeMeasurement } from "../e2e/measure";
 import { bytes, count, ms, percent, rate, ratio, usd } from "../format";
 import { TAIL_CAP_FACTOR } from "../latency/model";
@@ -9,7 +10,8 @@ import type { BenchResults } from "../results";
 
 /** Lambda gives a function one vCPU's worth of CPU at 1,769 MB, and a share in proportion below that (Lambda docs, "Configuring function memory"). */
 const ONE_VCPU_MB = 1_769;
-const RECEIVER_MEMORY_MB = 256;
+const RECEIVER_MEMORY_MB = SETTINGS.lambdaMemoryMb.default;
+const LOADER_MEMORY_MB = SETTINGS.loaderMemoryMb.default;
 /** The receiver's default `lambdaTimeoutSeconds`. */
 const RECEIVER_TIMEOUT_MS = 10_000;
 
@@ -30,7 +32,7 @@ function operations(counts: Record<string, number>): string {
 
 function endToEndTable(sizes: readonly SizeMeasurement[]): string {
     return table(
-        ["subaccounts", "body", "runs (all stored)", "stored at the model: median / p95", "measured wall clock: median", "records/s", "critical-path round trips", "requests (peak in flight)", "CPU to answer", "added peak memory (max)"],
+        ["subaccounts", "body", "runs (all stored)", "stored at the model: median / p95", "measured wall clock: median", "records/s", "critical-path round trips", "requests (peak in flight)", "CPU to answer / in all", "added peak memory (max)"],
         sizes.map((size) => [
             count(size.subaccounts),
             bytes(size.bodyBytes),
@@ -40,7 +42,7 @@ function endToEndTable(sizes: readonly SizeMeasurement[]): string {
             rate(size.atModelRecordsPerSecond.median),
             count(size.roundTrips.median),
             `${count(size.requests.median)} (${count(size.peakConcurrency.median)})`,
-            ms(size.cpuMs.median),
+            `${ms(size.cpuMs.median)} / ${ms((size.settledCpuMs ?? size.cpuMs).median)}`,
             bytes(size.addedMemoryBytes.max),
         ]),
     );
@@ -51,7 +53,7 @@ function breakdown(size: SizeMeasurement): string {
         `At ${count(size.subaccounts)} subaccounts the critical path is ${count(size.roundTrips.median)} round trips: ${operations(size.criticalPathByOperation)}.`,
         `Of the ${ms(size.storedMs.median)} measured (median), ${ms(size.inRequestsMs.median)} is inside those requests, ` +
             `of which ${ms(size.excessOverModelMs.median)} is the emulators' time beyond the model's draw (subtracted for the figure at the model), ` +
-            `and ${ms(size.outsideRequestsMs.median)} is the receiver's own time between them (parsing, validating, marshalling, its event loop).`,
+            `and ${ms(size.outsideRequestsMs.median)} is the functions' own time between them (parsing, validating, marshalling, the SDK's work per request, the event loop).`,
         `All requests per delivery: ${operations(size.requestsByOperation)}.`,
         ...(Object.values(size.unmodelled).some((n) => n > 0)
             ? [`**Operations the model does not know, which got no added latency:** ${operations(size.unmodelled)}.`]
@@ -122,19 +124,22 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
         "**Critical-path round trips.** From the proxies' timeline: starting at the last request that ended before the delivery counted as " +
             "stored, step back each time to the request whose response arrived last before the current one was sent, until none did. Every " +
             "request on that chain started after the previous one ended, so the chain's length is a count of round trips that happened one after " +
-            "another; the time between them is the receiver's own work. With a pool of 8 requests in flight it is at least the " +
-            "requests ÷ 8, and more when the receiver's own work between responses (one event loop) makes later requests wait for " +
+            "another; the time between them is the functions' own work. With a pool of N requests in flight it is at least the " +
+            "requests ÷ N, and more when the functions' own work between responses (one event loop) makes later requests wait for " +
             "earlier responses of other slots.",
         "",
-        "**Process and memory.** The receiver runs in a fresh Node.js process of its own (as a Lambda function does), warmed up on one small " +
-            "delivery. Before each delivery it collects garbage and resets the kernel's peak-resident-memory mark; the added peak memory is that " +
-            "mark after the answer minus the resident memory before. Each delivery is a new one (another day, other scores).",
+        "**Process and memory.** The receiver and the loader run in a fresh Node.js process of their own (as Lambda functions do), warmed up " +
+            "on one small delivery. Before each delivery it collects garbage and resets the kernel's peak-resident-memory mark; the added peak " +
+            "memory is that mark once the loader has ended minus the resident memory before (both functions' work, so an upper bound of either's). " +
+            "Each delivery is a new one (another day, other scores).",
     );
 
     if (suites.model) {
         const model = suites.model;
         const largest = model.sizes[model.sizes.length - 1];
         const cpuShare = RECEIVER_MEMORY_MB / ONE_VCPU_MB;
+        const loaderShare = LOADER_MEMORY_MB / ONE_VCPU_MB;
+        const loaderCpuMs = Math.max(0, (largest.settledCpuMs ?? largest.cpuMs).median - largest.cpuMs.median);
         push(
             "## 1. End to end under the AWS latency model",
             "This project's receiver (`buildLambdaHandler`, invoked with an ALB event) and, once S3 notifies it, its loader (`buildLoaderHandler`) against the emulators through the latency proxy.",
@@ -144,11 +149,12 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
                 (model.sizes.filter((size) => size.atModelMs.median > RECEIVER_TIMEOUT_MS).map((size) => count(size.subaccounts)).join(", ") || "none") + ".",
             `On a Lambda function of ${RECEIVER_MEMORY_MB} MB the receiver gets about ${percent(cpuShare)} of a vCPU (one vCPU at ${count(ONE_VCPU_MB)} MB): ` +
                 `its ${ms(largest.cpuMs.median)} of CPU to answer would take about ${ms(largest.cpuMs.median / cpuShare)} there, ` +
-                `so the ${count(largest.subaccounts)}-subaccount delivery would take about ${ms(largest.atModelMs.median + largest.cpuMs.median * (1 / cpuShare - 1))} (a rough estimate, which assumes all of that CPU is on the critical path).`,
+                `so the ${count(largest.subaccounts)}-subaccount delivery would take about ${ms(largest.atModelMs.median + largest.cpuMs.median * (1 / cpuShare - 1) + loaderCpuMs * (1 / loaderShare - 1))} ` +
+                `(a rough estimate, which assumes all of that CPU is on the critical path), with the loader's ${ms(loaderCpuMs)} of CPU at ${percent(loaderShare)} of a vCPU (${count(LOADER_MEMORY_MB)} MB).`,
             "Emulator service time against the model's draws (all sizes together, median per operation):",
             serviceTable(model.sizes),
             ...(model.profile
-                ? [`Where the receiver's CPU went in one more ${count(largest.subaccounts)}-subaccount delivery (V8's sampling profiler, up to the answer):`, profileTables(model.profile)]
+                ? [`Where the process's CPU went in one more ${count(largest.subaccounts)}-subaccount delivery (V8's sampling profiler, the receiver and the loader, until the loader ended):`, profileTables(model.profile)]
                 : ["(The end-to-end profile is taken in a full run only.)"]),
         );
     }
@@ -226,14 +232,16 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
                 "`createLoaderLambdaHandler` for the loader) serialized by `pulumi.runtime.serializeFunction` with CallbackFunction's options, plus the " +
                 "paths `pulumi.runtime.computeCodePaths` picks. The receiver and the loader pass the components' code-path options " +
                 "(shared/lambdaPackage.ts: every dependency's folder excluded, and of the bundled packages only the files `require` reaches, traced by " +
-                "shared/packageFiles.ts); \"naive\" is the receiver in a CallbackFunction given none. " +
+                "handlers/packageFiles.ts); \"naive\" is the receiver in a CallbackFunction given none. " +
                 "Zipped sizes deflate each file at level 5, as Go's archive/zip (which Pulumi uses) does. Cold initialisation loads `__index.js` " +
                 "(which builds the handler) in a fresh `node` process, with the runtime's AWS SDK on NODE_PATH as the nodejs22.x runtime provides it.",
             "No SDK client package is loaded at initialisation (handlers/sdk.ts): each takes tens to over a hundred milliseconds to load here, and " +
-                "together they were most of the receiver's cold start. The receiver's first request loads SSM's client to read the tokens and, while SSM " +
-                "answers, S3's and SQS's, so the first delivery waits for the longer of the two instead of for both; so that the deferral hides nothing, " +
-                "the table gives the first invocation (a 10-subaccount delivery, against a stand-in for SSM and S3 in the same process) beside the second. " +
-                "The first also includes what any first call pays (V8 compiling the handler's code, the SDK resolving credentials and endpoints).",
+                "together they were most of the receiver's cold start. The receiver's first request loads SSM's client, reads the tokens, then loads " +
+                "S3's and SQS's, each before any deadline starts: loading them while SSM answers would overlap the two, but on a small function's share " +
+                "of a vCPU the loading blocks the event loop long enough to make the token read's deadline fire. So the first delivery waits for what " +
+                "initialisation used to do, no more, and every later one finds the clients ready; so that the deferral hides nothing, the table gives " +
+                "the first invocation (a 10-subaccount delivery, against a stand-in for SSM and S3 in the same process) beside the second. The first " +
+                "also includes what any first call pays (V8 compiling the handler's code, the SDK resolving credentials and endpoints).",
             table(
                 ["archive", "packages", "files", "unzipped", "zipped", "__index.js", "cold init: median / p95", "first invocation", "second invocation", "whole process: median"],
                 archives.map((archive) => [

@@ -1,6 +1,6 @@
 /**
- * The files of a package that `require` can reach, so that a Lambda archive ships those and not the whole
- * folder (README, type declarations, source maps, the ESM twin of every CommonJS file). Node's own resolution
+ * What ships beside the functions' serialized code: the files of their bundled packages that `require` can
+ * reach, not the whole folders (README, type declarations, source maps, the ESM twin of every CommonJS file). Node's own resolution
  * decides each step (`require.resolve`, with the package's `exports` and `main`), so what is traced is exactly
  * what the runtime will load.
  *
@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import { builtinModules } from "module";
 import * as path from "path";
+import { BUNDLED_PACKAGES, PackageJson, PackageSelection, isRuntimeProvided, receiverCodePathOptions } from "../shared/lambdaPackage";
 
 const REFERENCE = /\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/g;
 
@@ -80,4 +81,12 @@ export function traceRequiredFiles(packages: readonly string[], projectRoot: str
         }
     }
     return [...files].map((file) => path.relative(projectRoot, file)).sort();
+}
+
+/**
+ * The code-path options both functions' CallbackFunctions get (and the benchmark measures): every dependency's
+ * folder excluded, and the traced files of {@link BUNDLED_PACKAGES}, relative to `projectRoot`, where Pulumi runs.
+ */
+export function functionCodePathOptions(packageJson: PackageJson, projectRoot: string = process.cwd()): PackageSelection {
+    return receiverCodePathOptions(packageJson, traceRequiredFiles(BUNDLED_PACKAGES, projectRoot, { provided: isRuntimeProvided }));
 }

@@ -3,7 +3,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { packageNameOf, traceRequiredFiles } from "../../shared/packageFiles";
+import { functionCodePathOptions, packageNameOf, traceRequiredFiles } from "../../handlers/packageFiles";
+import { BUNDLED_PACKAGES } from "../../shared/lambdaPackage";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 function project(files: Record<string, string>): string {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-trace-"));
@@ -14,7 +17,7 @@ function project(files: Record<string, string>): string {
     return root;
 }
 
-describe("shared/packageFiles", () => {
+describe("handlers/packageFiles", () => {
     it("names the package of a bare specifier, scoped or not, and none for a path", () => {
         assert.strictEqual(packageNameOf("@scope/pkg/sub/path"), "@scope/pkg");
         assert.strictEqual(packageNameOf("pkg/sub"), "pkg");
@@ -62,5 +65,38 @@ describe("shared/packageFiles", () => {
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }
+    });
+
+    describe("the functions' code-path options", () => {
+        const options = functionCodePathOptions({
+            dependencies: { "@aws-sdk/client-s3": "1", "@duckdb/node-api": "1", superstruct: "2", "@aws-lambda-powertools/logger": "2", s3rver: "3" },
+            devDependencies: { mocha: "1" },
+        }, PROJECT_ROOT);
+    
+        it("excludes every dependency's folder, the bundled ones and @aws-sdk/* included", () => {
+            assert.deepStrictEqual(options.extraExcludePackages, ["@aws-sdk/client-s3", "@duckdb/node-api", "superstruct", "@aws-lambda-powertools/logger", "s3rver"]);
+            assert.deepStrictEqual(BUNDLED_PACKAGES, ["superstruct", "@aws-lambda-powertools/logger"]);
+        });
+    
+        it("includes the CommonJS files the bundled packages reach, their dependencies' and the package.json files, and nothing else", () => {
+            const files = options.extraIncludePaths;
+            for (const expected of [
+                "node_modules/superstruct/package.json",
+                "node_modules/superstruct/dist/index.cjs",
+                "node_modules/@aws-lambda-powertools/logger/package.json",
+                "node_modules/@aws-lambda-powertools/logger/lib/cjs/index.js",
+                // lib/cjs/package.json says "type": "commonjs": without it, Node would read the files as ES modules.
+                "node_modules/@aws-lambda-powertools/logger/lib/cjs/package.json",
+                "node_modules/@aws-lambda-powertools/commons/lib/cjs/index.js",
+                "node_modules/@aws/lambda-invoke-store/package.json",
+            ]) assert.ok(files.includes(expected), `${expected} missing`);
+            assert.deepStrictEqual(files.filter((file) => /\.(d\.ts|map|md|mjs)$|\/esm\//.test(file)), []);
+            assert.deepStrictEqual(files.filter((file) => file.includes("@aws-sdk/")), [], "the runtime provides @aws-sdk/*");
+            assert.ok(files.every((file) => !path.isAbsolute(file) && file.startsWith("node_modules/")));
+        });
+    
+        it("fails when a bundled package is missing from dependencies", () => {
+            assert.throws(() => functionCodePathOptions({ dependencies: { superstruct: "2" } }, PROJECT_ROOT), /bundle @aws-lambda-powertools\/logger/);
+        });
     });
 });
