@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import type { Suite } from "../suite";
 import { ColdInit, measureColdInits } from "./coldInit";
-import { ArchiveKind, LambdaArchive, buildLambdaArchive } from "./lambdaArchive";
+import { ArchiveKind, LambdaArchive, buildLambdaArchive, packageOfPath } from "./lambdaArchive";
 import { storedBytes, zipArchiveBytes } from "./zipSize";
 
 export interface ArchiveMeasurement {
@@ -13,6 +13,8 @@ export interface ArchiveMeasurement {
     /** Absent when not computed (the naive archive under --quick). */
     zippedBytes?: number;
     indexJsBytes: number;
+    /** Unzipped bytes per package beside `__index.js` (absent from results of earlier versions). */
+    bytesByPackage?: Record<string, number>;
     coldInit: ColdInit;
 }
 
@@ -37,6 +39,11 @@ function measureSizes(archive: LambdaArchive, zip: boolean): Omit<ArchiveMeasure
             })))
             : undefined,
         indexJsBytes: Buffer.byteLength(archive.indexJs),
+        bytesByPackage: archive.files.filter((file) => file.localPath).reduce<Record<string, number>>((sums, file) => {
+            const name = packageOfPath(file.name);
+            sums[name] = (sums[name] ?? 0) + file.bytes;
+            return sums;
+        }, {}),
     };
 }
 
