@@ -5,6 +5,7 @@ import type { CostResult } from "./cost/suite";
 import type { CpuSuiteResult } from "./cpu/suite";
 import type { BaselineResult, EmulatorResult, ModelResult } from "./e2e/suites";
 import type { LatencyModel } from "./latency/model";
+import type { BusyProcess } from "./otherProcesses";
 import type { TargetResult } from "./targets";
 import type { WorstCaseResult } from "./worstCaseSuite";
 
@@ -16,6 +17,8 @@ export interface Machine {
     platform: string;
     /** 1-minute load average when the run began and ended: the machine may be shared. */
     loadAverage: { start: number; end: number };
+    /** Processes outside the benchmark busy over a second at the start and at the end (Linux only; absent before). */
+    otherProcesses?: { start?: BusyProcess[]; end?: BusyProcess[] };
 }
 
 export interface BenchResults {

@@ -7,6 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import * as fs from "fs";
 import * as os from "os";
+import { otherBusyProcesses } from "./otherProcesses";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import Table from "cli-table3";
@@ -40,6 +41,7 @@ interface Options {
 async function measure(options: Options): Promise<BenchResults> {
     const began = performance.now();
     const loadAtStart = os.loadavg()[0];
+    const busyAtStart = await otherBusyProcesses();
     const settings = settingsFor(options.quick);
     const suites = selectSuites(options.only);
     const workDir = path.join(PROJECT_ROOT, ".bench");
@@ -70,7 +72,7 @@ async function measure(options: Options): Promise<BenchResults> {
         generatedAt: new Date().toISOString(),
         quick: options.quick,
         durationSeconds: (performance.now() - began) / 1000,
-        machine: describeMachine(loadAtStart),
+        machine: { ...describeMachine(loadAtStart), otherProcesses: { start: busyAtStart, end: await otherBusyProcesses() } },
         latencyModel: { operations: AWS_LATENCY, largeObjectBytes: LARGE_OBJECT_BYTES, tailCapFactor: TAIL_CAP_FACTOR },
         suites: results as BenchResults["suites"],
         targets: evaluateTargets(results),

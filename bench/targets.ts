@@ -57,15 +57,18 @@ export const TARGETS: readonly Target[] = [
     },
     {
         id: "archive-size",
-        description: "the Lambda archive as Pulumi ships it, unzipped",
+        description: "each function's Lambda archive as Pulumi ships it, unzipped (the larger of the receiver's and the loader's)",
         limit: "≤ 250 KB",
-        measure: (r) => (r.archive as ArchiveResult | undefined)?.shipped.unzippedBytes,
+        measure: (r) => {
+            const archive = r.archive as ArchiveResult | undefined;
+            return archive && Math.max(archive.shipped.unzippedBytes, archive.loader?.unzippedBytes ?? 0);
+        },
         passes: (v) => v <= 250 * 1024,
         show: bytes,
     },
     {
         id: "cold-init",
-        description: "cold initialisation: load __index.js and build the handler in a fresh process (median)",
+        description: "the receiver's cold initialisation: load __index.js and build the handler in a fresh process (median)",
         limit: "≤ 50 ms",
         measure: (r) => (r.archive as ArchiveResult | undefined)?.shipped.coldInit.initMs.median,
         passes: (v) => v <= 50,
@@ -73,7 +76,7 @@ export const TARGETS: readonly Target[] = [
     },
     {
         id: "memory-1mb",
-        description: "peak memory a 1 MB delivery (4,500 subaccounts) adds to the receiver's process (worst run)",
+        description: "peak memory a 1 MB delivery (4,500 subaccounts) adds to the process that receives and loads it (worst run)",
         limit: "≤ 64 MB",
         measure: (r) => largest((r.model as ModelResult | undefined)?.sizes ?? [])?.addedMemoryBytes.max,
         passes: (v) => v <= 64 * 1024 * 1024,

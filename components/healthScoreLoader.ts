@@ -13,7 +13,7 @@ import * as aws from "@pulumi/aws";
 import { ENV } from "../handlers/environment";
 import { createLoaderLambdaHandler } from "../handlers/lambda";
 import { bucketPrefixes } from "../shared/layout";
-import { receiverCodePathOptions } from "../shared/lambdaPackage";
+import { functionCodePathOptions } from "../handlers/packageFiles";
 import { MAX_SQS_MESSAGE_BYTES } from "../handlers/fallbackQueue";
 import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, resolveGroup } from "../shared/settings";
 import { Reservation } from "../shared/lambdaConcurrency";
@@ -117,7 +117,7 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
         return new aws.lambda.CallbackFunction(`${name}-function`, {
             ...loaderFunctionSettings(loader),
             callbackFactory: createLoaderLambdaHandler as unknown as aws.lambda.CallbackFactory<unknown, unknown>,
-            codePathOptions: receiverCodePathOptions(readPackageJson()),
+            codePathOptions: functionCodePathOptions(readPackageJson()),
             role: this.role.arn,
             environment: {
                 variables: {

@@ -13,7 +13,7 @@ import { createLambdaHandler } from "../handlers/lambda";
 import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, checkTokenArguments, resolveGroup } from "../shared/settings";
 import { ReservedConcurrency, checkReservedConcurrency, reservedConcurrencyProperty } from "./functionConcurrency";
 import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies/receiverPolicies";
-import { receiverCodePathOptions } from "../shared/lambdaPackage";
+import { functionCodePathOptions } from "../handlers/packageFiles";
 import { Reservation } from "../shared/lambdaConcurrency";
 
 /** Set explicitly: CallbackFunction's default runtime changes with provider upgrades (and is then ignored on updates). */
@@ -148,7 +148,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         return new aws.lambda.CallbackFunction(`${name}-function`, {
             ...receiverFunctionSettings(lambda),
             callbackFactory: createLambdaHandler as unknown as aws.lambda.CallbackFactory<unknown, unknown>,
-            codePathOptions: receiverCodePathOptions(readPackageJson()),
+            codePathOptions: functionCodePathOptions(readPackageJson()),
             role: this.role.arn,
             environment: { variables },
             // The handler writes JSON lines itself; Text keeps them as they are.

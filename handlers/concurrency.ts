@@ -1,5 +1,22 @@
 /** Small, pure helpers for batched writes: chunking, bounded concurrency and retry delays. */
 
+/**
+ * DynamoDB requests in flight at once per delivery, unless set (storage.ts `AwsStorageOptions.concurrency`). The
+ * table itself serves any number at once; what bounds it is the function: each request in flight holds a socket
+ * (Lambda allows 1,024 file descriptors per execution environment, Lambda quotas), and each new socket costs a
+ * TLS handshake, which a small function's share of a vCPU pays for on its first delivery.
+ */
+export const DEFAULT_TABLE_CONCURRENCY = 64;
+
+/**
+ * The DynamoDB client's request-handler settings that let {@link DEFAULT_TABLE_CONCURRENCY} requests be in flight:
+ * the SDK's default agent keeps at most 50 sockets per host (@smithy/node-http-handler), and queues the rest.
+ */
+export const TABLE_REQUEST_HANDLER = {
+    httpAgent: { maxSockets: DEFAULT_TABLE_CONCURRENCY },
+    httpsAgent: { maxSockets: DEFAULT_TABLE_CONCURRENCY },
+};
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
     const chunks: T[][] = [];
@@ -34,6 +51,34 @@ export async function mapWithConcurrency<T, R>(
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
     return results;
+}
+
+/** Runs a task when fewer than the limiter's limit are running, else once an earlier one ends (first come, first served). */
+export type Limiter = <R>(task: () => Promise<R>) => Promise<R>;
+
+/**
+ * A limit on tasks in flight, shared by tasks of different kinds queued at different times (for example a batch
+ * of writes, then the writes its success allows), which {@link mapWithConcurrency} cannot share.
+ */
+export function createLimiter(limit: number): Limiter {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+    let running = 0;
+    const waiting: Array<() => void> = [];
+    // A task that ends hands its slot straight to the first one waiting, so that no newcomer can take it between.
+    const release = (): void => {
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+    };
+    return async (task) => {
+        if (running < limit) running++;
+        else await new Promise<void>((resolve) => waiting.push(resolve));
+        try {
+            return await task();
+        } finally {
+            release();
+        }
+    };
 }
 
 /**

@@ -8,9 +8,10 @@
  * and value; a body may hold only the characters #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
  * #x10000-#x10FFFF, so any other body goes base64-encoded (4 bytes for 3).
  */
-import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { decodeUtf8 } from "./body";
 import { deliveryIdOf } from "./ids";
+import { Sender, sqsSdk } from "./sdk";
 import type { CallOptions } from "./storage";
 
 /** The largest SQS message: body plus attributes (names, data types and values). */
@@ -94,10 +95,10 @@ export interface FallbackQueue {
     send(message: FallbackMessage, options?: CallOptions): Promise<void>;
 }
 
-export function createSqsFallbackQueue(sqs: SQSClient, queueUrl: string): FallbackQueue {
+export function createSqsFallbackQueue(sqs: Sender<SQSClient>, queueUrl: string): FallbackQueue {
     return {
         async send(message, options = {}) {
-            await sqs.send(new SendMessageCommand({
+            await sqs.send(new (sqsSdk().SendMessageCommand)({
                 QueueUrl: queueUrl,
                 MessageBody: message.body,
                 MessageAttributes: Object.fromEntries(Object.entries(message.attributes).map(([name, value]) => [name, { DataType: STRING, StringValue: value }])),

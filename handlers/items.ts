@@ -28,14 +28,14 @@ export function toHistoryItem(record: AlertRecord, retentionDays: number): Histo
     } as HistoryItem;
 }
 
+/** The key of a record's series' latest entry: one per metric, subaccount, score or change, and filters. */
+export function latestKeyOf(record: AlertRecord): { pk: string; sk: string } {
+    return { pk: latestPartitionKey(record.metric), sk: latestSortKey(record.subaccount_id, record.filters, record.source) };
+}
+
 /** The latest entry has no TTL: a subaccount that stops sending keeps its last known score. */
 export function toLatestItem(record: AlertRecord): LatestItem {
-    return {
-        pk: latestPartitionKey(record.metric),
-        sk: latestSortKey(record.subaccount_id, record.filters, record.source),
-        kind: "latest",
-        ...record,
-    };
+    return { ...latestKeyOf(record), kind: "latest", ...record };
 }
 
 /** The record fields of an item, without the table's keys and bookkeeping. */

@@ -4,10 +4,9 @@
  * schema are built inside the factories, because the serializer can capture neither an SDK client nor a
  * superstruct Struct from module scope.
  */
-import { S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { SSMClient } from "@aws-sdk/client-ssm";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { ArchiveEnvironment, LoaderEnvironment, readLoaderEnvironment, readReceiverEnvironment } from "./environment";
 import { createSqsFallbackQueue } from "./fallbackQueue";
 import { LambdaHttpEvent, LambdaHttpResult, jsonResponse, toHttpRequest, toLambdaResult } from "./http";
@@ -17,7 +16,9 @@ import { FunctionLogger, InvocationContext, Logger, functionLogger, jsonLogger }
 import { powertoolsLogger } from "./lambdaLogger";
 import { MetricsPublisher, emfMetrics } from "./metrics";
 import { Receiver, createReceiver, toLambdaHandler } from "./receiver";
+import { TABLE_REQUEST_HANDLER } from "./concurrency";
 import { createAwsStorage, createObjectStorage } from "./storage";
+import { Sender, dynamoDbSdk, onFirstUse, s3Sdk, sqsSdk, ssmSdk } from "./sdk";
 import { TokenSource, ssmTokens } from "./tokenSource";
 import { metricDimensions } from "../shared/observability";
 
@@ -36,21 +37,36 @@ export function lambdaObservability(stack: string): Required<Observability> {
 }
 
 export interface HandlerDependencies extends Observability {
-    s3: S3Client;
-    sqs: SQSClient;
+    s3: Sender<S3Client>;
+    sqs: Sender<SQSClient>;
     /** The webhook tokens: read from SSM in Lambda, given directly to the local stack. */
     tokens: TokenSource;
 }
 
 /**
  * What Lambda runs for the receiver: configuration from the environment, clients from the runtime's SDK, tokens
- * from SSM. One attempt per S3 and SQS call: the receiver retries the archive itself, within its time budget
- * (durableArchive.ts), whatever retry defaults the runtime's SDK version has.
+ * from SSM. One attempt per call: the receiver retries the token read, the archive and its fallback itself,
+ * within time budgets (tokenSource.ts, durableArchive.ts), whatever retry defaults the runtime's SDK version has.
+ *
+ * No SDK package is loaded at initialisation (handlers/sdk.ts): the first request loads SSM's to read the
+ * tokens, then S3's and SQS's, each before any deadline starts (on a small function's share of a vCPU, loading a
+ * client takes long enough to eat a budget meant for the network). The first delivery thus waits for what
+ * initialisation used to do, and every later one finds the clients ready.
  */
 export function createLambdaHandler(): LambdaHandler {
     const environment = readReceiverEnvironment(process.env);
-    const tokens = ssmTokens(new SSMClient({}), { token: environment.tokenParameter, previousToken: environment.previousTokenParameter });
-    return buildLambdaHandler(environment, { s3: new S3Client({ maxAttempts: 1 }), sqs: new SQSClient({ maxAttempts: 1 }), tokens, ...lambdaObservability(environment.stack) });
+    const s3 = onFirstUse(() => new (s3Sdk().S3Client)({ maxAttempts: 1 }));
+    const sqs = onFirstUse(() => new (sqsSdk().SQSClient)({ maxAttempts: 1 }));
+    const ssm = onFirstUse(() => new (ssmSdk().SSMClient)({ maxAttempts: 1 }));
+    const readTokens = ssmTokens(ssm, { token: environment.tokenParameter, previousToken: environment.previousTokenParameter });
+    const tokens: TokenSource = async () => {
+        ssm.load();
+        const read = await readTokens();
+        s3.load();
+        sqs.load();
+        return read;
+    };
+    return buildLambdaHandler(environment, { s3, sqs, tokens, ...lambdaObservability(environment.stack) });
 }
 
 /**
@@ -88,8 +104,8 @@ export function buildLambdaHandler(environment: ArchiveEnvironment, dependencies
 }
 
 export interface LoaderDependencies extends Observability {
-    s3: S3Client;
-    dynamodb: DynamoDBClient;
+    s3: Sender<S3Client>;
+    dynamodb: Sender<DynamoDBClient>;
 }
 
 /**
@@ -99,7 +115,11 @@ export interface LoaderDependencies extends Observability {
  */
 export function createLoaderLambdaHandler(): LoaderEventHandler {
     const environment = readLoaderEnvironment(process.env);
-    return buildLoaderHandler(environment, { s3: new S3Client({ maxAttempts: 3 }), dynamodb: new DynamoDBClient({ maxAttempts: 3 }), ...lambdaObservability(environment.stack) });
+    return buildLoaderHandler(environment, {
+        s3: onFirstUse(() => new (s3Sdk().S3Client)({ maxAttempts: 3 })),
+        dynamodb: onFirstUse(() => new (dynamoDbSdk().DynamoDBClient)({ maxAttempts: 3, requestHandler: TABLE_REQUEST_HANDLER })),
+        ...lambdaObservability(environment.stack),
+    });
 }
 
 /** The one assembly of a loader, shared by Lambda, the local stack and `replay`. */

@@ -3,18 +3,13 @@
  * decides nothing about what is stored, only how. Clients are passed in, so the same code writes to AWS from
  * Lambda and to the emulators from the local stack.
  */
-import { S3Client, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
-import {
-    BatchWriteItemCommand,
-    ConditionalCheckFailedException,
-    DynamoDBClient,
-    PutItemCommand,
-    WriteRequest,
-} from "@aws-sdk/client-dynamodb";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBClient, WriteRequest } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import { backoffDelayMs, chunk, mapWithConcurrency, sleep } from "./concurrency";
-import { LatestItem, toHistoryItem, toLatestItem } from "./items";
+import { DEFAULT_TABLE_CONCURRENCY, backoffDelayMs, chunk, createLimiter, sleep } from "./concurrency";
+import { LatestItem, latestKeyOf, toHistoryItem, toLatestItem } from "./items";
 import { LATEST_REPLACES, RECEIVED_AT_METADATA, isLater } from "../shared/layout";
+import { Sender, dynamoDbSdk, s3Sdk } from "./sdk";
 import { AlertRecord } from "./records";
 
 /** Per call: an abort signal, so that a caller with a time budget can give each attempt a deadline. */
@@ -48,10 +43,13 @@ export interface DeliveryStorage extends RawArchive {
 }
 
 export interface AwsStorageOptions extends ObjectStorageOptions {
-    dynamodb: DynamoDBClient;
+    dynamodb: Sender<DynamoDBClient>;
     tableName: string;
     retentionDays: number;
-    /** BatchWriteItem requests in flight at once. */
+    /**
+     * DynamoDB requests (history batches and latest entries) in flight at once for one delivery; give the client
+     * as many sockets (`TABLE_REQUEST_HANDLER` in concurrency.ts).
+     */
     concurrency?: number;
     /** Attempts per batch while DynamoDB returns UnprocessedItems. */
     maxBatchAttempts?: number;
@@ -82,7 +80,7 @@ export class ArrivalUnknownError extends StorageError {
 }
 
 export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
-    const concurrency = options.concurrency ?? 8;
+    const concurrency = options.concurrency ?? DEFAULT_TABLE_CONCURRENCY;
     const maxBatchAttempts = options.maxBatchAttempts ?? 8;
     const retryBaseMs = options.retryBaseMs ?? 50;
     const retryCapMs = options.retryCapMs ?? 2_000;
@@ -96,14 +94,14 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
                 throw new StorageError(`${pending.length} items still unprocessed by DynamoDB after ${maxBatchAttempts} attempts`);
             }
             if (attempt > 0) await sleep(backoffDelayMs(attempt, retryBaseMs, retryCapMs));
-            const result = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+            const result = await dynamodb.send(new (dynamoDbSdk().BatchWriteItemCommand)({ RequestItems: { [tableName]: pending } }));
             pending = result.UnprocessedItems?.[tableName] ?? [];
         }
     }
 
     async function moveLatest(item: LatestItem): Promise<void> {
         try {
-            await dynamodb.send(new PutItemCommand({
+            await dynamodb.send(new (dynamoDbSdk().PutItemCommand)({
                 TableName: tableName,
                 Item: marshall(item),
                 // Only a later alert replaces the latest entry; a redelivery or a late, older one does not.
@@ -111,13 +109,16 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
                 ExpressionAttributeValues: LATEST_REPLACES.values(item),
             }));
         } catch (err) {
-            if (!(err instanceof ConditionalCheckFailedException)) throw err;
+            if (!(err instanceof dynamoDbSdk().ConditionalCheckFailedException)) throw err;
         }
     }
 
     /**
-     * History first, then the latest entries of the records whose history was written. A failed batch does not
-     * stop the others: every write is attempted, and the failures are reported together at the end.
+     * Each record's history first, then its series' latest entry: as soon as a batch of history items is written,
+     * the latest entries of its records are moved, while the other batches are still in flight. All of a
+     * delivery's DynamoDB requests share one limit, so the table sees a steady `concurrency` requests at once. A
+     * failed batch does not stop the others (its records' latest entries wait for the retry): every write is
+     * attempted, and the failures are reported together at the end.
      */
     async function writeRecords(records: readonly AlertRecord[]): Promise<void> {
         const failures: unknown[] = [];
@@ -130,12 +131,16 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
                 return false;
             }
         };
+        const limited = createLimiter(concurrency);
+        const newest = newestPerSeries(records);
 
-        const batches = chunk([...records], BATCH_WRITE_LIMIT);
-        const written = await mapWithConcurrency(batches, concurrency, (batch) =>
-            settle(() => writeBatch(batch.map((record) => ({ PutRequest: { Item: marshall(toHistoryItem(record, options.retentionDays)) } })))));
-        const inHistory = batches.filter((_, i) => written[i]).flat();
-        await mapWithConcurrency(newestPerSeries(inHistory.map(toLatestItem)), concurrency, (item) => settle(() => moveLatest(item)));
+        await Promise.all(chunk([...records], BATCH_WRITE_LIMIT).map(async (batch) => {
+            const written = await limited(() => settle(() =>
+                writeBatch(batch.map((record) => ({ PutRequest: { Item: marshall(toHistoryItem(record, options.retentionDays)) } })))));
+            if (!written) return;
+            await Promise.all(batch.filter((record) => newest.has(record)).map((record) =>
+                limited(() => settle(() => moveLatest(toLatestItem(record))))));
+        }));
 
         if (failures.length > 0) {
             const first = failures[0];
@@ -151,7 +156,7 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
 }
 
 export interface ObjectStorageOptions {
-    s3: S3Client;
+    s3: Sender<S3Client>;
     bucketName: string;
     retryBaseMs?: number;
     retryCapMs?: number;
@@ -177,7 +182,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
     ): Promise<"created" | "exists"> {
         for (let attempt = 0; ; attempt++) {
             try {
-                await options.s3.send(new PutObjectCommand({
+                await options.s3.send(new (s3Sdk().PutObjectCommand)({
                     Bucket: options.bucketName,
                     Key: key,
                     Body: body,
@@ -187,7 +192,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
                 }), { abortSignal: call.signal });
                 return "created";
             } catch (err) {
-                const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+                const status = err instanceof s3Sdk().S3ServiceException ? err.$metadata.httpStatusCode : undefined;
                 if (status === 412) return "exists";
                 if (status === 409 && attempt < 3 && !call.signal?.aborted) {
                     await sleep(backoffDelayMs(attempt + 1, retryBaseMs, retryCapMs));
@@ -210,7 +215,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
     async function readRaw(key: string): Promise<RawDelivery> {
         let object;
         try {
-            object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucketName, Key: key }));
+            object = await options.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: options.bucketName, Key: key }));
         } catch (err) {
             throw new StorageError(`could not read s3://${options.bucketName}/${key}`, { cause: err });
         }
@@ -225,7 +230,7 @@ export function createObjectStorage(options: ObjectStorageOptions): Omit<Deliver
     async function firstArrival(key: string, call: CallOptions = {}): Promise<Date> {
         for (let attempt = 0; ; attempt++) {
             try {
-                const head = await options.s3.send(new HeadObjectCommand({ Bucket: options.bucketName, Key: key }), { abortSignal: call.signal });
+                const head = await options.s3.send(new (s3Sdk().HeadObjectCommand)({ Bucket: options.bucketName, Key: key }), { abortSignal: call.signal });
                 return arrivalOf(head.Metadata, head.LastModified);
             } catch (err) {
                 if (attempt < 2 && !call.signal?.aborted) {
@@ -251,13 +256,17 @@ export function arrivalOf(metadata: Record<string, string> | undefined, lastModi
     return arrival;
 }
 
-/** Two alerts of one series in one delivery would race for the latest entry: keep only the newer. */
-function newestPerSeries(items: LatestItem[]): LatestItem[] {
-    const newest = new Map<string, LatestItem>();
-    for (const item of items) {
-        const key = `${item.pk}\u0000${item.sk}`;
+/**
+ * Two alerts of one series in one delivery would race for the latest entry: only the later moves it (isLater:
+ * on equal times, the greater record id). Answers the records that may.
+ */
+function newestPerSeries(records: readonly AlertRecord[]): Set<AlertRecord> {
+    const newest = new Map<string, AlertRecord>();
+    for (const record of records) {
+        const { pk, sk } = latestKeyOf(record);
+        const key = `${pk}\u0000${sk}`;
         const current = newest.get(key);
-        if (!current || isLater(item, current)) newest.set(key, item);
+        if (!current || isLater(record, current)) newest.set(key, record);
     }
-    return [...newest.values()];
+    return new Set(newest.values());
 }

@@ -7,6 +7,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { TABLE_REQUEST_HANDLER } from "../handlers/concurrency";
 
 /** The emulators accept any credentials; s3rver's defaults are these. */
 const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -38,7 +39,8 @@ export function localS3Client(endpoint: string, options: LocalClientOptions = {}
 
 export function localDynamoDbClient(endpoint: string, options: LocalClientOptions = {}): DynamoDBClient {
     const { DynamoDBClient } = require("@aws-sdk/client-dynamodb") as typeof import("@aws-sdk/client-dynamodb");
-    return new DynamoDBClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    // As many sockets as the loader's client has in Lambda (handlers/lambda.ts).
+    return new DynamoDBClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, requestHandler: TABLE_REQUEST_HANDLER });
 }
 
 /** A client of the local SQS emulator (local/sqsEmulator.ts). */

@@ -1,15 +1,16 @@
 /**
- * What goes into the receiver's deployment archive besides the serialized handler.
+ * What goes into a function's deployment archive besides the serialized handler.
  *
  * `CallbackFunction` walks every package in package.json `dependencies` (skipping only @pulumi/* and `aws-sdk`
- * v2), which here would ship the emulators, DuckDB's native binaries and the CLI. The handler needs none of
- * them: its closure requires only the AWS SDK v3, which the nodejs22.x runtime provides, and the packages listed
- * in {@link BUNDLED_PACKAGES}. Everything else is excluded by name, so a dependency added later stays out
- * unless it is added here on purpose.
+ * v2), which here would ship the emulators, DuckDB's native binaries and the CLI. The handlers need none of
+ * them: their closures require only the AWS SDK v3, which the nodejs22.x runtime provides, and the packages
+ * listed in {@link BUNDLED_PACKAGES}. Every dependency is excluded by name, so a dependency added later stays
+ * out unless it is added here on purpose; of the bundled packages, only the files `require` can reach are
+ * shipped (traced by handlers/packageFiles.ts), which keeps each archive small.
  */
 
 /**
- * Packages the handler's closure requires that the Lambda runtime does not provide: superstruct (validation) and
+ * Packages the handlers' closures require that the Lambda runtime does not provide: superstruct (validation) and
  * Powertools' Logger (the functions' JSON log lines), which brings @aws-lambda-powertools/commons and
  * @aws/lambda-invoke-store along as its dependencies.
  */
@@ -25,17 +26,20 @@ export interface PackageJson {
     devDependencies?: Record<string, string>;
 }
 
-/** Excludes every dependency that is not bundled on purpose (devDependencies are never walked). */
-/** The part of Pulumi's `CodePathOptions` that decides which packages go into the archive. */
+/** The part of Pulumi's `CodePathOptions` that decides what goes into the archive besides `__index.js`. */
 export interface PackageSelection {
+    /** Every dependency, bundled ones included: their whole folders stay out (devDependencies are never walked). */
     extraExcludePackages: string[];
+    /** The bundled packages' reachable files, relative to the project root (Pulumi runs there). */
+    extraIncludePaths: string[];
 }
 
-export function receiverCodePathOptions(packageJson: PackageJson): PackageSelection {
+/** The selection for `bundledFiles`, the bundled packages' files (relative to the project root). */
+export function receiverCodePathOptions(packageJson: PackageJson, bundledFiles: readonly string[]): PackageSelection {
     const dependencies = Object.keys(packageJson.dependencies ?? {});
     const missing = BUNDLED_PACKAGES.filter((name) => !dependencies.includes(name));
     if (missing.length > 0) {
-        throw new Error(`the receiver bundles ${missing.join(", ")}, which package.json dependencies lack`);
+        throw new Error(`the functions bundle ${missing.join(", ")}, which package.json dependencies lack`);
     }
-    return { extraExcludePackages: dependencies.filter((name) => !BUNDLED_PACKAGES.includes(name)) };
+    return { extraExcludePackages: dependencies, extraIncludePaths: [...bundledFiles] };
 }

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import type { Suite } from "../suite";
 import { ColdInit, measureColdInits } from "./coldInit";
-import { ArchiveKind, LambdaArchive, buildLambdaArchive } from "./lambdaArchive";
+import { ArchiveKind, LambdaArchive, buildLambdaArchive, packageOfPath } from "./lambdaArchive";
 import { storedBytes, zipArchiveBytes } from "./zipSize";
 
 export interface ArchiveMeasurement {
@@ -13,11 +13,16 @@ export interface ArchiveMeasurement {
     /** Absent when not computed (the naive archive under --quick). */
     zippedBytes?: number;
     indexJsBytes: number;
+    /** Unzipped bytes per package beside `__index.js` (absent from results of earlier versions). */
+    bytesByPackage?: Record<string, number>;
     coldInit: ColdInit;
 }
 
 export interface ArchiveResult {
+    /** The receiver's archive as shipped. */
     shipped: ArchiveMeasurement;
+    /** The loader's archive as shipped (absent from results of earlier versions). */
+    loader?: ArchiveMeasurement;
     naive: ArchiveMeasurement;
 }
 
@@ -34,6 +39,11 @@ function measureSizes(archive: LambdaArchive, zip: boolean): Omit<ArchiveMeasure
             })))
             : undefined,
         indexJsBytes: Buffer.byteLength(archive.indexJs),
+        bytesByPackage: archive.files.filter((file) => file.localPath).reduce<Record<string, number>>((sums, file) => {
+            const name = packageOfPath(file.name);
+            sums[name] = (sums[name] ?? 0) + file.bytes;
+            return sums;
+        }, {}),
     };
 }
 
@@ -41,12 +51,18 @@ export const archiveSuite: Suite<ArchiveResult> = {
     id: "archive",
     title: "The Lambda archive and its cold initialisation",
     async run(context) {
-        const shipped = await buildLambdaArchive("shipped", context.projectRoot);
+        const shipped = await buildLambdaArchive("receiver", context.projectRoot);
+        const loader = await buildLambdaArchive("loader", context.projectRoot);
         const naive = await buildLambdaArchive("naive", context.projectRoot);
-        const sizes = [measureSizes(shipped, true), measureSizes(naive, context.settings.zipNaiveArchive)];
+        const sizes = [measureSizes(shipped, true), measureSizes(loader, true), measureSizes(naive, context.settings.zipNaiveArchive)];
         for (const size of sizes) context.progress(`${size.kind}: ${size.files} files, ${size.packages.length} packages, ${size.unzippedBytes} bytes unzipped`);
-        const [shippedInit, naiveInit] = measureColdInits([shipped, naive], context.projectRoot, context.settings.coldInitRuns);
-        context.progress(`cold initialisation: shipped ${shippedInit.initMs.median.toFixed(0)} ms, naive ${naiveInit.initMs.median.toFixed(0)} ms (medians of ${shippedInit.runs})`);
-        return { shipped: { ...sizes[0], coldInit: shippedInit }, naive: { ...sizes[1], coldInit: naiveInit } };
+        const [shippedInit, loaderInit, naiveInit] = measureColdInits([shipped, loader, naive], context.projectRoot, context.settings.coldInitRuns);
+        context.progress(`cold initialisation: receiver ${shippedInit.initMs.median.toFixed(0)} ms (first invocation ${shippedInit.firstInvocationMs?.median.toFixed(0)} ms), ` +
+            `loader ${loaderInit.initMs.median.toFixed(0)} ms, naive ${naiveInit.initMs.median.toFixed(0)} ms (medians of ${shippedInit.runs})`);
+        return {
+            shipped: { ...sizes[0], coldInit: shippedInit },
+            loader: { ...sizes[1], coldInit: loaderInit },
+            naive: { ...sizes[2], coldInit: naiveInit },
+        };
     },
 };

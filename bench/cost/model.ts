@@ -10,7 +10,18 @@ export type Design = "alb" | "function-url" | "original";
 export interface CostAssumptions {
     deliveriesPerMonth: number;
     hoursPerMonth: number;
+    /** The receiver's memory (`lambdaMemoryMb`, 256 MB), and the original design's function's. */
     lambdaMemoryGb: number;
+    /** The loader's memory (`loaderMemoryMb`, 1,024 MB). */
+    loaderMemoryGb: number;
+    /**
+     * The loader's event source mapping long-polls the fallback queue even when it is empty: Lambda keeps this many
+     * pollers, each waiting up to `sqsLongPollSeconds` per ReceiveMessage (an assumption: AWS documents the
+     * pollers but no idle request rate; idle polling is billed as ReceiveMessage requests). The dead-letter queue
+     * and the fallback queue's messages cost nothing while S3 takes every body.
+     */
+    sqsPollers: number;
+    sqsLongPollSeconds: number;
     /** Public IPv4 addresses of an internet-facing ALB: one per Availability Zone, at least 2. */
     albPublicAddresses: number;
     /** A Lambda target's processed bytes count against an LCU at 0.4 GB an hour. */
@@ -44,6 +55,9 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     deliveriesPerMonth: 30,
     hoursPerMonth: 730,
     lambdaMemoryGb: 0.25,
+    loaderMemoryGb: 1,
+    sqsPollers: 5,
+    sqsLongPollSeconds: 20,
     albPublicAddresses: 2,
     albLcuGbPerHour: 0.4,
     albMaxBodyBytes: 1024 * 1024,
@@ -68,8 +82,10 @@ export interface DeliveryShape {
     bodyBytes: number;
     /** Lake objects written per delivery (NDJSON of the records). */
     lakeBytes: number;
-    /** How long the function runs per delivery, in this design. */
+    /** How long the function runs per delivery, in this design: the receiver's time to answer, or the original's function. */
     durationMs: number;
+    /** This project's loader, per delivery (absent: the receiver stores, as before the loader existed). */
+    loaderDurationMs?: number;
 }
 
 export interface LineItem {
@@ -108,9 +124,11 @@ export function monthlyCost(design: Design, delivery: DeliveryShape, prices: Pri
     if (!deliverable) return { design, subaccounts: delivery.subaccounts, deliverable, storedElements: 0, usd: sum(items), items };
 
     const durationMs = design === "original" ? Math.min(delivery.durationMs, a.originalTimeoutMs) : delivery.durationMs;
-    add("Lambda requests", n * unitPrice(prices.lambdaRequest));
-    add("Lambda duration", n * a.lambdaMemoryGb * (durationMs / 1000) * unitPrice(prices.lambdaArmGbSecond));
-    add("CloudWatch Logs", n * (a.logBytesPerDelivery / GB) * unitPrice(prices.logsIngestedGb));
+    const loads = design !== "original" && delivery.loaderDurationMs !== undefined;
+    add("Lambda requests", n * (loads ? 2 : 1) * unitPrice(prices.lambdaRequest));
+    add(design === "original" ? "Lambda duration" : "Lambda duration (receiver)", n * a.lambdaMemoryGb * (durationMs / 1000) * unitPrice(prices.lambdaArmGbSecond));
+    if (loads) add("Lambda duration (loader)", n * a.loaderMemoryGb * (delivery.loaderDurationMs! / 1000) * unitPrice(prices.lambdaArmGbSecond));
+    add("CloudWatch Logs", n * (loads ? 2 : 1) * (a.logBytesPerDelivery / GB) * unitPrice(prices.logsIngestedGb));
 
     if (design === "original") {
         const stored = delivery.durationMs <= a.originalTimeoutMs ? elements : Math.floor(elements * (a.originalTimeoutMs / delivery.durationMs));
@@ -134,6 +152,12 @@ export function monthlyCost(design: Design, delivery: DeliveryShape, prices: Pri
     add("Glue crawler (daily)", n * a.crawlerDpu * (a.crawlerMinutes / 60) * unitPrice(prices.glueDpuHour));
     const scannedPerQuery = Math.max(TEN_MB, a.athenaDaysScanned * delivery.lakeBytes);
     add("Athena queries", a.athenaQueriesPerMonth * (scannedPerQuery / TB) * unitPrice(prices.athenaTbScanned));
+    if (loads) {
+        const receives = a.sqsPollers * (a.hoursPerMonth * 3600 / a.sqsLongPollSeconds);
+        add("SQS (the loader polling the empty fallback queue)", receives * unitPrice(prices.sqsRequest));
+    }
+    // What the operations work creates to watch the stack, priced once (monitoringMonthlyCost).
+    for (const line of monitoringMonthlyCost(prices, DEFAULT_MONITORING, a.hoursPerMonth)) add(line.item, line.usd);
     return { design, subaccounts: delivery.subaccounts, deliverable, storedElements: elements, usd: sum(items), items };
 }
 

@@ -43,10 +43,11 @@ export const PRICES = {
     glueDpuHour: { usd: 0.44, per: 1, unit: "DPU-hour, per second, 10-minute minimum per crawl", source: GLUE },
     athenaTbScanned: { usd: 5, per: 1, unit: "TB scanned, 10 MB minimum per query", source: "aws.amazon.com/athena/pricing" },
     logsIngestedGb: { usd: 0.5, per: 1, unit: "GB ingested (CloudWatch Logs)", source: CLOUDWATCH },
-    customMetricMonth: { usd: 0.3, per: 1, unit: "custom metric-month (first 10,000; prorated by the hour it is published in)", source: CLOUDWATCH },
+    customMetricMonth: { usd: 0.3, per: 1, unit: "custom metric-month (first 10,000; each name and dimension set is one; prorated by the hour it is published in; EMF adds no API charge)", source: CLOUDWATCH },
     alarmMetricMonth: { usd: 0.1, per: 1, unit: "standard-resolution alarm metric-month", source: CLOUDWATCH },
-    dashboardMonth: { usd: 3, per: 1, unit: "dashboard-month (an account's first 3 of up to 50 metrics are free)", source: CLOUDWATCH },
+    dashboardMonth: { usd: 3, per: 1, unit: "dashboard-month (an account's first 3 of up to 50 metrics are free, not counted here)", source: CLOUDWATCH },
     kmsKeyMonth: { usd: 1, per: 1, unit: "customer managed KMS key-month", source: "aws.amazon.com/kms/pricing" },
+    sqsRequest: { usd: 0.4, per: 1e6, unit: "standard-queue requests (each 64 KB of a message is one; first million a month free, not counted here)", source: "aws.amazon.com/sqs/pricing" },
 } as const satisfies Record<string, Price>;
 
 export type PriceTable = { readonly [K in keyof typeof PRICES]: Price };

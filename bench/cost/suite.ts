@@ -8,6 +8,7 @@ import { DEFAULT_RETENTION_DAYS } from "../../shared/limits";
 import { interpretDelivery, toLakeNdjson } from "../../handlers/records";
 import { generateDelivery, seededRandom } from "../../local/generate";
 import type { BaselineResult, ModelResult } from "../e2e/suites";
+import { AWS_LATENCY } from "../latency/awsLatency";
 import type { Suite } from "../suite";
 import { CostAssumptions, DEFAULT_ASSUMPTIONS, Design, MonthlyCost, durationAt, monthlyCost } from "./model";
 import { PRICES, PRICES_DATE, PRICES_REGION, PriceTable } from "./prices";
@@ -22,7 +23,7 @@ export interface CostResult {
     assumptions: CostAssumptions;
     /** Bytes of one history item as stored (JSON of its attributes, an upper bound of DynamoDB's size). */
     historyItemBytes: number;
-    rows: Array<MonthlyCost & { durationMs: number; durationExtrapolated: boolean }>;
+    rows: Array<MonthlyCost & { durationMs: number; loaderDurationMs?: number; durationExtrapolated: boolean }>;
 }
 
 /** The sizes a real-shape delivery of `subaccounts` has: its body and its lake rows. */
@@ -45,7 +46,10 @@ export const costSuite: Suite<CostResult> = {
     async run(context) {
         const model = context.results.model as ModelResult;
         const baseline = context.results.baseline as BaselineResult;
-        const current = model.sizes.map((size) => ({ subaccounts: size.subaccounts, ms: size.atModelMs.median }));
+        // The receiver runs until it answers; the loader from the notification until the delivery is stored.
+        const notificationMs = AWS_LATENCY["s3:EventNotification"].p50Ms;
+        const receiver = model.sizes.map((size) => ({ subaccounts: size.subaccounts, ms: size.answerMs.median }));
+        const loader = model.sizes.map((size) => ({ subaccounts: size.subaccounts, ms: Math.max(0, size.atModelMs.median - size.answerMs.median - notificationMs) }));
         const original = baseline.comparison.map((row) => ({ subaccounts: row.subaccounts, ms: row.baselineFullMs }));
         const historyItemBytes = shapeOf(1).historyItemBytes;
         // Each element writes its history item and its index copy: the table keeps both for the retention.
@@ -53,9 +57,10 @@ export const costSuite: Suite<CostResult> = {
         const rows = COST_SIZES.flatMap((subaccounts) => {
             const shape = shapeOf(subaccounts);
             return DESIGNS.map((design) => {
-                const duration = durationAt(subaccounts, design === "original" ? original : current);
-                const cost = monthlyCost(design, { subaccounts, ...shape, durationMs: duration.ms }, PRICES, assumptions);
-                return { ...cost, durationMs: duration.ms, durationExtrapolated: duration.extrapolated };
+                const duration = durationAt(subaccounts, design === "original" ? original : receiver);
+                const loaderDuration = design === "original" ? undefined : durationAt(subaccounts, loader);
+                const cost = monthlyCost(design, { subaccounts, ...shape, durationMs: duration.ms, loaderDurationMs: loaderDuration?.ms }, PRICES, assumptions);
+                return { ...cost, durationMs: duration.ms, loaderDurationMs: loaderDuration?.ms, durationExtrapolated: duration.extrapolated || !!loaderDuration?.extrapolated };
             });
         });
         context.progress(rows.map((row) => `${row.design} ${row.subaccounts}: $${row.usd.toFixed(2)}`).join(", "));

@@ -19,6 +19,8 @@ export interface DeliveryTimes {
     complete: boolean;
     /** CPU time of the pipeline's process from sending the delivery to its answer (all threads). */
     cpuMs: number;
+    /** The same until the pipeline's own work has ended (an asynchronous loader's too). */
+    settledCpuMs?: number;
 }
 
 export interface DeliveryAnalysis {
@@ -91,6 +93,8 @@ export interface CellSummary {
     atModelRecordsPerSecond: Summary;
     answerMs: Summary;
     cpuMs: Summary;
+    /** Absent from results of earlier versions. */
+    settledCpuMs?: Summary;
     recordsPerSecond: Summary;
     roundTrips: Summary;
     requests: Summary;
@@ -121,6 +125,7 @@ export function summarizeCell(times: readonly DeliveryTimes[], analyses: readonl
         atModelMs: of((a) => a.atModelMs),
         atModelRecordsPerSecond: of((a) => a.atModelRecordsPerSecond),
         cpuMs: summarize(times.map((run) => run.cpuMs)),
+        settledCpuMs: summarize(times.map((run) => run.settledCpuMs ?? run.cpuMs)),
         answerMs: of((a) => a.answerMs),
         recordsPerSecond: of((a) => a.recordsPerSecond),
         roundTrips: of((a) => a.roundTrips),

@@ -76,16 +76,18 @@ function eventSender(proxyUrl: string): (operation: string) => Promise<void> {
 
 const isComplete = (found: ReadBack, elements: number) => found.inTable >= elements && found.inLake >= elements;
 
-async function deliverAndCheck(pipeline: MeasuredPipeline, delivery: Delivery, settleMs: number, onAnswer?: () => Promise<void>): Promise<RunRecord> {
+async function deliverAndCheck(pipeline: MeasuredPipeline, delivery: Delivery, settleMs: number, onSettled?: () => Promise<void>): Promise<RunRecord> {
     const measure = startPeakMeasurement();
     const cpuBefore = process.cpuUsage();
     const start = wallClockMs();
     const answer = await pipeline.deliver(delivery);
     const answeredAt = wallClockMs();
     const cpu = process.cpuUsage(cpuBefore);
-    await onAnswer?.();
-    // Before the read-back, whose own allocations are not the pipeline's (an asynchronous pipeline still storing
-    // at this point is measured until here only).
+    // After the pipeline's own work (an asynchronous loader's too), before the read-back, whose allocations are not
+    // the pipeline's. Waiting here moves no clock: a delivery counts as stored when its last write ended.
+    await pipeline.settled?.();
+    const settledCpu = process.cpuUsage(cpuBefore);
+    await onSettled?.();
     const memory = measure();
     const giveUpAt = answeredAt + settleMs;
     let found = await pipeline.readBack(delivery, answer);
@@ -102,6 +104,7 @@ async function deliverAndCheck(pipeline: MeasuredPipeline, delivery: Delivery, s
         stored: Math.min(found.inTable, found.inLake),
         complete: isComplete(found, delivery.elements),
         cpuMs: (cpu.user + cpu.system) / 1000,
+        settledCpuMs: (settledCpu.user + settledCpu.system) / 1000,
         memory: { addedBytes: memory.addedBytes, peakRssBytes: memory.peakRssBytes, isolated: memory.isolated },
     };
 }
@@ -135,8 +138,7 @@ async function run(task: WorkerTask, progress: (text: string) => void): Promise<
                 progress(`${size.subaccounts} subaccounts, run ${i + 1}/${size.runs}: answered ${record.status} after ${(record.answeredAt - record.start).toFixed(0)} ms, ${record.stored}/${record.elements} stored`);
             }
             if (size.profilePath) {
-                // Up to the answer: after it, a synchronous pipeline's process only reads back (an asynchronous
-                // one's loader would need the profile to run until the read-back succeeds).
+                // Until the pipeline's own work has ended (the loader's too), before the read-back.
                 const stop = await startProfiler();
                 const profilePath = size.profilePath;
                 await deliverAndCheck(pipeline, deliveries[size.runs], definition.settleMs, async () => fs.writeFileSync(profilePath, JSON.stringify(await stop())));

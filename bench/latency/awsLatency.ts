@@ -12,6 +12,9 @@
  *   or PUT after 2 s (whitepaper "Best Practices Design Patterns: Optimizing Amazon S3 Performance", Timeouts and
  *   Retries for Latency-Sensitive Applications); "consistent small object latencies ... of roughly 100–200
  *   milliseconds" (S3 performance guidelines), read here as the tail.
+ * - S3 event notifications: "typically delivered in seconds but can sometimes take a minute or longer" (S3 user
+ *   guide, "Amazon S3 Event Notifications"); AWS gives no median for the hop from an object's creation to the
+ *   Lambda invocation.
  */
 import type { LatencyModel } from "./model";
 
@@ -34,5 +37,12 @@ export const AWS_LATENCY: LatencyModel = {
     "s3:GetObject:large": { p50Ms: 55, p99Ms: 250, source: "assumption for about 1 MB: GetObject plus the transfer time PutObject's 1 MB figure implies" },
     "s3:HeadObject": { p50Ms: 25, p99Ms: 150, source: "as GetObject of a small object (assumption)" },
     "s3:ListObjects": { p50Ms: 40, p99Ms: 200, source: "assumption: as GetObject of a page of keys (up to 1,000), a little slower at the median" },
+    "s3:EventNotification": {
+        p50Ms: 200,
+        p99Ms: 1_500,
+        source: "assumption: lukehoban/lambdaperf (event source → Lambda → write, one after another): SQS about 125 ms a hop, " +
+            "S3 notifications slower than SQS and SNS and less steady; AWS S3 docs: notifications are \"typically delivered in " +
+            "seconds but can sometimes take a minute or longer\" (the far tail, beyond this model)",
+    },
     "sqs:SendMessage": { p50Ms: 15, p99Ms: 60, source: "assumption (no AWS figure found): standard queues replicate across AZs before they acknowledge" },
 };

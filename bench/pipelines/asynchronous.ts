@@ -61,6 +61,9 @@ export const asynchronousPipeline: PipelineDefinition = {
                 if (!deliveryId) return { inTable: 0, inLake: 0 };
                 return readBackStore(context.direct, context.store, METRIC, deliveryId, delivery.triggeredAt);
             },
+            async settled() {
+                await Promise.all([...loads]);
+            },
             async close() {
                 await Promise.all([...loads]);
                 sqs.destroy();

@@ -74,6 +74,8 @@ export interface MeasuredPipeline {
     deliver(delivery: Delivery): Promise<Answer>;
     /** Counts, through the `direct` clients, the delivery's elements readable in DynamoDB and in the lake. */
     readBack(delivery: Delivery, answer: Answer): Promise<ReadBack>;
+    /** Resolves once the work a pipeline does after its answer (an asynchronous loader) has ended, so that its memory is measured too. */
+    settled?(): Promise<void>;
     close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import assert from "assert";
 import fc from "fast-check";
-import { backoffDelayMs, chunk, mapWithConcurrency } from "../../handlers/concurrency";
+import { backoffDelayMs, chunk, createLimiter, mapWithConcurrency } from "../../handlers/concurrency";
 import { RUNS } from "./support";
 
 /** A promise and the functions that settle it, for tests that decide when each task ends. */
@@ -34,6 +34,59 @@ describe("handlers/concurrency", () => {
 
         for (const size of [0, -1, 1.5, NaN]) {
             it(`refuses size ${size}`, () => assert.throws(() => chunk([1], size), RangeError));
+        }
+    });
+
+    describe("createLimiter", () => {
+        it("never runs more than the limit, whenever tasks are queued, and runs every task once", async () => {
+            await fc.assert(
+                fc.asyncProperty(fc.scheduler(), fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 20 }), async (s, limit, followUps) => {
+                    const limited = createLimiter(limit);
+                    let inFlight = 0;
+                    let maxInFlight = 0;
+                    let ran = 0;
+                    const task = (name: string) => async () => {
+                        inFlight++;
+                        maxInFlight = Math.max(maxInFlight, inFlight);
+                        try {
+                            await s.schedule(Promise.resolve(), name);
+                            ran++;
+                        } finally {
+                            inFlight--;
+                        }
+                    };
+                    // Each first task queues its follow-ups when it ends, as a history batch queues its latest entries.
+                    const all = followUps.map((count, i) => limited(task(`first ${i}`)).then(() =>
+                        Promise.all(Array.from({ length: count }, (_, j) => limited(task(`follow-up ${i}.${j}`))))));
+                    await s.waitFor(Promise.all(all));
+
+                    assert.ok(maxInFlight <= limit, `${maxInFlight} in flight, limit ${limit}`);
+                    assert.strictEqual(ran, followUps.length + followUps.reduce((a, b) => a + b, 0));
+                }),
+                RUNS,
+            );
+        });
+
+        it("starts as many as the limit at once", async () => {
+            const limited = createLimiter(3);
+            const gates = Array.from({ length: 5 }, () => deferred<void>());
+            let started = 0;
+            const runs = gates.map((gate) => limited(async () => { started++; await gate.promise; }));
+            await flush();
+            assert.strictEqual(started, 3);
+            gates.forEach((gate) => gate.resolve());
+            await Promise.all(runs);
+            assert.strictEqual(started, 5);
+        });
+
+        it("passes a task's failure to its caller and frees its slot", async () => {
+            const limited = createLimiter(1);
+            await assert.rejects(limited(async () => { throw new Error("boom"); }), /boom/);
+            assert.strictEqual(await limited(async () => 7), 7);
+        });
+
+        for (const limit of [0, -1, 1.5, NaN]) {
+            it(`refuses limit ${limit}`, () => assert.throws(() => createLimiter(limit), RangeError));
         }
     });
 

@@ -7,7 +7,9 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { buildLambdaHandler } from "../../handlers/lambda";
 import { silentLogger } from "../../handlers/logger";
 import { MetricValues } from "../../handlers/metrics";
-import { ssmTokens, staticTokens } from "../../handlers/tokenSource";
+import { TOKEN_BUDGET, ssmTokens, staticTokens } from "../../handlers/tokenSource";
+import { ARCHIVE_BUDGET, FALLBACK_BUDGET } from "../../handlers/durableArchive";
+import { SETTINGS } from "../../shared/settings";
 import { FakeSsm, startFakeSsm } from "../support/fakeSsm";
 import { TEST_BUCKET, useEmulators } from "../support/emulators";
 import { toAlbEvent } from "../../local/albEvent";
@@ -66,6 +68,35 @@ describe("handlers/tokenSource", function () {
             assert.match(err.message, new RegExp(`SSM parameter ${TOKEN_PARAMETER} must be`));
             assert.ok(!err.message.includes("short secret"));
             return true;
+        });
+    });
+
+    describe("a slow SSM", () => {
+        const budget = { attempts: 3, attemptTimeoutMs: 100, budgetMs: 250, backoffBaseMs: 10 };
+
+        it("ssmTokens gives up within its budget when SSM does not answer, naming the parameter, after several attempts", async () => {
+            fake.delayMs = 5_000;
+            const started = Date.now();
+            await assert.rejects(ssmTokens(ssm, { token: TOKEN_PARAMETER }, budget)(),
+                new RegExp(`SSM parameter ${TOKEN_PARAMETER} could not be read: BudgetExhaustedError: [23] attempt\\(s\\)`));
+            const elapsed = Date.now() - started;
+            assert.ok(elapsed < budget.budgetMs + 200, `took ${elapsed} ms, budget ${budget.budgetMs} ms`);
+            assert.ok(fake.requests.length >= 2, `${fake.requests.length} request(s)`);
+        });
+
+        it("ssmTokens takes an answer that is slow but within an attempt's deadline", async () => {
+            fake.delayMs = 30;
+            assert.deepEqual(await ssmTokens(ssm, { token: TOKEN_PARAMETER }, budget)(), { token: TOKEN });
+        });
+
+        it("ssmTokens does not retry a missing parameter", async () => {
+            await assert.rejects(ssmTokens(ssm, { token: "/healthscore/test/none" }, budget)(), /ParameterNotFound/);
+            assert.equal(fake.requests.length, 1);
+        });
+
+        it("the default budget, with the archive's and the fallback's, ends within the receiver's default timeout", () => {
+            const worstCaseMs = TOKEN_BUDGET.budgetMs + ARCHIVE_BUDGET.budgetMs + FALLBACK_BUDGET.budgetMs;
+            assert.ok(worstCaseMs < SETTINGS.lambdaTimeoutSeconds.default * 1000, `${worstCaseMs} ms`);
         });
     });
 

@@ -1,18 +1,20 @@
-/** What the receiver's deployment archive bundles. */
+/** The selection of what the functions' archives hold besides their code. */
 import * as assert from "assert";
-import { BUNDLED_PACKAGES, receiverCodePathOptions } from "../../shared/lambdaPackage";
+import { receiverCodePathOptions } from "../../shared/lambdaPackage";
 
 describe("receiverCodePathOptions", () => {
-    it("excludes every dependency but the bundled ones, @aws-sdk/* included", () => {
-        const options = receiverCodePathOptions({
-            dependencies: { "@aws-lambda-powertools/logger": "2", "@aws-sdk/client-s3": "1", "@duckdb/node-api": "1", superstruct: "2", s3rver: "3" },
-            devDependencies: { mocha: "1" },
+    it("excludes every dependency's folder and includes the bundled files given", () => {
+        const options = receiverCodePathOptions(
+            { dependencies: { "@aws-sdk/client-s3": "1", superstruct: "2", "@aws-lambda-powertools/logger": "2", s3rver: "3" }, devDependencies: { mocha: "1" } },
+            ["node_modules/superstruct/package.json"],
+        );
+        assert.deepStrictEqual(options, {
+            extraExcludePackages: ["@aws-sdk/client-s3", "superstruct", "@aws-lambda-powertools/logger", "s3rver"],
+            extraIncludePaths: ["node_modules/superstruct/package.json"],
         });
-        assert.deepStrictEqual(options.extraExcludePackages, ["@aws-sdk/client-s3", "@duckdb/node-api", "s3rver"]);
-        assert.deepStrictEqual(BUNDLED_PACKAGES, ["superstruct", "@aws-lambda-powertools/logger"]);
     });
 
     it("fails when a bundled package is missing from dependencies", () => {
-        assert.throws(() => receiverCodePathOptions({ dependencies: {} }), /bundles superstruct, @aws-lambda-powertools\/logger/);
+        assert.throws(() => receiverCodePathOptions({ dependencies: { superstruct: "2" } }, []), /bundle @aws-lambda-powertools\/logger/);
     });
 });

@@ -21,20 +21,32 @@ export interface FakeSsm {
     parameters: Map<string, string>;
     /** While set, every request is answered 500 InternalServerError (an outage). */
     failing: boolean;
+    /** While above 0, every answer waits this long (a slow or hanging service). */
+    delayMs: number;
     close(): Promise<void>;
 }
 
 const ACCOUNT = "123456789012";
 
 export async function startFakeSsm(parameters: Record<string, string> = {}, region = "us-east-1"): Promise<FakeSsm> {
-    const fake: Omit<FakeSsm, "endpoint" | "close"> = { requests: [], parameters: new Map(Object.entries(parameters)), failing: false };
+    const fake: Omit<FakeSsm, "endpoint" | "close"> = { requests: [], parameters: new Map(Object.entries(parameters)), failing: false, delayMs: 0 };
+    const timers = new Set<NodeJS.Timeout>();
     const server = http.createServer((request, response) => {
         const chunks: Buffer[] = [];
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
-            const answer = (status: number, body: unknown) => {
+            const send = (status: number, body: unknown) => {
+                if (response.destroyed) return;
                 response.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "fake-request" });
                 response.end(JSON.stringify(body));
+            };
+            const answer = (status: number, body: unknown) => {
+                if (fake.delayMs <= 0) return send(status, body);
+                const timer = setTimeout(() => {
+                    timers.delete(timer);
+                    send(status, body);
+                }, fake.delayMs);
+                timers.add(timer);
             };
             const target = String(request.headers["x-amz-target"] ?? "");
             let body: any;
@@ -73,6 +85,10 @@ export async function startFakeSsm(parameters: Record<string, string> = {}, regi
     const { port } = server.address() as AddressInfo;
     return Object.assign(fake, {
         endpoint: `http://127.0.0.1:${port}`,
-        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+        close: () => {
+            for (const timer of timers) clearTimeout(timer);
+            server.closeAllConnections();
+            return new Promise<void>((resolve) => server.close(() => resolve()));
+        },
     }) as FakeSsm;
 }

@@ -32,6 +32,26 @@ describe("bench/cost/model", () => {
         assert.ok(Math.abs(item(cost, "Lambda duration")! - 30 * 0.25 * 2 * 0.0000133334) < 1e-12);
     });
 
+    it("bills the loader at its own memory beside the receiver, and two requests a delivery", () => {
+        const cost = monthlyCost("function-url", { ...delivery(10, 2_000), loaderDurationMs: 3_000 }, PRICES);
+        assert.ok(Math.abs(item(cost, "Lambda duration (receiver)")! - 30 * 0.25 * 2 * 0.0000133334) < 1e-12);
+        assert.ok(Math.abs(item(cost, "Lambda duration (loader)")! - 30 * 1 * 3 * 0.0000133334) < 1e-12);
+        assert.ok(Math.abs(item(cost, "Lambda requests")! - 30 * 2 * 0.2e-6) < 1e-15);
+    });
+
+    it("charges the loader's idle polling of the fallback queue: 5 pollers, one 20 s long poll each", () => {
+        const cost = monthlyCost("alb", { ...delivery(10), loaderDurationMs: 1_000 }, PRICES);
+        assert.ok(Math.abs(item(cost, "SQS")! - 5 * (730 * 3600 / 20) * 0.4e-6) < 1e-9);
+        assert.strictEqual(item(monthlyCost("alb", delivery(10), PRICES), "SQS"), undefined, "no loader, no queue");
+    });
+
+    it("charges the operations work's monitoring as monitoringMonthlyCost prices it, and the original design none", () => {
+        const cost = monthlyCost("function-url", delivery(10), PRICES);
+        for (const line of monitoringMonthlyCost(PRICES)) assert.ok(Math.abs(item(cost, line.item)! - line.usd) < 1e-9, line.item);
+        assert.ok(Math.abs(item(cost, "CloudWatch alarms")! - 0.7) < 1e-9);
+        assert.strictEqual(item(monthlyCost("original", delivery(10), PRICES), "CloudWatch alarms"), undefined);
+    });
+
     it("cannot take a delivery over 1 MB through an ALB, but can through a Function URL", () => {
         const large = delivery(10_000);
         assert.ok(large.bodyBytes > DEFAULT_ASSUMPTIONS.albMaxBodyBytes);

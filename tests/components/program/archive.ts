@@ -62,17 +62,15 @@ export function layOutArchive(archive: Archive): string {
         fs.mkdirSync(path.dirname(path.join(dir, archivePath)), { recursive: true });
         fs.symlinkSync(path.resolve(PROJECT, local), path.join(dir, archivePath));
     }
-    // The runtime's SDK and its own dependencies, which the runtime ships with it; where the archive holds a package
-    // too (@aws/lambda-invoke-store, which Powertools brings), the archive's is the one Lambda loads.
+    // The SDK and its own dependencies, which the runtime ships with it; a package the archive ships wins.
     for (const dependency of ["@aws-sdk", "@smithy", "@aws-crypto", "@aws", "tslib", "fast-xml-parser", "strnum", "bowser", "uuid"]) {
         const source = path.join(PROJECT, "node_modules", dependency);
         if (!fs.existsSync(source)) continue;
-        const entries = dependency.startsWith("@") ? fs.readdirSync(source).map((entry) => path.join(dependency, entry)) : [dependency];
-        for (const entry of entries) {
-            const target = path.join(modules, entry);
-            if (fs.existsSync(target)) continue;
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            fs.symlinkSync(path.join(PROJECT, "node_modules", entry), target);
+        const packages = dependency.startsWith("@") ? fs.readdirSync(source).map((name) => `${dependency}/${name}`) : [dependency];
+        for (const name of packages) {
+            if (fs.existsSync(path.join(modules, name))) continue;
+            fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
+            fs.symlinkSync(path.join(PROJECT, "node_modules", name), path.join(modules, name));
         }
     }
     return dir;
