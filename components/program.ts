@@ -28,9 +28,9 @@ export interface StackOutputs {
     /** The SNS topic the alarms go to (subscribe to it beyond `alarmEmails`), and the CloudWatch dashboard. */
     alarmTopicArn: pulumi.Output<string>;
     dashboardName: pulumi.Output<string>;
-    /** The lake's names: absent with `lake: none`, and the crawler's with `lake: projection` (no undefined outputs). */
     /** SparkPost's id of the alert the stack created: only with `sparkpostApiKey`. */
     sparkpostAlertId?: pulumi.Output<number>;
+    /** The lake's names: absent with `lake: none`, and the crawler's with `lake: projection` (no undefined outputs). */
     glueDatabaseName?: pulumi.Output<string>;
     crawlerName?: pulumi.Output<string>;
     athenaWorkgroupName?: pulumi.Output<string>;
