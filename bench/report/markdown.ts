@@ -6,6 +6,7 @@ import type { BusyProcess } from "../otherProcesses";
 import { SETTINGS } from "../../shared/settings";
 import { DEFAULT_TABLE_CONCURRENCY } from "../../handlers/concurrency";
 import { DEFAULT_MONITORING } from "../cost/model";
+import { withinWorstCaseTargets } from "../worstCase";
 import type { SizeMeasurement } from "../e2e/measure";
 import { bytes, count, ms, percent, rate, ratio, usd } from "../format";
 import { TAIL_CAP_FACTOR } from "../latency/model";
@@ -280,7 +281,22 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
         );
     }
 
-    if (suites["worst-case"]) push("## 6. Worst-case bodies", suites["worst-case"].note + ".");
+    if (suites["worst-case"]) {
+        const { targets, measurements } = suites["worst-case"];
+        push(
+            "## 6. Worst-case bodies",
+            "The most expensive bodies the ingress lets through (tests/support/worstBodies.ts: tiny elements that each fail many rules, many keys, the deepest nesting " +
+                "allowed, long strings, numbers the parser alters...), each built at the ingress's limit and received once in a process of its own " +
+                "(bench/worstCase.ts; `npm run bench:worst` runs it alone). Invalid bodies go end to end (archive, interpretation, the rejected/ document, the answer); " +
+                "valid ones up to the storage calls (storing more records is DynamoDB work that grows with the records, not amplification). " +
+                `Peak memory is the highest resident memory sampled every 2 ms, above the process's baseline. The hardening issue's bounds: ${ms(targets.ms)} and ${targets.peakMb} MB.`,
+            table(
+                ["body", "bytes", "measured", "status", "time", "peak memory", "answer", ""],
+                measurements.map((m) => [m.body, bytes(m.bytes), m.mode, m.status, ms(m.ms), `${m.peakMb.toFixed(1)} MB`, bytes(m.answerBytes),
+                    withinWorstCaseTargets(m) ? "within" : "**over**"]),
+            ),
+        );
+    }
 
     if (suites.cost) {
         const cost = suites.cost;

@@ -24,7 +24,7 @@ describe("bench/targets", () => {
 });
 
 describe("bench/suites", () => {
-    it("runs every suite by default, in order, with a place for issue 8's worst-case bodies", () => {
+    it("runs every suite by default, in order, issue 8's worst-case bodies among them", () => {
         assert.deepStrictEqual(selectSuites(undefined).map((suite) => suite.id), SUITES.map((suite) => suite.id));
         assert.ok(SUITES.some((suite) => suite.id === "worst-case"));
     });
