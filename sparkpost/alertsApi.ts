@@ -14,7 +14,11 @@ import {
     CallContext, Failure, SparkPostApiError, describeFailure, errorDetailsOf, failureKindOf, isSparkPostApiError, isTransient,
     mayHaveTakenEffect, sparkPostApiError,
 } from "./errors";
+import { HOOK_PATH_PREFIX } from "../shared/limits";
 import { DEFAULT_RETRY_POLICY, RetryPolicy, backoffDelayMs, mayRetry, retryAfterMs } from "./retry";
+
+/** The token segment of a webhook URL in text: up to the next character no token holds. */
+const WEBHOOK_TOKEN_IN_URL = new RegExp(`${HOOK_PATH_PREFIX.replace(/\//g, "\\/")}[^\\s"'<>?#/]+`, "g");
 
 export type { SparkPostApiError, SparkPostFailureKind } from "./errors";
 export { isSparkPostApiError } from "./errors";
@@ -335,9 +339,12 @@ export class SparkPostAlertsClient {
         return sparkPostApiError(this.redact(describeFailure(redacted, context)), redacted, attempts);
     }
 
-    /** Whatever the server or the network library wrote, the key is cut out of it. */
+    /**
+     * Whatever the server or the network library wrote, the key is cut out of it, and so is the token of any webhook
+     * URL it quotes (an alert's target is `.../hooks/<token>`, and a validation error may echo it).
+     */
     private redact(text: string): string {
-        return text.split(this.apiKey).join("[redacted]");
+        return text.split(this.apiKey).join("[redacted]").replace(WEBHOOK_TOKEN_IN_URL, `${HOOK_PATH_PREFIX}[redacted]`);
     }
 }
 

@@ -228,6 +228,17 @@ describe("SparkPost Alerts API client", () => {
             assert.deepEqual(error.apiMessages, ["key [redacted] is not valid here"]);
         });
 
+        it("cuts the webhook token out of a target SparkPost quotes back", async () => {
+            const { client } = testClient(env.fake);
+            const token = "secret-token-0123456789abcdef";
+            env.fake.failNext(1, { status: 422, errors: [{ message: `target https://hooks.example.com/hooks/${token} did not answer`, description: `"https://x/hooks/${token}?a=1"` }] });
+
+            const error = await rejection(client.listAlerts());
+
+            assert.ok(!error.message.includes(token), error.message);
+            assert.deepEqual(error.apiMessages, ['target https://hooks.example.com/hooks/[redacted] did not answer: "https://x/hooks/[redacted]?a=1"']);
+        });
+
         it("refuses a key that could not be sent as a header, without quoting it", () => {
             for (const apiKey of ["", "two words", "key\nInjected: header"]) {
                 assert.throws(() => new SparkPostAlertsClient({ apiKey }), (err: Error) =>
