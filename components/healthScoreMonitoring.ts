@@ -9,6 +9,7 @@
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services.) The store's
  * `kmsKeyArn`, when set, is the user's key, whose policy the stack does not own either.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgsOf, resolveGroup } from "../shared/settings";
@@ -36,8 +37,10 @@ export class HealthScoreMonitoring extends pulumi.ComponentResource {
 
         this.topicKey = this.createTopicKey(name);
         this.topic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: this.topicKey.arn }, { parent: this });
-        for (const [i, email] of monitoring.alarmEmails.entries()) {
-            new aws.sns.TopicSubscription(`${name}-alarm-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, { parent: this });
+        for (const email of monitoring.alarmEmails) {
+            // Named after the address, not its place in the list: removing one address leaves the others' (each
+            // confirmed by its owner) as they are.
+            new aws.sns.TopicSubscription(`${name}-alarm-email-${subscriptionSuffix(email)}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, { parent: this });
         }
 
         const specs = alarmSpecs({ stack: pulumi.getStack(), ...args });
@@ -105,4 +108,9 @@ export class HealthScoreMonitoring extends pulumi.ComponentResource {
             dashboardBody: body,
         }, { parent: this });
     }
+}
+
+/** A short, stable name part for an address (case-insensitive, as email domains are). */
+function subscriptionSuffix(email: string): string {
+    return createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 12);
 }

@@ -9,7 +9,7 @@ import { METRICS, METRICS_NAMESPACE, metricDimensions } from "../../../shared/ob
 import { HEARTBEAT_HOURS } from "../../../components/monitoring/alarms";
 import { DEFAULT_MONITORING } from "../../../bench/cost/model";
 import { LOADER, RECEIVER_FUNCTION, RECEIVER_LOGS, T } from "./types";
-import { ALARM_EMAILS, deployed, policyOf } from "./variants";
+import { ALARM_EMAILS, VARIANTS, deployConfig, deployed, policyOf } from "./variants";
 
 const MONITORING = "healthscore-monitoring";
 /** The stack the mocks run: `pulumi.getStack()`, the functions' `stack` dimension. */
@@ -112,6 +112,14 @@ describe("monitoring (mocks)", () => {
             const subscriptions = configured.all(T.topicSubscription);
             assert.deepStrictEqual(subscriptions.map((s) => [s.inputs.protocol, s.inputs.endpoint, s.inputs.topic]),
                 ALARM_EMAILS.map((email) => ["email", email, configured.only(T.topic).state.arn]));
+        });
+
+        it("names each subscription after its address, so removing one address leaves the others' subscriptions in place", async () => {
+            const names = (deployment: Deployment) => new Map(deployment.all(T.topicSubscription).map((s) => [s.inputs.endpoint, s.name]));
+            const all = names(configured);
+            const fewer = names(await deployConfig({ ...VARIANTS.configured, alarmEmails: ALARM_EMAILS.slice(1).join(", ") }));
+            assert.strictEqual(fewer.size, ALARM_EMAILS.length - 1);
+            for (const [email, name] of fewer) assert.strictEqual(name, all.get(email), email);
         });
     });
 
