@@ -125,7 +125,7 @@ export function createLoaderEventHandler(options: LoaderEventHandlerOptions): Lo
             }
         }
         // Thrown, so that Lambda retries the event (the loads that succeeded change nothing the second time).
-        if (failures.length > 0) throw new Error(`${failures.length} of ${records.length} loads failed: ${failures.join("; ")}`);
+        if (failures.length > 0) throw new Error(`${failures.length} of ${records.length} loads failed: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? "; ..." : ""}`);
         return { loaded };
     }
 

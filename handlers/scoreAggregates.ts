@@ -4,9 +4,11 @@
  *
  * A score is a raw `health_score` alert of a subaccount's own series (no filter but `subaccount_id`): a day_over_day
  * alert holds a change, and an alert on a facet (an IP pool, say) is not the subaccount's score. When a delivery
- * holds several scores of one subaccount, the latest counts.
+ * holds several scores of one subaccount, the latest counts (isLater: on equal times the greater record id, as in
+ * the table and the lake).
  */
 import { HEALTH_BANDS, HealthBand, healthBand } from "../shared/healthBands";
+import { isLater } from "../shared/layout";
 import { ACCOUNT_OVERALL, AlertRecord } from "./records";
 
 export interface ScoreAggregates {
@@ -22,7 +24,7 @@ export function scoreAggregates(records: readonly AlertRecord[]): ScoreAggregate
     for (const record of records) {
         if (!isOwnScore(record)) continue;
         const seen = latest.get(record.subaccount_id);
-        if (!seen || record.triggered_at > seen.triggered_at) latest.set(record.subaccount_id, record);
+        if (!seen || isLater(record, seen)) latest.set(record.subaccount_id, record);
     }
     if (latest.size === 0) return undefined;
     const bands = Object.fromEntries(HEALTH_BANDS.map(({ band }) => [band, 0])) as Record<HealthBand, number>;

@@ -388,9 +388,11 @@ export const SETTINGS = {
         group: "loader",
         kind: wholeNumber(1, 900),
         // Sized for the largest delivery, 6 MB through a Function URL (about 27,000 elements), at the latency
-        // model's p99 (bench/latency/awsLatency.ts) with 8 requests in flight: 1,080 BatchWriteItem x 60 ms / 8 =
-        // 8 s; 27,000 conditional PutItem (latest entries) x 35 ms / 8 = 118 s; reading and judging it at 0.6
-        // vCPU, about 3 s; the lake objects, under 1 s. About 130 s in all: 300 s leaves more than twice that.
+        // model's p99 (bench/latency/awsLatency.ts) with 64 requests in flight: 1,080 BatchWriteItem and 27,000
+        // conditional PutItem (latest entries), whose round trips overlap but whose SDK work does not (about 1.2 ms
+        // of CPU each, BENCHMARKS.md), about 50 s at the loader's 0.6 vCPU; reading and judging it, about 3 s; the
+        // lake objects, usually one or two, at worst one per element (a metric or day each): 27,000 x 200 ms / 64,
+        // about 85 s. About 140 s at worst: 300 s leaves twice that.
         default: 300,
         doc: "the loader's timeout: long enough for a 6 MB delivery (about 27,000 elements) at the slow end of AWS's latencies, see [Delivery guarantees](#delivery-guarantees)",
     }),

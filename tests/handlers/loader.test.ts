@@ -35,6 +35,19 @@ describe("handlers/loader (against the emulators)", function () {
         assert.ok(!(await scanItems(env.emulators.dynamodb, TEST_TABLE)).some((item) => item.delivery_id === id));
     });
 
+    it("names at most 5 failed writes in its error, and counts the others (a log event holds 256 KB; a body may span thousands of partitions)", async () => {
+        const [good] = JSON.parse(fixture("real-delivery.json").toString("utf8"));
+        const body = Buffer.from(JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ ...good, metric: `metric_${i}`, filters: { subaccount_id: 908 } }))));
+        const id = deliveryIdOf(body);
+        await env.storage.archiveRaw(`raw/${id}.json`, body, ARRIVAL);
+        const noLake = { ...env.storage, putObject: async (key: string) => { if (key.startsWith("alerts/")) throw new Error("SlowDown"); } };
+        await assert.rejects(createLoader({ storage: noLake, logger: silentLogger })(`raw/${id}.json`), (err: Error) => {
+            assert.match(err.message, /^raw\/[0-9a-f-]+\.json: (lake partition metric=metric_\d+\/dt=2026-11-27, ){4}lake partition metric=metric_\d+\/dt=2026-11-27 and 35 more not written; the first failure/);
+            assert.ok(err.message.length < 1_000, `${err.message.length} characters`);
+            return true;
+        });
+    });
+
     it("refuses a key that names no raw delivery, and fails naming a raw object that is not there", async () => {
         const load = createLoader({ storage: env.storage, logger: silentLogger });
         await assert.rejects(load("alerts/x.ndjson"), /alerts\/x\.ndjson is not a raw delivery/);

@@ -23,6 +23,13 @@ describe("handlers/scoreAggregates", () => {
         assert.deepEqual(scoreAggregates(records), { bands: { bad: 0, "needs improvement": 0, good: 1 } });
     });
 
+    it("breaks a tie of triggered_at as latest does (the greater record id), whatever the order in the body", () => {
+        const low = record(ACCOUNT_OVERALL, 30, { record_id: "a" });
+        const high = record(ACCOUNT_OVERALL, 95, { record_id: "b" });
+        assert.equal(scoreAggregates([low, high])?.accountScore, 95);
+        assert.equal(scoreAggregates([high, low])?.accountScore, 95);
+    });
+
     it("ignores what is not a subaccount's own score: other metrics, day-over-day changes, facets", () => {
         const records = [
             record(1, 20, { metric: "hard_bounce_rate" }),
