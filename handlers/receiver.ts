@@ -138,7 +138,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         }
         // Said in the answer when the body waits in the queue (stored, but not yet in raw/), or when the counts may
         // differ from the loader's (which judges the archived copy against its own arrival).
-        const fallbackNote = queued
+        const keptNote = queued
             ? { queued: true, note: "the archive did not answer in time: the body is kept in the fallback queue and stored from there once the archive is back" }
             : arrivalUnread
                 ? { note: `the delivery is archived at ${rawKey}; when its first copy arrived could not be read, so it was judged against this request's arrival (the loader judges the archived copy against its own)` }
@@ -146,7 +146,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
         const interpretation = interpretDelivery(request.body, struct, { deliveryId, receivedAt: kept.receivedAt });
         if (interpretation.kind === "not-alerts") {
-            return jsonResponse(400, { delivery_id: deliveryId, message: interpretation.message, ...fallbackNote });
+            return jsonResponse(400, { delivery_id: deliveryId, message: interpretation.message, ...keptNote });
         }
 
         const { records, rejected, rejectedCount, errorCount, undetailed, duplicates } = interpretation;
@@ -166,7 +166,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             ...(undetailed > 0 ? { rejected_without_detail: undetailed } : {}),
             // Elements that repeat an earlier one's alert (same record id), kept once: nothing was lost.
             ...(duplicates > 0 ? { duplicates } : {}),
-            ...fallbackNote,
+            ...keptNote,
         });
     }
 }
