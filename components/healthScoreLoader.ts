@@ -131,7 +131,7 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         }, {
             parent: this,
-            dependsOn: checkReservedConcurrency({ setting: `${CONFIG_NAMESPACE}:loaderReservedConcurrency`, reserved: loader.loaderReservedConcurrency }, reservedAlongside, this, [rolePolicy, this.logGroup]),
+            dependsOn: checkReservedConcurrency(loaderReservation(loader), reservedAlongside, this, [rolePolicy, this.logGroup]),
         });
     }
 
@@ -191,4 +191,9 @@ export function loaderFunctionSettings(loader: SettingsOf<"loader">): FunctionSe
 /** The `loader` settings with their defaults, once each is checked (errors name the argument). */
 export function resolveLoaderArgs(args: HealthScoreLoaderArgs): SettingsOf<"loader"> {
     return resolveGroup("HealthScoreLoader", "loader", args.loader);
+}
+
+/** The loader's reservation, named by the setting that chose it (the program checks the receiver's beside it). */
+export function loaderReservation(loader: Pick<SettingsOf<"loader">, "loaderReservedConcurrency">): Reservation {
+    return { setting: `${CONFIG_NAMESPACE}:loaderReservedConcurrency`, reserved: loader.loaderReservedConcurrency };
 }

@@ -5,9 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GENERATED_TOKEN_LENGTH } from "../shared/limits";
-import { CONFIG_NAMESPACE, StackSettings } from "../shared/settings";
+import { StackSettings } from "../shared/settings";
 import { HealthScoreIngest } from "./healthScoreIngest";
-import { HealthScoreLoader } from "./healthScoreLoader";
+import { HealthScoreLoader, loaderReservation } from "./healthScoreLoader";
+import { receiverReservation } from "./receiverFunction";
 import { HealthScoreMonitoring } from "./healthScoreMonitoring";
 import { HealthScoreStore } from "./healthScoreStore";
 import { SparkPostAlert } from "./sparkpostAlert";
@@ -40,9 +41,6 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
     const webhookToken = settings.token.webhookToken !== undefined ? pulumi.secret(settings.token.webhookToken) : generateToken(name);
     const previousWebhookToken = settings.token.previousWebhookToken !== undefined ? pulumi.secret(settings.token.previousWebhookToken) : undefined;
 
-    const receiverReservation = { setting: `${CONFIG_NAMESPACE}:reservedConcurrency`, reserved: settings.lambda.reservedConcurrency };
-    const loaderReservation = { setting: `${CONFIG_NAMESPACE}:loaderReservedConcurrency`, reserved: settings.loader.loaderReservedConcurrency };
-
     const store = new HealthScoreStore(name, {
         store: settings.store,
         deletionProtection: settings.deletionProtection,
@@ -52,7 +50,7 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         store,
         loader: settings.loader,
         logRetentionDays: settings.lambda.logRetentionDays,
-        reservedAlongside: [receiverReservation],
+        reservedAlongside: [receiverReservation(settings.lambda)],
     });
     const ingest = new HealthScoreIngest(`${name}-ingest`, {
         store,
@@ -61,7 +59,7 @@ export function createProgram(settings: StackSettings, name = "healthscore"): St
         previousWebhookToken,
         ingress: settings.ingress,
         lambda: settings.lambda,
-        reservedAlongside: [loaderReservation],
+        reservedAlongside: [loaderReservation(settings.loader)],
         alb: settings.alb,
         deletionProtection: settings.deletionProtection,
     });

@@ -155,9 +155,14 @@ export class ReceiverFunction extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         }, {
             parent: this,
-            dependsOn: checkReservedConcurrency({ setting: `${CONFIG_NAMESPACE}:reservedConcurrency`, reserved: lambda.reservedConcurrency }, args.reservedAlongside ?? [], this, [rolePolicy, this.logGroup]),
+            dependsOn: checkReservedConcurrency(receiverReservation(lambda), args.reservedAlongside ?? [], this, [rolePolicy, this.logGroup]),
         });
     }
+}
+
+/** The receiver's reservation, named by the setting that chose it (the program checks the loader's beside it). */
+export function receiverReservation(lambda: Pick<SettingsOf<"lambda">, "reservedConcurrency">): Reservation {
+    return { setting: `${CONFIG_NAMESPACE}:reservedConcurrency`, reserved: lambda.reservedConcurrency };
 }
 
 /** A function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */

@@ -8,7 +8,7 @@
  * latest entry moved only forward), so a load killed halfway and run again writes exactly what was missing. A load
  * that fails throws, after trying every write, so that Lambda retries it.
  */
-import { describeError } from "./errors";
+import { describeError, firstAndCount } from "./errors";
 import { createAlertStruct } from "./alert";
 import { mapWithConcurrency } from "./concurrency";
 import { Logger, jsonLogger } from "./logger";
@@ -154,8 +154,6 @@ export function createLoader(options: LoaderOptions): Loader {
             logger.error("write failed; the load is retried", { delivery_id: context.deliveryId, raw_key: rawKey, target, error: describeError(err) });
         }
         const [target, first] = failed[0];
-        const named = failed.slice(0, NAMED_FAILURES).map(([t]) => t).join(", ");
-        const more = failed.length > NAMED_FAILURES ? ` and ${failed.length - NAMED_FAILURES} more` : "";
-        throw new LoadError(`${rawKey}: ${named}${more} not written; the first failure (${target}): ${describeError(first)}`, { cause: first });
+        throw new LoadError(`${rawKey}: ${firstAndCount(failed.map(([t]) => t), NAMED_FAILURES)} not written; the first failure (${target}): ${describeError(first)}`, { cause: first });
     }
 }

@@ -10,7 +10,7 @@
  *
  * Shapes from AWS's documentation: "Event message structure" (S3) and "Using Lambda with Amazon SQS".
  */
-import { describeError } from "./errors";
+import { describeError, firstAndCount } from "./errors";
 import { readFallbackMessage } from "./fallbackQueue";
 import type { LoadResult, Loader } from "./loader";
 import { FunctionLogger, InvocationContext, Logger, functionLogger } from "./logger";
@@ -125,7 +125,7 @@ export function createLoaderEventHandler(options: LoaderEventHandlerOptions): Lo
             }
         }
         // Thrown, so that Lambda retries the event (the loads that succeeded change nothing the second time).
-        if (failures.length > 0) throw new Error(`${failures.length} of ${records.length} loads failed: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? "; ..." : ""}`);
+        if (failures.length > 0) throw new Error(`${failures.length} of ${records.length} loads failed: ${firstAndCount(failures, 3, "; ")}`);
         return { loaded };
     }
 

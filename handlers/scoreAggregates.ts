@@ -8,7 +8,7 @@
  * the table and the lake).
  */
 import { HEALTH_BANDS, HealthBand, healthBand } from "../shared/healthBands";
-import { isLater } from "../shared/layout";
+import { isLater, isOwnScore } from "../shared/layout";
 import { ACCOUNT_OVERALL, AlertRecord } from "./records";
 
 export interface ScoreAggregates {
@@ -33,9 +33,4 @@ export function scoreAggregates(records: readonly AlertRecord[]): ScoreAggregate
     }
     const account = latest.get(ACCOUNT_OVERALL);
     return { bands, ...(account ? { accountScore: account.triggered_value } : {}) };
-}
-
-function isOwnScore(record: AlertRecord): boolean {
-    return record.metric === "health_score" && record.source === "raw"
-        && Object.keys(record.filters).every((key) => key === "subaccount_id");
 }

@@ -97,6 +97,22 @@ export function latestPartitionKey(metric: string): string {
  */
 const MAX_READABLE_FACETS_BYTES = 512;
 
+/**
+ * Whether an alert's evaluator source makes its value a change (day over day, week over week) rather than a
+ * score: `raw`, or no evaluator at all, is a score.
+ */
+export function isChange(source: string | null): boolean {
+    return source !== null && source !== "raw";
+}
+
+/**
+ * A subaccount's own Health Score: a raw `health_score` alert (not a change) of the subaccount itself, not of one
+ * of its facets (an `ip_pool` filter, say). The lake's named queries say the same in SQL (lakeQueries.ts).
+ */
+export function isOwnScore(record: { metric: string; source: string | null; filters: Record<string, unknown> }): boolean {
+    return record.metric === "health_score" && record.source === "raw" && Object.keys(record.filters).every((key) => key === "subaccount_id");
+}
+
 /** The facets of a subaccount's own alert: none. */
 export const NO_FACETS = "{}";
 
@@ -141,7 +157,7 @@ export const LATEST_REPLACES = {
  */
 export function latestSortKey(subaccountId: number, filters: Record<string, unknown>, source: string | null): string {
     // The sources are plain lowercase words (the schema's list), and `@` never follows a number in the other forms.
-    const subject = source === null || source === "raw" ? `SUBACCOUNT#${subaccountId}` : `SUBACCOUNT#${subaccountId}@${source}`;
+    const subject = isChange(source) ? `SUBACCOUNT#${subaccountId}@${source}` : `SUBACCOUNT#${subaccountId}`;
     const json = facetsOf(filters);
     if (json === NO_FACETS) return subject;
     const series = Buffer.byteLength(json) <= MAX_READABLE_FACETS_BYTES ? json : `sha256:${createHash("sha256").update(json).digest("hex")}`;

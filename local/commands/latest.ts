@@ -5,6 +5,7 @@ import { healthBand } from "../../shared/healthBands";
 import { subaccountLabel } from "../labels";
 import { plainUnlessTty } from "../tableStyle";
 import { printable } from "../terminalText";
+import { isChange } from "../../shared/layout";
 import { dataDirOption, readRunningOutputs } from "../outputs";
 
 interface LatestOptions {
@@ -49,11 +50,11 @@ export function formatLatest(records: AlertRecord[], metric: string): string {
     for (const record of records) {
         const { subaccount_id: _subaccount, ...otherFilters } = record.filters;
         // A day-over-day or week-over-week alert holds a change, which has no band.
-        const isChange = record.source !== null && record.source !== "raw";
+        const change = isChange(record.source);
         table.push([
             subaccountLabel(record.subaccount_id),
-            isChange ? `${String(record.triggered_value)} (${record.source})` : String(record.triggered_value),
-            metric === "health_score" && !isChange ? healthBand(record.triggered_value) : "",
+            change ? `${String(record.triggered_value)} (${record.source})` : String(record.triggered_value),
+            metric === "health_score" && !change ? healthBand(record.triggered_value) : "",
             record.triggered_at,
             Object.keys(otherFilters).length > 0 ? printable(JSON.stringify(otherFilters)) : "",
         ]);

@@ -4,6 +4,7 @@
  */
 import type { AlertRecord } from "../../handlers/records";
 import { HealthBand, healthBand, healthBandRanges } from "../../shared/healthBands";
+import { isOwnScore } from "../../shared/layout";
 import type { DailyScore, DailySubaccountScore } from "../../shared/pools";
 import { subaccountLabel } from "../labels";
 
@@ -76,14 +77,6 @@ export function addDays(day: string, days: number): string {
 
 export function daysBetween(from: string, to: string): number {
     return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-/**
- * A subaccount's own score: a raw health score (a day_over_day alert holds a change) of the subaccount itself,
- * not of one of its facets (an `ip_pool` filter, say).
- */
-function isOwnScore(record: AlertRecord): boolean {
-    return record.source === "raw" && Object.keys(record.filters).every((key) => key === "subaccount_id");
 }
 
 export function buildScorePage(input: ScorePageInput): ScorePage {
