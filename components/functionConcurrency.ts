@@ -1,6 +1,6 @@
 /**
  * Reserved concurrency for every function of the stack (the receiver and the loader): the
- * property CallbackFunction takes, and the preview's advisory check against the account's quota
+ * function property, and the preview's advisory check against the account's quota
  * (shared/lambdaConcurrency.ts says the rule). The provider has no data source for Lambda's account settings; Service
  * Quotas is the only way to read the limit, and the deployer may lack permission to: then the check is skipped
  * with a warning, never failing a deployment that could succeed.

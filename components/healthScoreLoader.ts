@@ -1,6 +1,6 @@
 /**
  * The loader and what makes it durable: a Lambda function (handlers/lambda.ts `createLoaderLambdaHandler`,
- * serialized by `aws.lambda.CallbackFunction`) that S3 invokes for every object created under raw/; the fallback
+ * serialized and bundled as the receiver's is) that S3 invokes for every object created under raw/; the fallback
  * queue the receiver sends a body to when the archive does not take it, drained by the same function; and the
  * dead-letter queue where an event ends when Lambda's retries are spent.
  *
@@ -13,14 +13,13 @@ import * as aws from "@pulumi/aws";
 import { ENV } from "../handlers/environment";
 import { createLoaderLambdaHandler } from "../handlers/lambda";
 import { bucketPrefixes } from "../shared/layout";
-import { functionCodePathOptions } from "../handlers/packageFiles";
 import { MAX_SQS_MESSAGE_BYTES } from "../handlers/fallbackQueue";
 import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, resolveGroup } from "../shared/settings";
 import { Reservation } from "../shared/lambdaConcurrency";
 import { checkReservedConcurrency } from "./functionConcurrency";
 import { lambdaAssumeRolePolicy } from "./policies/receiverPolicies";
 import { loaderPolicy } from "./policies/loaderPolicies";
-import { FunctionSettings, StoreReference, functionSettings, readPackageJson } from "./receiverFunction";
+import { FunctionSettings, StoreReference, functionSettings, serializedHandler } from "./receiverFunction";
 
 /** SQS keeps a message at most 14 days: the dead letters and the fallback's bodies wait that long for a person. */
 export const QUEUE_RETENTION_SECONDS = 1_209_600;
@@ -57,7 +56,7 @@ export interface HealthScoreLoaderArgs {
 }
 
 export class HealthScoreLoader extends pulumi.ComponentResource {
-    public readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+    public readonly function: aws.lambda.Function;
     public readonly functionName: pulumi.Output<string>;
     public readonly role: aws.iam.Role;
     public readonly logGroup: aws.cloudwatch.LogGroup;
@@ -113,11 +112,10 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
     }
 
     private createFunction(name: string, store: HealthScoreLoaderArgs["store"], loader: SettingsOf<"loader">,
-        reservedAlongside: readonly Reservation[], rolePolicy: aws.iam.RolePolicy): aws.lambda.CallbackFunction<unknown, unknown> {
-        return new aws.lambda.CallbackFunction(`${name}-function`, {
+        reservedAlongside: readonly Reservation[], rolePolicy: aws.iam.RolePolicy): aws.lambda.Function {
+        return new aws.lambda.Function(`${name}-function`, {
             ...loaderFunctionSettings(loader),
-            callbackFactory: createLoaderLambdaHandler as unknown as aws.lambda.CallbackFactory<unknown, unknown>,
-            codePathOptions: functionCodePathOptions(readPackageJson()),
+            ...serializedHandler(createLoaderLambdaHandler),
             role: this.role.arn,
             environment: {
                 variables: {
@@ -182,7 +180,7 @@ export class HealthScoreLoader extends pulumi.ComponentResource {
     }
 }
 
-/** The loader's plain settings, as passed to CallbackFunction. */
+/** The loader's plain settings. */
 export function loaderFunctionSettings(loader: SettingsOf<"loader">): FunctionSettings {
     return functionSettings("Loads archived SparkPost Health Score deliveries into the lake and the table.",
         loader.loaderMemoryMb, loader.loaderTimeoutSeconds, loader.loaderReservedConcurrency);

@@ -1,11 +1,9 @@
 /**
- * The receiver Lambda: handlers/lambda.ts serialized by `aws.lambda.CallbackFunction`, with its own
+ * The receiver Lambda: handlers/lambda.ts `createLambdaHandler`, serialized and bundled (packaging/handlerArchive.ts), with its own
  * least-privilege role and its own log group, and its webhook tokens in SSM Parameter Store (SecureString), which
  * it reads on its first request: nothing secret is in the function's configuration, which anyone allowed
  * lambda:GetFunctionConfiguration could read.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ENV } from "../handlers/environment";
@@ -13,11 +11,8 @@ import { createLambdaHandler } from "../handlers/lambda";
 import { ArgsOf, CONFIG_NAMESPACE, SettingsOf, checkTokenArguments, resolveGroup } from "../shared/settings";
 import { ReservedConcurrency, checkReservedConcurrency, reservedConcurrencyProperty } from "./functionConcurrency";
 import { lambdaAssumeRolePolicy, receiverPolicy } from "./policies/receiverPolicies";
-import { functionCodePathOptions } from "../handlers/packageFiles";
+import { HANDLER_ENTRY, HandlerFactory, LAMBDA_RUNTIME, handlerArchive } from "../packaging/handlerArchive";
 import { Reservation } from "../shared/lambdaConcurrency";
-
-/** Set explicitly: CallbackFunction's default runtime changes with provider upgrades (and is then ignored on updates). */
-export const RECEIVER_RUNTIME = "nodejs22.x";
 
 /** Where the receiver archives and the loader stores; a HealthScoreStore is one. */
 export interface StoreReference {
@@ -59,7 +54,7 @@ export interface ReceiverFunctionArgs {
 }
 
 export class ReceiverFunction extends pulumi.ComponentResource {
-    public readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+    public readonly function: aws.lambda.Function;
     public readonly functionName: pulumi.Output<string>;
     public readonly functionArn: pulumi.Output<string>;
     public readonly role: aws.iam.Role;
@@ -84,7 +79,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         this.registerOutputs({ functionName: this.functionName, functionArn: this.functionArn });
     }
 
-    /** Its own role: CallbackFunction's default would attach AWSLambda_FullAccess, AmazonS3FullAccess and more. */
+    /** Its own role, with only what the receiver does (policies/receiverPolicies.ts). */
     private createRole(name: string): aws.iam.Role {
         return new aws.iam.Role(`${name}-role`, {
             description: "Receiver of SparkPost Health Score alerts: archives deliveries in raw/ (or the fallback queue).",
@@ -131,7 +126,7 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         args: ReceiverFunctionArgs,
         lambda: SettingsOf<"lambda">,
         rolePolicy: aws.iam.RolePolicy,
-    ): aws.lambda.CallbackFunction<unknown, unknown> {
+    ): aws.lambda.Function {
         // Names only: the function reads the tokens from SSM.
         const variables: Record<string, pulumi.Input<string>> = {
             [ENV.bucketName]: args.store.bucketName,
@@ -145,10 +140,9 @@ export class ReceiverFunction extends pulumi.ComponentResource {
         variables[ENV.tokenVersions] = pulumi.all([this.tokenParameters.token.version, this.tokenParameters.previousToken?.version])
             .apply((versions) => versions.filter((version) => version !== undefined).join(","));
 
-        return new aws.lambda.CallbackFunction(`${name}-function`, {
+        return new aws.lambda.Function(`${name}-function`, {
             ...receiverFunctionSettings(lambda),
-            callbackFactory: createLambdaHandler as unknown as aws.lambda.CallbackFactory<unknown, unknown>,
-            codePathOptions: functionCodePathOptions(readPackageJson()),
+            ...serializedHandler(createLambdaHandler),
             role: this.role.arn,
             environment: { variables },
             // The handler writes JSON lines itself; Text keeps them as they are.
@@ -165,7 +159,7 @@ export function receiverReservation(lambda: Pick<SettingsOf<"lambda">, "reserved
     return { setting: `${CONFIG_NAMESPACE}:reservedConcurrency`, reserved: lambda.reservedConcurrency };
 }
 
-/** A function's plain settings, as passed to CallbackFunction: pure, so a unit test sees exactly what is set. */
+/** A function's plain settings: pure, so a unit test sees exactly what is set. */
 export interface FunctionSettings {
     description: string;
     runtime: string;
@@ -183,8 +177,7 @@ export function receiverFunctionSettings(lambda: SettingsOf<"lambda">): Function
 export function functionSettings(description: string, memorySize: number, timeout: number, reservedConcurrency: ReservedConcurrency): FunctionSettings {
     return {
         description,
-        // Explicit: CallbackFunction's default would follow provider upgrades.
-        runtime: RECEIVER_RUNTIME,
+        runtime: LAMBDA_RUNTIME,
         architectures: ["arm64"],
         memorySize,
         timeout,
@@ -192,9 +185,9 @@ export function functionSettings(description: string, memorySize: number, timeou
     };
 }
 
-/** The project's package.json, which CallbackFunction also reads to decide what to package. */
-export function readPackageJson(): { dependencies?: Record<string, string> } {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
+/** A function's code: `factory` serialized and bundled for the functions' runtime, and the entry Lambda calls. */
+export function serializedHandler(factory: HandlerFactory): Pick<aws.lambda.FunctionArgs, "code" | "handler"> {
+    return { code: handlerArchive(factory), handler: HANDLER_ENTRY };
 }
 
 /**

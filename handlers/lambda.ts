@@ -1,6 +1,6 @@
 /**
- * The Lambda entry points, as factories: `aws.lambda.CallbackFunction` serializes `createLambdaHandler` (the
- * receiver) and `createLoaderLambdaHandler` (the loader) and calls them once per cold start. Clients and the
+ * The Lambda entry points, as factories: packaging/handlerArchive.ts serializes `createLambdaHandler` (the
+ * receiver) and `createLoaderLambdaHandler` (the loader), and `__index.js` calls them once per cold start. Clients and the
  * schema are built inside the factories, because the serializer can capture neither an SDK client nor a
  * superstruct Struct from module scope.
  */

@@ -3,7 +3,7 @@
  * to a hundred and more milliseconds to load (BENCHMARKS.md, the Lambda archive), and a function's cold
  * initialisation should not pay for a client before a request needs it. Serialized handler code keeps these
  * `require` calls inside the functions, where they run on first use; a module-level import would become a
- * `require` at the top of `__index.js`. The runtime provides the packages (shared/lambdaPackage.ts).
+ * `require` at the top of `__index.js`. The runtime provides the packages, which the bundle leaves out (packaging/handlerArchive.ts).
  */
 import type * as S3 from "@aws-sdk/client-s3";
 import type * as DynamoDB from "@aws-sdk/client-dynamodb";

@@ -1,7 +1,7 @@
 /**
  * Which folder may import which (README, Project layout): shared/ is pure and owned by none of the others,
- * handlers/ never reach the components or the local stack, and local/ and bench/ never import Pulumi components
- * (nor bench/ a CLI command's internals).
+ * handlers/ never reach the components or the local stack, packaging/ builds the functions' code from the handlers
+ * alone, and local/ and bench/ never import Pulumi components (nor bench/ a CLI command's internals).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -56,6 +56,12 @@ describe("project layout", () => {
     it("handlers/ import neither components/ nor local/", () => {
         const imports = importsOf("handlers");
         assert.deepStrictEqual(describeImports(imports.filter((i) => under("components")(i) || under("local")(i))), []);
+    });
+
+    it("packaging/ imports nothing from components/, local/ or bench/ (components/ and bench/ both use it)", () => {
+        const imports = importsOf("packaging");
+        assert.ok(imports.some((i) => i.specifier === "esbuild"), "packaging/ bundles with esbuild");
+        assert.deepStrictEqual(describeImports(imports.filter((i) => under("components")(i) || under("local")(i) || under("bench")(i))), []);
     });
 
     it("local/ and bench/ import nothing from components/, and bench/ no CLI command", () => {

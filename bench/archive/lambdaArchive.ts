@@ -1,15 +1,16 @@
 /**
- * A function's Lambda archive as `aws.lambda.CallbackFunction` builds it, without Pulumi's engine: the factory
- * serialized by `pulumi.runtime.serializeFunction` with CallbackFunction's options, and the paths chosen by
- * `pulumi.runtime.computeCodePaths` (CallbackFunction always adds `aws-sdk` to the exclusions). "receiver" and
- * "loader" use the components' code-path options (handlers/packageFiles.ts); "naive" is the receiver in a
- * CallbackFunction given none, which packs every dependency in package.json.
+ * A function's Lambda archive as Pulumi ships it, without Pulumi's engine. "receiver" and "loader" are the bundles
+ * the components deploy (packaging/handlerArchive.ts: the factory serialized, then bundled and minified into
+ * `__index.js` alone). "naive" is the receiver as `aws.lambda.CallbackFunction` would ship it given no code-path
+ * options: the factory serialized by `pulumi.runtime.serializeFunction` with CallbackFunction's options, beside the
+ * paths `pulumi.runtime.computeCodePaths` picks, which pack every dependency in package.json (CallbackFunction
+ * always adds `aws-sdk` to the exclusions).
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createLambdaHandler, createLoaderLambdaHandler } from "../../handlers/lambda";
-import { functionCodePathOptions } from "../../handlers/packageFiles";
+import { bundleHandler } from "../../packaging/handlerArchive";
 
 export type ArchiveKind = "receiver" | "loader" | "naive";
 
@@ -29,8 +30,10 @@ export interface LambdaArchive {
     files: ArchiveFile[];
     /** The paths Pulumi adds beside `__index.js` (package folders, or single files), relative to the project. */
     paths: string[];
-    /** The packages those paths belong to. */
+    /** The packages those paths belong to, or that the bundle holds. */
     packages: string[];
+    /** For a bundle: the bytes each package, and the serialized code (`__index.js`), contribute to it. */
+    bytesByPart?: Record<string, number>;
 }
 
 /** The package an archive path belongs to: node_modules/@scope/name/... -> @scope/name. */
@@ -41,16 +44,18 @@ export function packageOfPath(archivePath: string): string {
 }
 
 export async function buildLambdaArchive(kind: ArchiveKind, projectRoot: string): Promise<LambdaArchive> {
-    const factory = kind === "loader" ? createLoaderLambdaHandler : createLambdaHandler;
-    const serialized = await pulumi.runtime.serializeFunction(factory as unknown as (...args: unknown[]) => unknown, {
+    if (kind !== "naive") {
+        const bundle = await bundleHandler(kind === "loader" ? createLoaderLambdaHandler : createLambdaHandler);
+        const files = [{ name: "__index.js", text: bundle.text, bytes: Buffer.byteLength(bundle.text) }];
+        return { kind, indexJs: bundle.text, files, paths: [], packages: bundle.packages, bytesByPart: bundle.bytesByPart };
+    }
+    const serialized = await pulumi.runtime.serializeFunction(createLambdaHandler as unknown as (...args: unknown[]) => unknown, {
         serialize: () => true,
         exportName: "handler",
         isFactoryFunction: true,
         allowSecrets: true,
     });
-    const packageJson = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
-    const options: { extraExcludePackages?: string[]; extraIncludePaths?: string[] } = kind === "naive" ? {} : functionCodePathOptions(packageJson, projectRoot);
-    const codePaths = await pulumi.runtime.computeCodePaths({ ...options, extraExcludePackages: [...(options.extraExcludePackages ?? []), "aws-sdk"] });
+    const codePaths = await pulumi.runtime.computeCodePaths({ extraExcludePackages: ["aws-sdk"] });
 
     const files: ArchiveFile[] = [{ name: "__index.js", text: serialized.text, bytes: Buffer.byteLength(serialized.text) }];
     const paths: string[] = [];

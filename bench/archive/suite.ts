@@ -13,7 +13,10 @@ export interface ArchiveMeasurement {
     /** Absent when not computed (the naive archive under --quick). */
     zippedBytes?: number;
     indexJsBytes: number;
-    /** Unzipped bytes per package beside `__index.js` (absent from results of earlier versions). */
+    /**
+     * Unzipped bytes per package beside `__index.js`, or for a bundle each package's share of it, with the
+     * serialized code's under `__index.js` (absent from results of earlier versions).
+     */
     bytesByPackage?: Record<string, number>;
     coldInit: ColdInit;
 }
@@ -39,7 +42,7 @@ function measureSizes(archive: LambdaArchive, zip: boolean): Omit<ArchiveMeasure
             })))
             : undefined,
         indexJsBytes: Buffer.byteLength(archive.indexJs),
-        bytesByPackage: archive.files.filter((file) => file.localPath).reduce<Record<string, number>>((sums, file) => {
+        bytesByPackage: archive.bytesByPart ?? archive.files.filter((file) => file.localPath).reduce<Record<string, number>>((sums, file) => {
             const name = packageOfPath(file.name);
             sums[name] = (sums[name] ?? 0) + file.bytes;
             return sums;

@@ -235,11 +235,11 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
         const invocation = (summary: Summary | undefined) => (summary ? ms(summary.median) : "–");
         push(
             "## 5. The Lambda archives",
-            "Built as `aws.lambda.CallbackFunction` builds them, without Pulumi's engine: the factory (`createLambdaHandler` for the receiver, " +
-                "`createLoaderLambdaHandler` for the loader) serialized by `pulumi.runtime.serializeFunction` with CallbackFunction's options, plus the " +
-                "paths `pulumi.runtime.computeCodePaths` picks. The receiver and the loader pass the components' code-path options " +
-                "(shared/lambdaPackage.ts: every dependency's folder excluded, and of the bundled packages only the files `require` reaches, traced by " +
-                "handlers/packageFiles.ts); \"naive\" is the receiver in a CallbackFunction given none. " +
+            "The receiver's and the loader's archives as the components build them (packaging/handlerArchive.ts), without Pulumi's engine: the " +
+                "factory (`createLambdaHandler` for the receiver, `createLoaderLambdaHandler` for the loader) serialized by `pulumi.runtime.serializeFunction` " +
+                "with CallbackFunction's options, then bundled by esbuild with the packages it requires, minified, into `__index.js` alone (the runtime's " +
+                "`@aws-sdk/*` left out). \"naive\" is the receiver as `aws.lambda.CallbackFunction` ships it given no code-path options: `__index.js` " +
+                "beside the paths `pulumi.runtime.computeCodePaths` picks, every dependency in package.json. " +
                 "Zipped sizes deflate each file at level 5, as Go's archive/zip (which Pulumi uses) does. Cold initialisation loads `__index.js` " +
                 "(which builds the handler) in a fresh `node` process, with the runtime's AWS SDK on NODE_PATH as the nodejs22.x runtime provides it.",
             "No SDK client package is loaded at initialisation (handlers/sdk.ts): each takes tens to over a hundred milliseconds to load here, and " +
@@ -266,18 +266,18 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
             ),
             `Packages shipped with the receiver: ${shipped.packages.join(", ")}. Lambda refuses an archive above 250 MB unzipped (50 MB zipped for a direct upload).`,
             ...(shipped.bytesByPackage ? [
-                "Where the receiver's unzipped bytes go:",
-                table(["part", "unzipped"], [["`__index.js` (the serialized handler)", bytes(shipped.indexJsBytes)],
-                    ...Object.entries(shipped.bytesByPackage).sort((a, b) => b[1] - a[1]).map(([name, size]) => [name, bytes(size)])]),
-                "Of `__index.js`, about a third is the serializer's own wrapping (each captured function in a `with` scope of what it refers to, " +
-                    "about 160 of them); the package files are shipped as npm installed them, with their comments (about 40 % of Powertools' " +
-                    "CommonJS files). `CallbackFunction` takes neither a bundler nor a minifier: the archive holds `__index.js` and files at their " +
-                    "paths under node_modules, so reaching 250 KB with the logger would take a bundled handler (for example esbuild over the " +
-                    "handlers and their packages, deployed with `aws.lambda.Function` instead of a serialized callback), not a change to the code.",
+                "Where the receiver's unzipped bytes go (each part's share of the minified bundle):",
+                table(["part", "unzipped"], Object.entries(shipped.bytesByPackage).sort((a, b) => b[1] - a[1])
+                    .map(([name, size]) => [name === "__index.js" ? "the serialized handler" : name, bytes(size)])),
+                "The serialized handler is the larger part because the serializer wraps each captured function in a `with` scope of what it refers " +
+                    "to (about 160 of them), and a minifier cannot rename a name a `with` scope might provide.",
             ] : []),
-            "Where the receiver's cold initialisation goes: each module `__index.js` requires at load, loaded alone in the order it requires them " +
-                "(medians of as many more runs), then the rest of `__index.js` (defining the closure's functions and building the handler):",
-            table(["module", "load time"], shipped.coldInit.byModule.map((entry) => [`\`${entry.module}\``, ms(entry.ms)])),
+            ...(shipped.coldInit.byModule.length > 1 ? [
+                "Where the receiver's cold initialisation goes: each module `__index.js` requires at load, loaded alone in the order it requires them " +
+                    "(medians of as many more runs), then the rest of `__index.js` (defining the closure's functions and building the handler):",
+                table(["module", "load time"], shipped.coldInit.byModule.map((entry) => [`\`${entry.module}\``, ms(entry.ms)])),
+            ] : ["The receiver's `__index.js` requires no package when it loads (its packages are inside it; the SDK's clients load on first use), " +
+                `so its cold initialisation is the one file: ${ms(shipped.coldInit.byModule[0]?.ms ?? shipped.coldInit.initMs.median)} (median of the breakdown runs).`]),
         );
     }
 

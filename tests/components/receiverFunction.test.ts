@@ -4,8 +4,9 @@
  * where leaving it out fails.
  */
 import * as assert from "assert";
-import { RECEIVER_RUNTIME, ReceiverFunctionArgs, receiverFunctionSettings, resolveReceiverArgs } from "../../components/receiverFunction";
+import { ReceiverFunctionArgs, receiverFunctionSettings, resolveReceiverArgs } from "../../components/receiverFunction";
 import { ArgsOf } from "../../shared/settings";
+import { LAMBDA_RUNTIME } from "../../packaging/handlerArchive";
 
 const BASE: ReceiverFunctionArgs = {
     store: { bucketName: "b", bucketArn: "arn:aws:s3:::b", tableName: "t", tableArn: "t", retentionDays: 30 },
@@ -21,8 +22,8 @@ function settingsFor(lambda: ArgsOf<"lambda"> = {}): ReturnType<typeof receiverF
 describe("receiverFunctionSettings", () => {
     it("sets the runtime explicitly (nodejs22.x), on arm64", () => {
         const settings = settingsFor();
-        assert.strictEqual(RECEIVER_RUNTIME, "nodejs22.x");
-        assert.strictEqual(settings.runtime, RECEIVER_RUNTIME);
+        assert.strictEqual(LAMBDA_RUNTIME, "nodejs22.x");
+        assert.strictEqual(settings.runtime, LAMBDA_RUNTIME);
         assert.deepStrictEqual(settings.architectures, ["arm64"]);
     });
 

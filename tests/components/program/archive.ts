@@ -10,12 +10,13 @@ import { Deployment } from "../../support/mocks";
 import { RECEIVER_FUNCTION, T } from "./types";
 
 export const PROJECT = path.join(__dirname, "..", "..", "..");
-export const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(PROJECT, "package.json"), "utf8"));
-export const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024;
+/** Issue 12's bound on a function's archive, unzipped. */
+export const MAX_ARCHIVE_BYTES = 250 * 1024;
 
 export interface Archive {
-    /** Archive path -> the text of a string asset, or the local path of a file archive. */
+    /** Archive path -> the text of a string asset. */
     text: Map<string, string>;
+    /** Archive path -> the local path of a file asset. */
     files: Map<string, string>;
 }
 
@@ -32,43 +33,27 @@ export async function readArchive(deployment: Deployment, functionName = RECEIVE
     return archive;
 }
 
-/** The package an archive path holds: node_modules/@scope/name/... -> @scope/name. */
-export function packageOf(archivePath: string): string {
-    const parts = archivePath.split("/");
-    assert.strictEqual(parts[0], "node_modules", archivePath);
-    return parts[1].startsWith("@") ? `${parts[1]}/${parts[2]}` : parts[1];
-}
-
-export function sizeOf(localPath: string): number {
-    const stat = fs.statSync(localPath);
-    if (!stat.isDirectory()) return stat.size;
-    return fs.readdirSync(localPath).reduce((sum, entry) => sum + sizeOf(path.join(localPath, entry)), 0);
-}
-
 /** Bare module names the serialized closure requires: `@aws-sdk/client-s3/dist-cjs/index.js` -> `@aws-sdk/client-s3`. */
 export function requiredPackages(text: string): string[] {
     const specifiers = [...text.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]);
     return [...new Set(specifiers.map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2).join("/") : s.split("/")[0])))].sort();
 }
 
-/** Writes the archive's `__index.js` to a temp dir, with node_modules as Lambda would see it; answers the dir. */
+/**
+ * Writes the archive's `__index.js` to a temp dir, with node_modules as Lambda would see it: the runtime's SDK
+ * only (no file asset is expected: readArchive's callers check). Answers the dir.
+ */
 export function layOutArchive(archive: Archive): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-archive-"));
     fs.writeFileSync(path.join(dir, "__index.js"), archive.text.get("__index.js")!);
-    // node_modules as Lambda would see it: the runtime's SDK, and the archive's packages, nothing else.
     const modules = path.join(dir, "node_modules");
     fs.mkdirSync(modules);
-    for (const [archivePath, local] of archive.files) {
-        fs.mkdirSync(path.dirname(path.join(dir, archivePath)), { recursive: true });
-        fs.symlinkSync(path.resolve(PROJECT, local), path.join(dir, archivePath));
-    }
-    // The SDK and its own dependencies, which the runtime ships with it; a package the archive ships wins.
+    // The SDK and its own dependencies, which the runtime ships with it.
     for (const dependency of ["@aws-sdk", "@smithy", "@aws-crypto", "@aws", "tslib", "fast-xml-parser", "strnum", "bowser", "uuid"]) {
         const source = path.join(PROJECT, "node_modules", dependency);
         if (!fs.existsSync(source)) continue;
         const packages = dependency.startsWith("@") ? fs.readdirSync(source).map((name) => `${dependency}/${name}`) : [dependency];
         for (const name of packages) {
-            if (fs.existsSync(path.join(modules, name))) continue;
             fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
             fs.symlinkSync(path.join(PROJECT, "node_modules", name), path.join(modules, name));
         }

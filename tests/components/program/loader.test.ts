@@ -15,7 +15,9 @@ import { listKeys, scanItems } from "../../support/store";
 import { ENV } from "../../../handlers/environment";
 import { objectCreatedEvent } from "../../../handlers/loaderEvents";
 import { createObjectStorage } from "../../../handlers/storage";
-import { Archive, layOutArchive, packageOf, readArchive, requiredPackages } from "./archive";
+import { Archive, layOutArchive, readArchive } from "./archive";
+import { bundleHandler } from "../../../packaging/handlerArchive";
+import { createLoaderLambdaHandler } from "../../../handlers/lambda";
 import { LOADER, T } from "./types";
 import { asArray, deployConfig, deployed, KMS_KEY_ARN, policyOf, VariantName, VARIANTS as CONFIGS } from "./variants";
 
@@ -47,7 +49,7 @@ describe("loader (mocks)", () => {
     });
 
     describe("function", () => {
-        it("is a CallbackFunction's serialized handler on nodejs22.x, arm64, with its own role", () => {
+        it("is the serialized handler on nodejs22.x, arm64, with its own role", () => {
             const fn = loader.function.inputs;
             assert.deepStrictEqual([fn.handler, fn.runtime, fn.architectures, fn.role], ["__index.handler", "nodejs22.x", ["arm64"], loader.role.state.arn]);
         });
@@ -194,14 +196,10 @@ describe("loader (mocks)", () => {
             archive = await readArchive(https, LOADER.function);
         });
 
-        it("holds __index.js, superstruct and Powertools' logger, and leaves out @aws-sdk/* (the runtime's) and everything local-only", () => {
-            const packages = [...archive.files.keys()].map(packageOf);
+        it("holds one file, __index.js: the bundle handlerArchive.ts builds from createLoaderLambdaHandler", async () => {
             assert.deepStrictEqual([...archive.text.keys()], ["__index.js"]);
-            // The logger's own dependencies come with it.
-            assert.deepStrictEqual([...new Set(packages)].sort(),
-                ["@aws-lambda-powertools/commons", "@aws-lambda-powertools/logger", "@aws/lambda-invoke-store", "superstruct"]);
-            assert.deepStrictEqual(requiredPackages(archive.text.get("__index.js")!).filter((p) => !["buffer", "crypto"].includes(p)),
-                ["@aws-lambda-powertools/logger", "@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "superstruct"]);
+            assert.deepStrictEqual([...archive.files.keys()], []);
+            assert.strictEqual(archive.text.get("__index.js"), (await bundleHandler(createLoaderLambdaHandler)).text);
         });
 
         describe("run against the emulators", () => {

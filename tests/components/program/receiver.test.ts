@@ -72,7 +72,7 @@ describe("receiver Lambda (mocks)", () => {
         fn = https.get(T.function, RECEIVER_FUNCTION);
     });
 
-    it("is the CallbackFunction's serialized handler", () => {
+    it("calls the serialized handler, __index.handler", () => {
         assert.strictEqual(fn.inputs.handler, "__index.handler");
         assert.strictEqual(fn.name, "healthscore-ingest-receiver-function");
     });
