@@ -33,7 +33,7 @@ import { createReceiver } from "../handlers/receiver";
 import { rawObjectKey } from "../shared/layout";
 import { interpretDelivery, partitionRecords, toLakeNdjson } from "../handlers/records";
 import { createAwsStorage } from "../handlers/storage";
-import { localClients, startEmulators } from "../local/emulators";
+import { EMULATOR_LATEST_WRITES, localClients, startEmulators } from "../local/emulators";
 import { WORST_BODIES } from "../tests/support/worstBodies";
 
 /** The hardening issue's bounds for any body the ingress lets through, on the development machine. */
@@ -56,7 +56,7 @@ async function child(file: string, name: string, endpoints: { s3Endpoint: string
     const body = fs.readFileSync(file);
     const worst = WORST_BODIES.find((b) => b.name === name)!;
     const { s3, dynamodb } = localClients(endpoints);
-    const storage = createAwsStorage({ s3, dynamodb, bucketName: BUCKET, tableName: BUCKET, retentionDays: 30 });
+    const storage = createAwsStorage({ s3, dynamodb, bucketName: BUCKET, tableName: BUCKET, retentionDays: 30, latestWrites: EMULATOR_LATEST_WRITES });
     const receiver = createReceiver({ storage, token: TOKEN, logger: silentLogger });
     const load = createLoader({ storage, logger: silentLogger });
     // End to end: the receiver's archive and answer, then the loader's rejected/ document (it reads the body back).

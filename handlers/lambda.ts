@@ -16,8 +16,8 @@ import { FunctionLogger, InvocationContext, Logger, functionLogger, jsonLogger }
 import { powertoolsLogger } from "./lambdaLogger";
 import { MetricsPublisher, emfMetrics } from "./metrics";
 import { Receiver, createReceiver, toLambdaHandler } from "./receiver";
-import { TABLE_REQUEST_HANDLER } from "./concurrency";
-import { createAwsStorage, createObjectStorage } from "./storage";
+import { TABLE_CLIENT_SETTINGS } from "./concurrency";
+import { LatestWrites, createAwsStorage, createObjectStorage } from "./storage";
 import { Sender, dynamoDbSdk, onFirstUse, s3Sdk, sqsSdk, ssmSdk } from "./sdk";
 import { TokenSource, ssmTokens } from "./tokenSource";
 import { metricDimensions } from "../shared/observability";
@@ -106,6 +106,8 @@ export function buildLambdaHandler(environment: ArchiveEnvironment, dependencies
 export interface LoaderDependencies extends Observability {
     s3: Sender<S3Client>;
     dynamodb: Sender<DynamoDBClient>;
+    /** How the table takes latest entries: transactions in AWS (the default), puts against dynalite. */
+    latestWrites?: LatestWrites;
 }
 
 /**
@@ -117,7 +119,7 @@ export function createLoaderLambdaHandler(): LoaderEventHandler {
     const environment = readLoaderEnvironment(process.env);
     return buildLoaderHandler(environment, {
         s3: onFirstUse(() => new (s3Sdk().S3Client)({ maxAttempts: 3 })),
-        dynamodb: onFirstUse(() => new (dynamoDbSdk().DynamoDBClient)({ maxAttempts: 3, requestHandler: TABLE_REQUEST_HANDLER })),
+        dynamodb: onFirstUse(() => new (dynamoDbSdk().DynamoDBClient)({ maxAttempts: 3, ...TABLE_CLIENT_SETTINGS })),
         ...lambdaObservability(environment.stack),
     });
 }

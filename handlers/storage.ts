@@ -4,10 +4,10 @@
  * Lambda and to the emulators from the local stack.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { DynamoDBClient, WriteRequest } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, DynamoDBClient, WriteRequest } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { DEFAULT_TABLE_CONCURRENCY, backoffDelayMs, chunk, createLimiter, sleep } from "./concurrency";
-import { LatestItem, latestKeyOf, toHistoryItem, toLatestItem } from "./items";
+import { LatestKey, historyAttributes, latestAttributes, latestKeyOf } from "./items";
 import { LATEST_REPLACES, RECEIVED_AT_METADATA, isLater } from "../shared/layout";
 import { Sender, dynamoDbSdk, s3Sdk } from "./sdk";
 import { AlertRecord } from "./records";
@@ -48,15 +48,57 @@ export interface AwsStorageOptions extends ObjectStorageOptions {
     retentionDays: number;
     /**
      * DynamoDB requests (history batches and latest entries) in flight at once for one delivery; give the client
-     * as many sockets (`TABLE_REQUEST_HANDLER` in concurrency.ts).
+     * as many sockets (`TABLE_CLIENT_SETTINGS` in concurrency.ts).
      */
     concurrency?: number;
-    /** Attempts per batch while DynamoDB returns UnprocessedItems. */
+    /** Attempts per batch while DynamoDB returns UnprocessedItems, or cancels a transaction for contention. */
     maxBatchAttempts?: number;
+    /**
+     * How latest entries are moved. `transactions` (the default; what the functions use in AWS): the entries of up
+     * to {@link TRANSACTION_LIMIT} records in one TransactWriteItems call, each put under its own condition, and a
+     * cancelled call sent again without the entries whose condition failed. `puts`: one conditional PutItem per
+     * entry, for DynamoDB emulators without transactions (dynalite, which the local stack runs, has none).
+     */
+    latestWrites?: LatestWrites;
+}
+
+export type LatestWrites = "transactions" | "puts";
+
+/** A record that moves its series' latest entry: its key, and its own attributes, marshalled once. */
+interface LatestEntry {
+    record: AlertRecord;
+    key: LatestKey;
+    attributes: Record<string, AttributeValue>;
 }
 
 /** DynamoDB accepts at most 25 put or delete requests in one BatchWriteItem call. */
 export const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * Latest entries per TransactWriteItems call: DynamoDB takes up to 100 actions of at most 4 MB together
+ * (developer guide, "Amazon DynamoDB Transactions"); an element is at most MAX_ELEMENT_BYTES (16 KB,
+ * records.ts), so 100 entries stay far below 4 MB. Fewer, larger calls are what saves the loader's CPU: the SDK
+ * costs about a millisecond per request whatever it holds.
+ */
+export const TRANSACTION_LIMIT = 100;
+
+/**
+ * Why DynamoDB cancelled a transaction, per action (CancellationReasons, in the order of TransactItems): the
+ * codes a later attempt may clear. "None" is an action that did not fail; "ConditionalCheckFailed" one whose
+ * entry is already as late (done, as a refused single put is). Any other code is an error no retry mends.
+ * (DynamoDB API Reference, TransactWriteItems, TransactionCanceledException.) An array, not a Set: Pulumi's
+ * function serializer does not rebuild a captured Set.
+ */
+const TRANSIENT_CANCELLATIONS: readonly string[] = ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"];
+
+/**
+ * Errors of a whole call that a later attempt may clear, once the SDK's own retries (3 attempts, which cover
+ * throttling and TransactionInProgressException) are spent: throttling, a transaction still in progress, DynamoDB's
+ * own failure.
+ */
+const TRANSIENT_ERRORS: readonly string[] = [
+    "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "TransactionInProgressException", "InternalServerError",
+];
 
 export class StorageError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {
@@ -85,6 +127,7 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
     const retryBaseMs = options.retryBaseMs ?? 50;
     const retryCapMs = options.retryCapMs ?? 2_000;
     const { dynamodb, tableName } = options;
+    const latestWrites = options.latestWrites ?? "transactions";
 
     /** Writes one batch, retrying what DynamoDB hands back unprocessed. */
     async function writeBatch(requests: WriteRequest[]): Promise<void> {
@@ -99,23 +142,69 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
         }
     }
 
-    async function moveLatest(item: LatestItem): Promise<void> {
+    /** A put that replaces the latest entry only with a later alert: a redelivery or a late, older one changes nothing. */
+    const latestPut = (entry: LatestEntry) => ({
+        TableName: tableName,
+        Item: { ...entry.attributes, ...marshall(latestAttributes(entry.key)) },
+        ConditionExpression: LATEST_REPLACES.condition,
+        ExpressionAttributeValues: LATEST_REPLACES.values(entry.record),
+    });
+
+    async function moveLatest(item: LatestEntry): Promise<void> {
         try {
-            await dynamodb.send(new (dynamoDbSdk().PutItemCommand)({
-                TableName: tableName,
-                Item: marshall(item),
-                // Only a later alert replaces the latest entry; a redelivery or a late, older one does not.
-                ConditionExpression: LATEST_REPLACES.condition,
-                ExpressionAttributeValues: LATEST_REPLACES.values(item),
-            }));
+            await dynamodb.send(new (dynamoDbSdk().PutItemCommand)(latestPut(item)));
         } catch (err) {
             if (!(err instanceof dynamoDbSdk().ConditionalCheckFailedException)) throw err;
         }
     }
 
     /**
-     * Each record's history first, then its series' latest entry: as soon as a batch of history items is written,
-     * the latest entries of its records are moved, while the other batches are still in flight. All of a
+     * Up to {@link TRANSACTION_LIMIT} latest entries (of distinct series) in one transaction. DynamoDB cancels the
+     * whole call when any entry fails, and says why for each: an entry whose condition failed is done (a later
+     * record holds its series), one DynamoDB refuses for itself (an invalid or too large item) is reported at the
+     * end, and the others are sent again, at once, or after a backoff when there was contention (another writer on
+     * an item, throttling of an item or of the whole call). Only contended rounds count against the attempts.
+     */
+    async function moveLatestTogether(entries: readonly LatestEntry[]): Promise<void> {
+        let pending = entries;
+        const refused: string[] = [];
+        for (let contentions = 0; pending.length > 0;) {
+            let contended: boolean;
+            try {
+                await dynamodb.send(new (dynamoDbSdk().TransactWriteItemsCommand)({ TransactItems: pending.map((entry) => ({ Put: latestPut(entry) })) }));
+                break;
+            } catch (err) {
+                if (!(err instanceof dynamoDbSdk().TransactionCanceledException)) {
+                    if (!TRANSIENT_ERRORS.includes((err as Error).name)) throw err;
+                    contended = true;
+                } else {
+                    const codes = err.CancellationReasons?.map((reason) => reason.Code ?? "None");
+                    if (codes?.length !== pending.length) {
+                        throw new StorageError(`DynamoDB cancelled a transaction of ${pending.length} latest entries without a reason for each: ${err.message}`, { cause: err });
+                    }
+                    const retried = (code: string) => code === "None" || TRANSIENT_CANCELLATIONS.includes(code);
+                    refused.push(...codes.filter((code) => code !== "ConditionalCheckFailed" && !retried(code)));
+                    // No reason but "None" would be DynamoDB's own fault: retried as contention, so that it is bounded.
+                    contended = codes.some((code) => TRANSIENT_CANCELLATIONS.includes(code)) || codes.every((code) => code === "None");
+                    pending = pending.filter((_, i) => retried(codes[i]));
+                }
+            }
+            if (contended && pending.length > 0) {
+                if (++contentions >= maxBatchAttempts) {
+                    throw new StorageError(`${pending.length} latest entries still not written after ${maxBatchAttempts} contended transactions`);
+                }
+                await sleep(backoffDelayMs(contentions, retryBaseMs, retryCapMs));
+            }
+        }
+        if (refused.length > 0) {
+            throw new StorageError(`DynamoDB refused ${refused.length} of ${entries.length} latest entries in a transaction (${[...new Set(refused)].join(", ")}); the others were written`);
+        }
+    }
+
+    /**
+     * Each record's history first, then its series' latest entry: records go in groups (of {@link TRANSACTION_LIMIT}
+     * with transactions, else of one batch), and as soon as a group's history batches are written, the latest
+     * entries of its records are moved, while the other groups are still in flight. All of a
      * delivery's DynamoDB requests share one limit, so the table sees a steady `concurrency` requests at once. A
      * failed batch does not stop the others (its records' latest entries wait for the retry): every write is
      * attempted, and the failures are reported together at the end.
@@ -133,13 +222,28 @@ export function createAwsStorage(options: AwsStorageOptions): DeliveryStorage {
         };
         const limited = createLimiter(concurrency);
         const newest = newestPerSeries(records);
+        // Each record's own attributes are marshalled once, for its history item and its latest entry alike.
+        const marshalled = new Map<AlertRecord, Record<string, AttributeValue>>();
+        const attributesOf = (record: AlertRecord) => {
+            let attributes = marshalled.get(record);
+            if (!attributes) marshalled.set(record, (attributes = marshall(record)));
+            return attributes;
+        };
 
-        await Promise.all(chunk([...records], BATCH_WRITE_LIMIT).map(async (batch) => {
-            const written = await limited(() => settle(() =>
-                writeBatch(batch.map((record) => ({ PutRequest: { Item: marshall(toHistoryItem(record, options.retentionDays)) } })))));
-            if (!written) return;
-            await Promise.all(batch.filter((record) => newest.has(record)).map((record) =>
-                limited(() => settle(() => moveLatest(toLatestItem(record))))));
+        const groupSize = latestWrites === "transactions" ? TRANSACTION_LIMIT : BATCH_WRITE_LIMIT;
+        await Promise.all(chunk([...records], groupSize).map(async (group) => {
+            const written = await Promise.all(chunk(group, BATCH_WRITE_LIMIT).map(async (batch) => {
+                const ok = await limited(() => settle(() =>
+                    writeBatch(batch.map((record) => ({ PutRequest: { Item: { ...attributesOf(record), ...marshall(historyAttributes(record, options.retentionDays)) } } })))));
+                return ok ? batch : [];
+            }));
+            const latest = written.flat().flatMap((record): LatestEntry[] => {
+                const key = newest.get(record);
+                return key ? [{ record, key, attributes: attributesOf(record) }] : [];
+            });
+            if (latest.length === 0) return;
+            if (latestWrites === "transactions") await limited(() => settle(() => moveLatestTogether(latest)));
+            else await Promise.all(latest.map((item) => limited(() => settle(() => moveLatest(item)))));
         }));
 
         if (failures.length > 0) {
@@ -258,15 +362,15 @@ export function arrivalOf(metadata: Record<string, string> | undefined, lastModi
 
 /**
  * Two alerts of one series in one delivery would race for the latest entry: only the later moves it (isLater:
- * on equal times, the greater record id). Answers the records that may.
+ * on equal times, the greater record id). Answers the records that may, with their series' key.
  */
-function newestPerSeries(records: readonly AlertRecord[]): Set<AlertRecord> {
-    const newest = new Map<string, AlertRecord>();
+function newestPerSeries(records: readonly AlertRecord[]): Map<AlertRecord, LatestKey> {
+    const newest = new Map<string, { record: AlertRecord; key: LatestKey }>();
     for (const record of records) {
-        const { pk, sk } = latestKeyOf(record);
-        const key = `${pk}\u0000${sk}`;
-        const current = newest.get(key);
-        if (!current || isLater(record, current)) newest.set(key, record);
+        const key = latestKeyOf(record);
+        const series = `${key.pk}\u0000${key.sk}`;
+        const current = newest.get(series);
+        if (!current || isLater(record, current.record)) newest.set(series, { record, key });
     }
-    return new Set(newest.values());
+    return new Map([...newest.values()].map(({ record, key }) => [record, key]));
 }

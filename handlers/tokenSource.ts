@@ -35,8 +35,8 @@ export interface TokenParameterNames {
  */
 export const TOKEN_BUDGET: RetryBudget = { attempts: 3, attemptTimeoutMs: 1_000, budgetMs: 2_000, backoffBaseMs: 50 };
 
-/** Errors no retry can mend: the parameter is missing, or the role may not read or decrypt it. */
-const FINAL_SSM_ERRORS = new Set(["ParameterNotFound", "ParameterVersionNotFound", "AccessDeniedException", "InvalidKeyId"]);
+/** Errors no retry can mend: the parameter is missing, or the role may not read or decrypt it. (An array: Pulumi's function serializer does not rebuild a captured Set.) */
+const FINAL_SSM_ERRORS: readonly string[] = ["ParameterNotFound", "ParameterVersionNotFound", "AccessDeniedException", "InvalidKeyId"];
 
 /**
  * Reads the parameters with decryption (GetParameter, one call each: the receiver's role may read exactly these
@@ -50,7 +50,7 @@ export function ssmTokens(ssm: Sender<SSMClient>, names: TokenParameterNames, bu
         try {
             const answer = await retryWithinBudget(budget,
                 (signal) => ssm.send(new (ssmSdk().GetParameterCommand)({ Name: name, WithDecryption: true }), { abortSignal: signal }),
-                (err) => FINAL_SSM_ERRORS.has((err as Error).name));
+                (err) => FINAL_SSM_ERRORS.includes((err as Error).name));
             value = answer.Parameter?.Value;
         } catch (err) {
             throw new Error(`SSM parameter ${name} could not be read: ${(err as Error).name}: ${(err as Error).message}`);

@@ -7,7 +7,8 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { TABLE_REQUEST_HANDLER } from "../handlers/concurrency";
+import { TABLE_CLIENT_SETTINGS } from "../handlers/concurrency";
+import type { LatestWrites } from "../handlers/storage";
 
 /** The emulators accept any credentials; s3rver's defaults are these. */
 const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -17,6 +18,13 @@ const LOCAL_REGION = "us-east-1";
 export interface LocalClientOptions {
     maxAttempts?: number;
 }
+
+/**
+ * How storage moves latest entries against dynalite: one conditional put at a time, since dynalite serves no
+ * TransactWriteItems (its actions list none). In AWS the loader uses transactions (handlers/storage.ts), which
+ * the tests and the benchmark run against DynamoDB Local (local/dynamoDbLocal.ts).
+ */
+export const EMULATOR_LATEST_WRITES: LatestWrites = "puts";
 
 /** Clients for emulators that are already running (another process's local stack, or a test's). */
 export function localClients(endpoints: { s3Endpoint: string; dynamodbEndpoint: string }, options: LocalClientOptions = {}): { s3: S3Client; dynamodb: DynamoDBClient } {
@@ -39,8 +47,8 @@ export function localS3Client(endpoint: string, options: LocalClientOptions = {}
 
 export function localDynamoDbClient(endpoint: string, options: LocalClientOptions = {}): DynamoDBClient {
     const { DynamoDBClient } = require("@aws-sdk/client-dynamodb") as typeof import("@aws-sdk/client-dynamodb");
-    // As many sockets as the loader's client has in Lambda (handlers/lambda.ts).
-    return new DynamoDBClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, requestHandler: TABLE_REQUEST_HANDLER });
+    // Set as the loader's client is in Lambda (handlers/lambda.ts).
+    return new DynamoDBClient({ ...options, endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...TABLE_CLIENT_SETTINGS });
 }
 
 /** A client of the local SQS emulator (local/sqsEmulator.ts). */

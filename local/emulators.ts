@@ -8,7 +8,7 @@ import * as path from "path";
 import type { AddressInfo } from "net";
 import { S3Client, CreateBucketCommand, BucketAlreadyOwnedByYou } from "@aws-sdk/client-s3";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import { localClients, localSqsClient } from "./clients";
+import { EMULATOR_LATEST_WRITES, localClients, localSqsClient } from "./clients";
 import { tableSchema } from "../shared/layout";
 import { clearStaging, makeWritesAtomic, quarantineTornObjects } from "./atomicObjects";
 import { Middleware, conditionalPutMiddleware, installBeforeRouter } from "./conditionalWrites";
@@ -19,7 +19,7 @@ const S3rver = require("s3rver");
 const dynalite = require("dynalite");
 
 // Also here for the modules that start the emulators; a command that only talks to a running stack imports ./clients.
-export { localClients, localSqsClient };
+export { EMULATOR_LATEST_WRITES, localClients, localSqsClient };
 
 export interface EmulatorOptions {
     /**
@@ -132,7 +132,7 @@ async function createBucket(s3: S3Client, bucketName: string): Promise<void> {
 }
 
 /** The table as HealthScoreStore defines it (TTL aside: dynalite has no UpdateTimeToLive, so reads filter). */
-async function createTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+export async function createTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
     try {
         await dynamodb.send(new CreateTableCommand({
             TableName: tableName,

@@ -19,7 +19,7 @@ import { staticTokens } from "../handlers/tokenSource";
 import { DEFAULT_RETENTION_DAYS, MAX_BODY_BYTES, NOT_FOUND } from "../shared/limits";
 import { matchesListenerRule, splitUrl, toAlbEvent } from "./albEvent";
 import { DataDirLock, LockHolder, lockDataDir } from "./dataDirLock";
-import { Emulators, localClients, localSqsClient, startEmulators } from "./emulators";
+import { EMULATOR_LATEST_WRITES, Emulators, localClients, localSqsClient, startEmulators } from "./emulators";
 import type { Middleware } from "./conditionalWrites";
 import { LocalLoader, startLocalLoader } from "./localLoader";
 import { LocalOutputs, writeOutputs } from "./outputs";
@@ -104,7 +104,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const fallbackQueueUrl = queues.queueUrl(LOCAL_FALLBACK_QUEUE);
     const deadLetterQueueUrl = queues.queueUrl(LOCAL_DEAD_LETTER_QUEUE);
     const loader = startLocalLoader({
-        handler: buildLoaderHandler({ bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE, retentionDays }, { s3: emulators.s3, dynamodb: emulators.dynamodb, logger }),
+        handler: buildLoaderHandler({ bucketName: LOCAL_BUCKET, tableName: LOCAL_TABLE, retentionDays }, { s3: emulators.s3, dynamodb: emulators.dynamodb, latestWrites: EMULATOR_LATEST_WRITES, logger }),
         sqs,
         fallbackQueueUrl,
         deadLetterQueueUrl,

@@ -53,6 +53,12 @@ describe("project layout", () => {
         assert.deepStrictEqual(describeImports(imports.filter((i) => under("handlers")(i) && !i.typeOnly)), []);
     });
 
+    it("handlers/ keep no Set or Map at module scope: Pulumi's function serializer does not rebuild a captured one", () => {
+        const found = sourceFiles("handlers").flatMap((file) =>
+            [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^(?:export )?const (\w+)[^=\n]*= new (?:Set|Map)\b/gm)].map((match) => `${file}: ${match[1]}`));
+        assert.deepStrictEqual(found, []);
+    });
+
     it("handlers/ import neither components/ nor local/", () => {
         const imports = importsOf("handlers");
         assert.deepStrictEqual(describeImports(imports.filter((i) => under("components")(i) || under("local")(i))), []);

@@ -28,7 +28,11 @@ export interface CostAssumptions {
     albLcuGbPerHour: number;
     /** The ALB passes at most this many bytes to a Lambda target. */
     albMaxBodyBytes: number;
-    /** DynamoDB write units per stored element: history item + its index entry, latest entry + the index's delete and put. */
+    /**
+     * DynamoDB write units per stored element: history item + its index entry, latest entry + the index's delete and
+     * put; the latest entry is written in a transaction, which takes 2 WRU per 1 KB (DynamoDB developer guide,
+     * "Read/write capacity mode": transactional writes prepare, then commit).
+     */
     writeUnitsPerElement: number;
     /** Per delivery: the delivery item (1 WRU) and its lookup (a strongly consistent read, 1 RRU). */
     writeUnitsPerDelivery: number;
@@ -61,7 +65,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     albPublicAddresses: 2,
     albLcuGbPerHour: 0.4,
     albMaxBodyBytes: 1024 * 1024,
-    writeUnitsPerElement: 5,
+    writeUnitsPerElement: 6,
     writeUnitsPerDelivery: 1,
     readUnitsPerDelivery: 1,
     tableBytesPerElement: 2 * 700,

@@ -29,6 +29,9 @@ export interface RequestLine {
  */
 export const EVENT_PATH_PREFIX = "/__bench/event/";
 
+/** Transactions of more actions than this are the model's `dynamodb:TransactWriteItems:large`. */
+export const LARGE_TRANSACTION_ACTIONS = 25;
+
 const DYNAMODB_WRITES = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"];
 const DYNAMODB_READS = ["GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"];
 const SQS_WRITES = ["SendMessage", "SendMessageBatch", "DeleteMessage", "DeleteMessageBatch", "ChangeMessageVisibility"];
@@ -45,9 +48,14 @@ export function classifyRequest(service: Service, request: RequestLine): Classif
         case "dynamodb": {
             const classified = classifyTarget("dynamodb", header(request.headers, "x-amz-target"), DYNAMODB_WRITES, DYNAMODB_READS);
             // A conditional write reads the item first: AWS's latency for it differs from a plain put's.
-            return classified.operation === "dynamodb:PutItem" && request.body?.includes('"ConditionExpression"')
-                ? { ...classified, operation: "dynamodb:PutItem:conditional" }
-                : classified;
+            if (classified.operation === "dynamodb:PutItem" && request.body?.includes('"ConditionExpression"')) {
+                return { ...classified, operation: "dynamodb:PutItem:conditional" };
+            }
+            // The published figures are for up to 25 actions; a larger transaction has its own (awsLatency.ts).
+            if (classified.operation === "dynamodb:TransactWriteItems" && (request.body?.split('{"Put":').length ?? 0) - 1 > LARGE_TRANSACTION_ACTIONS) {
+                return { ...classified, operation: "dynamodb:TransactWriteItems:large" };
+            }
+            return classified;
         }
         case "sqs":
             return classifyTarget("sqs", header(request.headers, "x-amz-target"), SQS_WRITES, SQS_READS);

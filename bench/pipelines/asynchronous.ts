@@ -25,7 +25,7 @@ export const asynchronousPipeline: PipelineDefinition = {
     title: "this project",
     description: "`buildLambdaHandler` behind an ALB event archives the raw body in S3 and answers 202; the S3 notification " +
         "then runs `buildLoaderHandler`, which writes the lake objects and the DynamoDB history (BatchWriteItem, 25 items " +
-        "each) and latest entries (one conditional PutItem per subaccount), 8 requests at a time.",
+        "each) and latest entries (those of 100 records in one TransactWriteItems, every put under its own condition), 64 requests at a time.",
     // The loader's timeout: a delivery not stored by then never will be.
     settleMs: 300_000,
     async create(context) {

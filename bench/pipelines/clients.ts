@@ -4,7 +4,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { TABLE_REQUEST_HANDLER } from "../../handlers/concurrency";
+import { TABLE_CLIENT_SETTINGS } from "../../handlers/concurrency";
 import type { AwsClients, Endpoints } from "./pipeline";
 
 /** The emulators accept any credentials; s3rver's defaults are these. */
@@ -22,8 +22,8 @@ export function clientsFor(endpoints: Endpoints): AwsClients {
             requestChecksumCalculation: "WHEN_REQUIRED",
             responseChecksumValidation: "WHEN_REQUIRED",
         }),
-        // As many sockets as the loader's client has in Lambda (handlers/lambda.ts).
-        dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS, requestHandler: TABLE_REQUEST_HANDLER }),
+        // Set as the loader's client is in Lambda (handlers/lambda.ts).
+        dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS, ...TABLE_CLIENT_SETTINGS }),
     };
 }
 

@@ -1,4 +1,5 @@
 /** BENCHMARKS.md, written from a run's results and nothing else. */
+import { LARGE_TRANSACTION_ACTIONS } from "../latency/classify";
 import { ORIGINAL_TIMEOUT_MS } from "../baseline";
 import type { ProfileSummary } from "../cpu/profileSummary";
 import type { Summary } from "../stats";
@@ -41,7 +42,7 @@ function endToEndTable(sizes: readonly SizeMeasurement[]): string {
             count(size.subaccounts),
             bytes(size.bodyBytes),
             `${size.runs} (${size.completeRuns})`,
-            medianP95(size.atModelMs),
+            medianP95(size.atModelMs) + (size.cpuBoundRuns ? ` (${count(size.cpuBoundRuns)} of ${count(size.runs)} at their CPU time)` : ""),
             ms(size.storedMs.median),
             rate(size.atModelRecordsPerSecond.median),
             count(size.roundTrips.median),
@@ -113,14 +114,17 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
             `log-normal, fitted to the p50 and p99 below (draws are capped at ${TAIL_CAP_FACTOR}× the p99); requests are never queued behind one another, ` +
             "as the real services run any number at once. The figures and their sources are in bench/latency/awsLatency.ts.",
         table(["operation", "p50", "p99", "basis"], Object.entries(results.latencyModel.operations).map(([operation, latency]) => [operation, ms(latency.p50Ms), ms(latency.p99Ms), latency.source])),
-        `S3 transfers of ${bytes(results.latencyModel.largeObjectBytes)} or more use the \`:large\` figures; a DynamoDB PutItem with a \`ConditionExpression\` uses \`PutItem:conditional\`.`,
+        `S3 transfers of ${bytes(results.latencyModel.largeObjectBytes)} or more use the \`:large\` figures; a DynamoDB PutItem with a \`ConditionExpression\` uses \`PutItem:conditional\`, and a TransactWriteItems of more than ${LARGE_TRANSACTION_ACTIONS} actions \`TransactWriteItems:large\`.`,
         "",
         "**The emulators' own service time.** When an emulator answers before the drawn latency has passed, its time is hidden inside the " +
-            "draw: the response leaves at the drawn time. When it answers later (dynalite writes one request at a time, so a burst queues), " +
+            "draw: the response leaves at the drawn time. When it answers later (a burst queues inside the emulator), " +
             "the response leaves as soon as it comes and the excess is recorded per request. The critical path's excess is then subtracted: " +
-            "**\"stored at the model\" = measured time − the emulators' excess over their draws on the critical path**. That is what the " +
+            "**\"stored at the model\" = measured time − the emulators' excess over their draws on the critical path**, but never less than " +
+            "the pipeline's CPU time (all its threads): the functions run on one event loop each, and the work they did while a slow emulator " +
+            "kept them waiting would still have to be done between faster answers (a run decided by its CPU time says so). That is what the " +
             "targets use; the measured wall clock is shown beside it. The emulators run in a process of their own, so their work does not delay " +
-            "the proxy's timers or the receiver. Per-operation service times are listed under each suite.",
+            "the proxy's timers or the receiver: s3rver for S3, and for DynamoDB Amazon's DynamoDB Local (a JVM), which serves the loader's " +
+            "transactions (dynalite, which the local stack runs, serves none). Per-operation service times are listed under each suite.",
         "",
         "**Stored** means every element of the delivery is readable: its lake row in S3, its history item and its subaccount's latest entry in " +
             "DynamoDB (read back after each delivery, outside the timed requests). The clock starts when the delivery is sent and stops at the " +
@@ -157,7 +161,7 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
                 `its ${ms(largest.cpuMs.median)} of CPU to answer would take about ${ms(largest.cpuMs.median / cpuShare)} there, ` +
                 `so the ${count(largest.subaccounts)}-subaccount delivery would take about ${ms(largest.atModelMs.median + largest.cpuMs.median * (1 / cpuShare - 1) + loaderCpuMs * (1 / loaderShare - 1))} ` +
                 `(a rough estimate, which assumes all of that CPU is on the critical path), with the loader's ${ms(loaderCpuMs)} of CPU at ${percent(loaderShare)} of a vCPU (${count(LOADER_MEMORY_MB)} MB).`,
-            ...whyNotFaster(largest),
+            ...howItStores(largest),
             "Emulator service time against the model's draws (all sizes together, median per operation):",
             serviceTable(model.sizes),
             ...(model.profile
@@ -202,7 +206,7 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
         push(
             "## 3. On the bare emulators (no latency model)",
             "The same receiver with nothing added: the emulators' own speed. Over loopback they answer a small request faster than the model's " +
-                "AWS figures, but dynalite serves one request at a time and s3rver writes files, so these figures say nothing about AWS; " +
+                "AWS figures, but each emulator runs on this machine's two cores beside the pipeline and s3rver writes files, so these figures say nothing about AWS; " +
                 "they are the reference the README used to quote.",
             table(
                 ["subaccounts", "runs (all stored)", "stored: median / p95", "records/s", "critical-path round trips", "requests"],
@@ -332,23 +336,22 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
             table(["price", "USD", "per", "source"], Object.entries(cost.prices).map(([name, price]) => [name, `$${price.usd}`, `${price.per === 1 ? "" : `${count(price.per)} `}${price.unit}`, price.source])),
             "Assumptions (bench/cost/model.ts): " + Object.entries(cost.assumptions).map(([name, value]) => `${name} ${value}`).join(", ") +
                 `. A history item is ${bytes(cost.historyItemBytes)} (1 write unit); the latest entry's index entry changes with every delivery, ` +
-                "so DynamoDB writes 5 units per element. Athena: each query reads 30 days of the lake, at least its 10 MB minimum.",
+                `and the entry itself is written in a transaction (2 units), so DynamoDB writes ${cost.assumptions.writeUnitsPerElement} units per element. Athena: each query reads 30 days of the lake, at least its 10 MB minimum.`,
         );
     }
     return out.join("\n");
 }
 
-/** Why the largest delivery takes as long as it does, from this run's own figures. */
-function whyNotFaster(size: SizeMeasurement): string[] {
+/** How the loader stores the largest delivery, and what that costs it, from this run's own figures. */
+function howItStores(size: SizeMeasurement): string[] {
     if (!size.settledCpuMs) return [];
     const perRequestMs = size.settledCpuMs.median / size.requests.median;
     return [
-        `Why not faster: the loader makes one conditional PutItem per subaccount (the latest entry moves only forward, and each subaccount's ` +
-            `condition holds or fails on its own; DynamoDB's only batched conditional writes are TransactWriteItems, all or nothing, and PartiQL's ` +
-            `BatchExecuteStatement, which dynalite does not serve), so ${count(size.requests.median)} requests in all. Their round trips overlap ` +
-            `(up to ${DEFAULT_TABLE_CONCURRENCY} in flight), but each costs its caller CPU: here ${ms(size.settledCpuMs.median)} of CPU for the delivery, about ` +
-            `${ms(perRequestMs)} per request, most of it the SDK's middleware, signing and socket writes (the profile below). That CPU alone is ` +
-            `more than the 1.5 s target before any latency, and this machine's cores were shared with other processes.`,
+        "How the loader stores: each group of 100 records is four BatchWriteItem calls (their history, 25 items each), then one " +
+            "TransactWriteItems (their latest entries, each put under its own condition, since a latest entry moves only forward; DynamoDB cancels " +
+            "the whole call when any condition fails, and the loader sends it again without those entries), so " +
+            `${count(size.requests.median)} requests in all, up to ${DEFAULT_TABLE_CONCURRENCY} in flight. Each costs its caller CPU: here ` +
+            `${ms(size.settledCpuMs.median)} of CPU for the delivery, about ${ms(perRequestMs)} per request (the profile below).`,
     ];
 }
 

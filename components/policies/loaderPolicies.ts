@@ -4,8 +4,11 @@ import { PolicyDocument, PolicyStatement, policyDocument } from "./policyDocumen
 import { ownLogsStatement, storeKeyStatement } from "./receiverPolicies";
 
 /**
- * The DynamoDB calls handlers/storage.ts makes: batch and single puts. Nothing reads, queries, scans, updates or
- * deletes. A unit test keeps this list equal to storage.ts's commands.
+ * The DynamoDB calls handlers/storage.ts makes: batch and single puts, and transactions of puts, which IAM
+ * authorises as the puts they hold ("Permissions for Put, Update, Delete, and Get actions are governed by the
+ * permissions used for the underlying PutItem, UpdateItem, DeleteItem, and GetItem operations": DynamoDB developer
+ * guide, "Using IAM with DynamoDB transactions"; there is no dynamodb:TransactWriteItems action to grant). Nothing
+ * reads, queries, scans, updates or deletes. A unit test keeps this list equal to storage.ts's commands.
  */
 export const LOADER_DYNAMODB_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:PutItem"] as const;
 

@@ -12,7 +12,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { buildLoaderHandler } from "../../handlers/lambda";
 import { silentLogger } from "../../handlers/logger";
-import { localClients, localSqsClient } from "../clients";
+import { EMULATOR_LATEST_WRITES, localClients, localSqsClient } from "../clients";
 import { parseDay } from "../arguments";
 import { dataDirOption, readRunningOutputs } from "../outputs";
 import { ReplayOutcome, ReplayTarget, listDeadLetters, replayDeadLetters, replayKey, selectKeys } from "../replay";
@@ -134,7 +134,7 @@ function localTarget(dataDir: string): ReplayTarget {
     if (!outputs.sqsEndpoint) throw new Error(`the local stack at ${dataDir} predates the asynchronous loader: restart it with \`npm start\``);
     const { s3, dynamodb } = localClients(outputs);
     const sqs = localSqsClient(outputs.sqsEndpoint);
-    const handler = buildLoaderHandler({ bucketName: outputs.bucketName, tableName: outputs.tableName, retentionDays: outputs.retentionDays }, { s3, dynamodb, logger: silentLogger });
+    const handler = buildLoaderHandler({ bucketName: outputs.bucketName, tableName: outputs.tableName, retentionDays: outputs.retentionDays }, { s3, dynamodb, latestWrites: EMULATOR_LATEST_WRITES, logger: silentLogger });
     return {
         name: `the local stack at ${dataDir}`,
         s3,

@@ -18,6 +18,7 @@ import { deliveryIdOf } from "../../handlers/ids";
 import { localSqsClient } from "../../local/emulators";
 import { SqsEmulator, startSqsEmulator } from "../../local/sqsEmulator";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
+import { startFaultProxy, useDynamoDbLocal } from "../support/dynamoDbLocal";
 import { HOOK_PATH, TOKEN, fixture } from "../support/requests";
 import { emulatorEnvironment, loadSerializedHandler } from "../support/serializedHandler";
 import { FakeSsm, startFakeSsm } from "../support/fakeSsm";
@@ -29,6 +30,8 @@ const REQUIRES_ONLY = (text: string) => [...new Set([...text.matchAll(/require\(
 describe("the serialized Lambda handlers", function () {
     this.timeout(30_000);
     const env = useEmulators();
+    // The loader moves latest entries in transactions, which dynalite does not serve.
+    const table = useDynamoDbLocal();
     let receiver: { text: string };
     let loader: { text: string };
     let queues: SqsEmulator;
@@ -49,9 +52,12 @@ describe("the serialized Lambda handlers", function () {
         fs.rmSync(queueDir, { recursive: true, force: true });
     });
 
-    const environment = () => emulatorEnvironment(env.emulators, {
-        bucketName: TEST_BUCKET, tableName: TEST_TABLE, tokenParameter, ssmEndpoint: ssm.endpoint,
-        fallbackQueueUrl: queues.queueUrl("fallback"), sqsEndpoint: queues.endpoint,
+    const environment = () => ({
+        ...emulatorEnvironment(env.emulators, {
+            bucketName: TEST_BUCKET, tableName: TEST_TABLE, tokenParameter, ssmEndpoint: ssm.endpoint,
+            fallbackQueueUrl: queues.queueUrl("fallback"), sqsEndpoint: queues.endpoint,
+        }),
+        AWS_ENDPOINT_URL_DYNAMODB: table.local.endpoint,
     });
 
     it("capture no SDK client, superstruct Struct or Pulumi object: they only require the runtime's SDK and Node's modules", () => {
@@ -60,14 +66,16 @@ describe("the serialized Lambda handlers", function () {
             assert.ok(serialized.text.length < 200_000, `handler code is ${serialized.text.length} characters`);
         }
         // The receiver never touches the table: no DynamoDB client in its code. The loader reads no token: no SSM.
-        // superstruct and Powertools' logger are in the bundle; what is left to `require` is Node's or the runtime's.
+        // superstruct, Powertools' logger and util-dynamodb are in the bundle; what is left to `require` is Node's or the runtime's clients.
         assert.deepEqual(REQUIRES_ONLY(receiver.text), ["@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-ssm", "buffer", "crypto", "http", "node:console", "node:crypto"]);
-        assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "buffer", "crypto", "node:console", "node:crypto"]);
+        assert.deepEqual(REQUIRES_ONLY(loader.text), ["@aws-sdk/client-dynamodb", "@aws-sdk/client-s3", "buffer", "crypto", "node:console", "node:crypto"]);
     });
 
-    it("the receiver reads its token from SSM, archives a real-shape delivery and answers the ALB 202; then the loader, run with S3's event, stores it", async () => {
+    it("the receiver reads its token from SSM (again after a failed read), archives a real-shape delivery and answers the ALB 202; then the loader, run with S3's event, stores it, twice with one result", async () => {
         const received = loadSerializedHandler(receiver.text, environment());
         const ssmReadsBefore = ssm.requests.length;
+        // A blip: the serialized code must tell it from a final error (a captured Set could not: it came back broken).
+        ssm.failNext = 1;
         let deliveryId: string;
         try {
             const result = await quietly(() => received.handler({
@@ -84,20 +92,28 @@ describe("the serialized Lambda handlers", function () {
             assert.equal(summary.accepted, 3);
             deliveryId = summary.delivery_id;
             assert.deepEqual((await listKeys(env.emulators.s3, TEST_BUCKET)).filter((key) => key.includes(deliveryId)), [`raw/${deliveryId}.json`]);
-            assert.equal(ssm.requests.length - ssmReadsBefore, 1, "the token was read from SSM");
+            assert.equal(ssm.requests.length - ssmReadsBefore, 2, "the token was read from SSM on the second attempt");
         } finally {
             received.dispose();
         }
 
-        const loading = loadSerializedHandler<LoaderEventHandler>(loader.text, environment());
+        // Through a proxy that counts what reaches the table: the loader Lambda runs moves latest entries in transactions.
+        const wire = await startFaultProxy(table.local.endpoint, () => undefined);
+        const loading = loadSerializedHandler<LoaderEventHandler>(loader.text, { ...environment(), AWS_ENDPOINT_URL_DYNAMODB: wire.endpoint });
         try {
             const answer = await quietly(() => loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`)));
+            assert.deepEqual([...new Set(wire.operations)].sort(), ["BatchWriteItem", "TransactWriteItems"]);
             assert.deepEqual((answer as any).loaded.map((l: any) => [l.accepted, l.rejected]), [[3, 0]]);
             const keys = await listKeys(env.emulators.s3, TEST_BUCKET);
             assert.ok(keys.includes(`alerts/metric=health_score/dt=2026-11-27/${deliveryId}.ndjson`));
-            const items = await scanItems(env.emulators.dynamodb, TEST_TABLE);
+            const items = await scanItems(table.local.dynamodb, TEST_TABLE);
             assert.equal(items.filter((item) => item.delivery_id === deliveryId && item.kind === "history").length, 3);
+            // Again (S3 may notify twice): every latest entry's condition fails, the transaction is cancelled, nothing changes.
+            const again = await quietly(() => loading.handler(objectCreatedEvent(TEST_BUCKET, `raw/${deliveryId}.json`)));
+            assert.deepEqual((again as any).loaded.map((l: any) => [l.accepted, l.rejected]), [[3, 0]]);
+            assert.deepEqual(await scanItems(table.local.dynamodb, TEST_TABLE), items);
         } finally {
+            await wire.close();
             loading.dispose();
         }
     });

@@ -5,6 +5,7 @@ import { silentLogger } from "../../handlers/logger";
 import { createAwsStorage } from "../../handlers/storage";
 import { deliveryIdOf } from "../../handlers/ids";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
+import { EMULATOR_LATEST_WRITES } from "../../local/clients";
 import { fixture } from "../support/requests";
 import { listKeys, scanItems } from "../support/store";
 
@@ -29,7 +30,7 @@ describe("handlers/loader (against the emulators)", function () {
         const body = Buffer.from(JSON.stringify([{ ...good, filters: { subaccount_id: 907 } }]));
         const id = deliveryIdOf(body);
         await env.storage.archiveRaw(`raw/${id}.json`, body, ARRIVAL);
-        const missingTable = createAwsStorage({ s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: "no-such-table", retentionDays: 30 });
+        const missingTable = createAwsStorage({ s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: "no-such-table", retentionDays: 30, latestWrites: EMULATOR_LATEST_WRITES });
         await assert.rejects(createLoader({ storage: missingTable, logger: silentLogger })(`raw/${id}.json`), new RegExp(`^LoadError: raw/${id}\\.json: table not written; the first failure \\(table\\): StorageError: .*no-such-table`.replace(/^LoadError: /, "")));
         assert.ok((await listKeys(env.emulators.s3, TEST_BUCKET)).includes(`alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`), "the lake was written all the same");
         assert.ok(!(await scanItems(env.emulators.dynamodb, TEST_TABLE)).some((item) => item.delivery_id === id));

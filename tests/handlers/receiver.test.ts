@@ -16,6 +16,7 @@ import { MAX_BODY_BYTES as BODY_LIMITS } from "../../shared/limits";
 import { MAX_DETAILED_REJECTIONS, MAX_REJECTION_DETAIL_BYTES } from "../../handlers/records";
 import { openLocalLake } from "../../local/query";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
+import { EMULATOR_LATEST_WRITES } from "../../local/clients";
 import { HOOK_PATH, PREVIOUS_TOKEN, TOKEN, fixture, fixtureJson, hookRequest } from "../support/requests";
 import { getBytes, getText, listKeys, scanItems, snapshot } from "../support/store";
 
@@ -624,7 +625,7 @@ describe("receiver (against the S3 and DynamoDB emulators)", function () {
                 if (command instanceof HeadObjectCommand) throw Object.assign(new Error("Slow Down"), { name: "SlowDown" });
                 return env.emulators.s3.send(command as never, options as never);
             }) as S3Client["send"];
-            const blind = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 2 });
+            const blind = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 2, latestWrites: EMULATOR_LATEST_WRITES });
             const sent: unknown[] = [];
             const before = await stored();
 

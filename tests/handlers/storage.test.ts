@@ -9,6 +9,7 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s
 import { ArrivalUnknownError, createAwsStorage, StorageError } from "../../handlers/storage";
 import { AlertRecord } from "../../handlers/records";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../support/emulators";
+import { EMULATOR_LATEST_WRITES } from "../../local/clients";
 import { getText, scanItems } from "../support/store";
 
 function record(subaccount: number, day = "2026-11-27"): AlertRecord {
@@ -42,7 +43,7 @@ describe("storage adapter (against dynalite)", function () {
     this.timeout(20_000);
     const env = useEmulators();
     const storageWith = (dynamodb: DynamoDBClient, maxBatchAttempts = 8) =>
-        createAwsStorage({ s3: env.emulators.s3, dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, maxBatchAttempts, retryBaseMs: 1, retryCapMs: 5 });
+        createAwsStorage({ s3: env.emulators.s3, dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, maxBatchAttempts, retryBaseMs: 1, retryCapMs: 5, latestWrites: EMULATOR_LATEST_WRITES });
     const historyOf = async (from: number, to: number) =>
         (await scanItems(env.emulators.dynamodb, TEST_TABLE)).filter((item) => item.kind === "history" && (item.subaccount_id as number) >= from && (item.subaccount_id as number) < to);
 
@@ -157,7 +158,7 @@ describe("storage adapter (against dynalite)", function () {
                 if (command instanceof HeadObjectCommand) throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
                 return env.emulators.s3.send(command as never);
             }) as S3Client["send"];
-            const storage = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 5 });
+            const storage = createAwsStorage({ s3, dynamodb: env.emulators.dynamodb, bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30, retryBaseMs: 1, retryCapMs: 5, latestWrites: EMULATOR_LATEST_WRITES });
             await assert.rejects(storage.archiveRaw("raw/unreadable.json", Buffer.from("[]"), arrival("2026-11-29T10:00:00.000Z")), (err: Error) => {
                 assert.ok(err instanceof ArrivalUnknownError);
                 assert.equal(err.message, "s3://healthscore-test/raw/unreadable.json exists, but when it first arrived could not be read");

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Emulators, startEmulators } from "../../local/emulators";
+import { EMULATOR_LATEST_WRITES, Emulators, startEmulators } from "../../local/emulators";
 import { createAwsStorage, DeliveryStorage } from "../../handlers/storage";
 
 export const TEST_BUCKET = "healthscore-test";
@@ -27,6 +27,7 @@ export function useEmulators(): EmulatorContext {
             bucketName: TEST_BUCKET,
             tableName: TEST_TABLE,
             retentionDays: 30,
+            latestWrites: EMULATOR_LATEST_WRITES,
         });
     });
     after(async () => {

@@ -21,6 +21,8 @@ export interface FakeSsm {
     parameters: Map<string, string>;
     /** While set, every request is answered 500 InternalServerError (an outage). */
     failing: boolean;
+    /** This many of the next requests are answered 500 InternalServerError (a blip), counting down. */
+    failNext: number;
     /** While above 0, every answer waits this long (a slow or hanging service). */
     delayMs: number;
     close(): Promise<void>;
@@ -29,7 +31,7 @@ export interface FakeSsm {
 const ACCOUNT = "123456789012";
 
 export async function startFakeSsm(parameters: Record<string, string> = {}, region = "us-east-1"): Promise<FakeSsm> {
-    const fake: Omit<FakeSsm, "endpoint" | "close"> = { requests: [], parameters: new Map(Object.entries(parameters)), failing: false, delayMs: 0 };
+    const fake: Omit<FakeSsm, "endpoint" | "close"> = { requests: [], parameters: new Map(Object.entries(parameters)), failing: false, failNext: 0, delayMs: 0 };
     const timers = new Set<NodeJS.Timeout>();
     const server = http.createServer((request, response) => {
         const chunks: Buffer[] = [];
@@ -62,6 +64,10 @@ export async function startFakeSsm(parameters: Record<string, string> = {}, regi
                 body,
             });
             if (fake.failing) return answer(500, { __type: "InternalServerError", message: "fake outage" });
+            if (fake.failNext > 0) {
+                fake.failNext--;
+                return answer(500, { __type: "InternalServerError", message: "fake blip" });
+            }
             if (request.method !== "POST" || target !== "AmazonSSM.GetParameter") {
                 return answer(400, { __type: "UnknownOperationException", message: `${request.method} ${target}` });
             }

@@ -19,8 +19,17 @@ describe("bench/e2e/analysis", () => {
         // The read after the last write does not count; the emulator's 240 ms beyond the PutItem's draw and 20 beyond the PutObject's do.
         assert.strictEqual(analysis.excessOverModelMs, 260);
         assert.strictEqual(analysis.atModelMs, 140);
+        assert.strictEqual(analysis.cpuBound, false);
         assert.strictEqual(analysis.requests, 3);
         assert.strictEqual(analysis.overModel, 3);
+    });
+
+    it("never puts a delivery at the model below the pipeline's CPU time, which a slow emulator's excess would hide", () => {
+        const timeline = [entry("s3:PutObject", "write", 1_010, 1_090, 60), entry("dynamodb:PutItem", "write", 1_150, 1_400, 10)];
+        const analysis = analyzeDelivery({ ...times, cpuMs: 80, settledCpuMs: 300 }, timeline);
+        assert.strictEqual(analysis.excessOverModelMs, 260);
+        assert.strictEqual(analysis.atModelMs, 300);
+        assert.strictEqual(analysis.cpuBound, true);
     });
 
     it("counts a synchronous delivery stored at its answer, and ignores other deliveries' requests", () => {

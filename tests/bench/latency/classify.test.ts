@@ -22,13 +22,16 @@ describe("bench/latency/classify", () => {
         assert.strictEqual(s3("PUT", "/bucket/key?tagging").kind, "control");
     });
 
-    it("names DynamoDB operations from x-amz-target, and tells conditional puts apart", () => {
+    it("names DynamoDB operations from x-amz-target, and tells conditional puts and large transactions apart", () => {
         assert.deepStrictEqual(dynamodb("DynamoDB_20120810.BatchWriteItem"), { operation: "dynamodb:BatchWriteItem", kind: "write" });
         assert.deepStrictEqual(dynamodb("DynamoDB_20120810.Query"), { operation: "dynamodb:Query", kind: "read" });
         assert.deepStrictEqual(dynamodb("DynamoDB_20120810.CreateTable"), { operation: "dynamodb:CreateTable", kind: "control" });
         assert.deepStrictEqual(dynamodb("DynamoDB_20120810.PutItem", '{"TableName":"t","Item":{}}'), { operation: "dynamodb:PutItem", kind: "write" });
         assert.deepStrictEqual(dynamodb("DynamoDB_20120810.PutItem", '{"TableName":"t","ConditionExpression":"attribute_not_exists(pk)"}'),
             { operation: "dynamodb:PutItem:conditional", kind: "write" });
+        const transaction = (puts: number) => JSON.stringify({ TransactItems: Array.from({ length: puts }, () => ({ Put: { TableName: "t", Item: {} } })) });
+        assert.deepStrictEqual(dynamodb("DynamoDB_20120810.TransactWriteItems", transaction(25)), { operation: "dynamodb:TransactWriteItems", kind: "write" });
+        assert.deepStrictEqual(dynamodb("DynamoDB_20120810.TransactWriteItems", transaction(26)), { operation: "dynamodb:TransactWriteItems:large", kind: "write" });
         assert.deepStrictEqual(classifyRequest("dynamodb", { method: "POST", url: "/", headers: {} }), { operation: "dynamodb:unknown", kind: "control" });
     });
 

@@ -50,7 +50,7 @@ describe("bench/latency/model", () => {
     });
 
     it("models every operation the receiver and the original make, each with a source", () => {
-        for (const operation of ["dynamodb:PutItem", "dynamodb:PutItem:conditional", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:Query",
+        for (const operation of ["dynamodb:PutItem", "dynamodb:PutItem:conditional", "dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems", "dynamodb:TransactWriteItems:large", "dynamodb:GetItem", "dynamodb:Query",
             "s3:PutObject", "s3:PutObject:large", "s3:GetObject", "s3:HeadObject", "s3:ListObjects", "sqs:SendMessage"]) {
             const latency = AWS_LATENCY[operation];
             assert.ok(latency, operation);

@@ -10,6 +10,9 @@ import { Deployment } from "../../support/mocks";
 import { RECEIVER_FUNCTION, T } from "./types";
 
 export const PROJECT = path.join(__dirname, "..", "..", "..");
+
+/** SDK utilities the handlers use that a Lambda runtime need not carry: the bundles hold them. */
+const RUNTIME_MAY_LACK = ["@aws-sdk/util-dynamodb"];
 /** Issue 12's bound on a function's archive, unzipped. */
 export const MAX_ARCHIVE_BYTES = 250 * 1024;
 
@@ -41,7 +44,8 @@ export function requiredPackages(text: string): string[] {
 
 /**
  * Writes the archive's `__index.js` to a temp dir, with node_modules as Lambda would see it: the runtime's SDK
- * only (no file asset is expected: readArchive's callers check). Answers the dir.
+ * clients and their dependencies only (no file asset is expected: readArchive's callers check), without the SDK's
+ * utilities, which a runtime need not carry. Answers the dir.
  */
 export function layOutArchive(archive: Archive): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "healthscore-archive-"));
@@ -54,6 +58,7 @@ export function layOutArchive(archive: Archive): string {
         if (!fs.existsSync(source)) continue;
         const packages = dependency.startsWith("@") ? fs.readdirSync(source).map((name) => `${dependency}/${name}`) : [dependency];
         for (const name of packages) {
+            if (RUNTIME_MAY_LACK.includes(name)) continue;
             fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
             fs.symlinkSync(path.join(PROJECT, "node_modules", name), path.join(modules, name));
         }

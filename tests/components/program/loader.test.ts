@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import { ACCOUNT_ID, Deployment, deploy, physicalName, RecordedResource } from "../../support/mocks";
 import { captureStdout } from "../../support/stdout";
 import { TEST_BUCKET, TEST_TABLE, useEmulators } from "../../support/emulators";
+import { useDynamoDbLocal } from "../../support/dynamoDbLocal";
 import { emulatorEnvironment } from "../../support/serializedHandler";
 import { listKeys, scanItems } from "../../support/store";
 import { ENV } from "../../../handlers/environment";
@@ -204,12 +205,14 @@ describe("loader (mocks)", () => {
 
         describe("run against the emulators", () => {
             const context = useEmulators();
+            // The loader moves latest entries in transactions, which dynalite does not serve.
+            const table = useDynamoDbLocal();
             let dir: string;
             const saved: Record<string, string | undefined> = {};
 
             before(() => {
                 dir = layOutArchive(archive);
-                const environment = emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE });
+                const environment = { ...emulatorEnvironment(context.emulators, { bucketName: TEST_BUCKET, tableName: TEST_TABLE }), AWS_ENDPOINT_URL_DYNAMODB: table.local.endpoint };
                 for (const [name, value] of Object.entries({ ...environment, [ENV.retentionDays]: "30" })) {
                     saved[name] = process.env[name];
                     process.env[name] = value;
@@ -234,7 +237,7 @@ describe("loader (mocks)", () => {
                 assert.ok(logged.some((line) => JSON.parse(line).message === "load"), logged.join("\n"));
                 assert.deepStrictEqual((answer as any).loaded.map((l: any) => [l.deliveryId, l.accepted, l.receivedAt]), [[id, 3, "2026-11-27T09:00:05.000Z"]]);
                 assert.ok((await listKeys(context.emulators.s3, TEST_BUCKET)).includes(`alerts/metric=health_score/dt=2026-11-27/${id}.ndjson`));
-                assert.strictEqual((await scanItems(context.emulators.dynamodb, TEST_TABLE)).filter((item) => item.kind === "history").length, 3);
+                assert.strictEqual((await scanItems(table.local.dynamodb, TEST_TABLE)).filter((item) => item.kind === "history").length, 3);
             });
         });
     });

@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { buildLoaderHandler } from "../../../handlers/lambda";
+import { EMULATOR_LATEST_WRITES } from "../../../local/clients";
 import { objectCreatedEvent } from "../../../handlers/loaderEvents";
 import { silentLogger } from "../../../handlers/logger";
 import { createObjectStorage } from "../../../handlers/storage";
@@ -202,11 +203,11 @@ describe("durability: the loader killed halfway through a delivery, then retried
         fs.writeFileSync(script, `
             process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
             const { buildLoaderHandler } = require(${JSON.stringify(path.join(ROOT, "handlers", "lambda"))});
-            const { localClients } = require(${JSON.stringify(path.join(ROOT, "local", "emulators"))});
+            const { EMULATOR_LATEST_WRITES, localClients } = require(${JSON.stringify(path.join(ROOT, "local", "emulators"))});
             const { objectCreatedEvent } = require(${JSON.stringify(path.join(ROOT, "handlers", "loaderEvents"))});
             const { silentLogger } = require(${JSON.stringify(path.join(ROOT, "handlers", "logger"))});
             const clients = localClients(${JSON.stringify({ s3Endpoint: env.emulators.s3Endpoint, dynamodbEndpoint: proxy.url })});
-            const handler = buildLoaderHandler({ bucketName: ${JSON.stringify(TEST_BUCKET)}, tableName: ${JSON.stringify(TEST_TABLE)}, retentionDays: 30 }, { ...clients, logger: silentLogger });
+            const handler = buildLoaderHandler({ bucketName: ${JSON.stringify(TEST_BUCKET)}, tableName: ${JSON.stringify(TEST_TABLE)}, retentionDays: 30 }, { ...clients, latestWrites: EMULATOR_LATEST_WRITES, logger: silentLogger });
             handler(objectCreatedEvent(${JSON.stringify(TEST_BUCKET)}, ${JSON.stringify(rawObjectKey(id))})).then(() => process.exit(0), () => process.exit(2));
         `);
         const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script], { cwd: ROOT, stdio: "ignore" });
@@ -220,7 +221,7 @@ describe("durability: the loader killed halfway through a delivery, then retried
         assert.ok(partial.latest > 0 && partial.latest < sent.elements, `killed halfway: ${JSON.stringify(partial)}`);
 
         // Lambda's retry: the same event, run again.
-        const handler = buildLoaderHandler({ bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30 }, { s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, logger: silentLogger });
+        const handler = buildLoaderHandler({ bucketName: TEST_BUCKET, tableName: TEST_TABLE, retentionDays: 30 }, { s3: env.emulators.s3, dynamodb: env.emulators.dynamodb, latestWrites: EMULATOR_LATEST_WRITES, logger: silentLogger });
         await handler(objectCreatedEvent(TEST_BUCKET, rawObjectKey(id)));
 
         const stored = (await storedDeliveries(stores)).get(id);

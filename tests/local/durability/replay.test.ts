@@ -9,6 +9,7 @@ import * as http from "http";
 import * as path from "path";
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { buildLoaderHandler } from "../../../handlers/lambda";
+import { EMULATOR_LATEST_WRITES } from "../../../local/clients";
 import { silentLogger } from "../../../handlers/logger";
 import { runReplay } from "../../../local/commands/replay";
 import { delivery, storeFingerprint, storedDeliveries, useDurabilityStack } from "../../support/durability";
@@ -106,7 +107,7 @@ describe("durability: replay (local stack, in process)", function () {
 
     it("on a deployed stack (--outputs, --region): invokes the loader function synchronously and reads the bucket and the dead letters, with the SDK's credentials", async () => {
         // Lambda's Invoke API on the wire (POST /2015-03-31/functions/<name>/invocations), running the local loader.
-        const handler = buildLoaderHandler({ bucketName: env.stack.outputs.bucketName, tableName: env.stack.outputs.tableName, retentionDays: 30 }, { s3: env.stack.emulators.s3, dynamodb: env.stack.emulators.dynamodb, logger: silentLogger });
+        const handler = buildLoaderHandler({ bucketName: env.stack.outputs.bucketName, tableName: env.stack.outputs.tableName, retentionDays: 30 }, { s3: env.stack.emulators.s3, dynamodb: env.stack.emulators.dynamodb, latestWrites: EMULATOR_LATEST_WRITES, logger: silentLogger });
         const invoked: string[] = [];
         const lambda = http.createServer((request, response) => {
             const chunks: Buffer[] = [];
