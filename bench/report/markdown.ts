@@ -242,7 +242,7 @@ export function renderMarkdown(results: BenchResults, files: { json: string; cha
             "The receiver's and the loader's archives as the components build them (packaging/handlerArchive.ts), without Pulumi's engine: the " +
                 "factory (`createLambdaHandler` for the receiver, `createLoaderLambdaHandler` for the loader) serialized by `pulumi.runtime.serializeFunction` " +
                 "with CallbackFunction's options, then bundled by esbuild with the packages it requires, minified, into `__index.js` alone (the runtime's " +
-                "`@aws-sdk/*` left out). \"naive\" is the receiver as `aws.lambda.CallbackFunction` ships it given no code-path options: `__index.js` " +
+                "clients, `@aws-sdk/client-*`, left out). \"naive\" is the receiver as `aws.lambda.CallbackFunction` ships it given no code-path options: `__index.js` " +
                 "beside the paths `pulumi.runtime.computeCodePaths` picks, every dependency in package.json. " +
                 "Zipped sizes deflate each file at level 5, as Go's archive/zip (which Pulumi uses) does. Cold initialisation loads `__index.js` " +
                 "(which builds the handler) in a fresh `node` process, with the runtime's AWS SDK on NODE_PATH as the nodejs22.x runtime provides it.",
