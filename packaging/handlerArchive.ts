@@ -52,10 +52,15 @@ export function esbuildTarget(runtime: string): string {
     return `node${major}`;
 }
 
-/** The package a bundled input belongs to, or `__index.js` for the serialized code itself. */
-function partOf(input: string): string {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
-    return match ? match[1] : HANDLER_FILE;
+/**
+ * The package a path under node_modules belongs to (the innermost, for a nested one):
+ * node_modules/@scope/name/... -> @scope/name. Undefined for a path outside node_modules.
+ */
+export function packageOfPath(filePath: string): string | undefined {
+    const parts = filePath.split(/[\\/]/);
+    const at = parts.lastIndexOf("node_modules");
+    if (at < 0 || at + 1 >= parts.length) return undefined;
+    return parts[at + 1].startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
 }
 
 /**
@@ -86,7 +91,8 @@ export async function bundleHandler(factory: HandlerFactory): Promise<BundledHan
     const [output] = Object.values(result.metafile.outputs);
     const bytesByPart: Record<string, number> = {};
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-        const part = partOf(input);
+        // A bundled input is a package's file, or the serialized code itself.
+        const part = packageOfPath(input) ?? HANDLER_FILE;
         bytesByPart[part] = (bytesByPart[part] ?? 0) + bytesInOutput;
     }
     return {

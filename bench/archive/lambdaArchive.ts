@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { createLambdaHandler, createLoaderLambdaHandler } from "../../handlers/lambda";
-import { bundleHandler } from "../../packaging/handlerArchive";
+import { bundleHandler, packageOfPath } from "../../packaging/handlerArchive";
 
 export type ArchiveKind = "receiver" | "loader" | "naive";
 
@@ -36,13 +36,6 @@ export interface LambdaArchive {
     bytesByPart?: Record<string, number>;
 }
 
-/** The package an archive path belongs to: node_modules/@scope/name/... -> @scope/name. */
-export function packageOfPath(archivePath: string): string {
-    const parts = archivePath.split(/[\\/]/);
-    const at = parts.lastIndexOf("node_modules");
-    return parts[at + 1].startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
-}
-
 export async function buildLambdaArchive(kind: ArchiveKind, projectRoot: string): Promise<LambdaArchive> {
     if (kind !== "naive") {
         const bundle = await bundleHandler(kind === "loader" ? createLoaderLambdaHandler : createLambdaHandler);
@@ -64,7 +57,7 @@ export async function buildLambdaArchive(kind: ArchiveKind, projectRoot: string)
         paths.push(name);
         for (const file of walk(localPath)) files.push({ name: path.join(name, path.relative(localPath, file)), localPath: file, bytes: fs.statSync(file).size });
     }
-    return { kind, indexJs: serialized.text, files, paths: paths.sort(), packages: [...new Set(paths.map(packageOfPath))].sort() };
+    return { kind, indexJs: serialized.text, files, paths: paths.sort(), packages: [...new Set(paths.map((name) => packageOfPath(name) ?? name))].sort() };
 }
 
 function walk(localPath: string): string[] {

@@ -2,7 +2,8 @@
 import * as fs from "fs";
 import type { Suite } from "../suite";
 import { ColdInit, measureColdInits } from "./coldInit";
-import { ArchiveKind, LambdaArchive, buildLambdaArchive, packageOfPath } from "./lambdaArchive";
+import { ArchiveKind, LambdaArchive, buildLambdaArchive } from "./lambdaArchive";
+import { packageOfPath } from "../../packaging/handlerArchive";
 import { storedBytes, zipArchiveBytes } from "./zipSize";
 
 export interface ArchiveMeasurement {
@@ -43,7 +44,7 @@ function measureSizes(archive: LambdaArchive, zip: boolean): Omit<ArchiveMeasure
             : undefined,
         indexJsBytes: Buffer.byteLength(archive.indexJs),
         bytesByPackage: archive.bytesByPart ?? archive.files.filter((file) => file.localPath).reduce<Record<string, number>>((sums, file) => {
-            const name = packageOfPath(file.name);
+            const name = packageOfPath(file.name) ?? file.name;
             sums[name] = (sums[name] ?? 0) + file.bytes;
             return sums;
         }, {}),

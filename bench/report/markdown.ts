@@ -6,6 +6,7 @@ import type { Summary } from "../stats";
 import type { BusyProcess } from "../otherProcesses";
 import { SETTINGS } from "../../shared/settings";
 import { DEFAULT_TABLE_CONCURRENCY } from "../../handlers/concurrency";
+import { BATCH_WRITE_LIMIT, TRANSACTION_LIMIT } from "../../handlers/storage";
 import { DEFAULT_MONITORING } from "../cost/model";
 import { withinWorstCaseTargets } from "../worstCase";
 import type { SizeMeasurement } from "../e2e/measure";
@@ -347,7 +348,8 @@ function howItStores(size: SizeMeasurement): string[] {
     if (!size.settledCpuMs) return [];
     const perRequestMs = size.settledCpuMs.median / size.requests.median;
     return [
-        "How the loader stores: each group of 100 records is four BatchWriteItem calls (their history, 25 items each), then one " +
+        `How the loader stores: each group of ${TRANSACTION_LIMIT} records is ${TRANSACTION_LIMIT / BATCH_WRITE_LIMIT} BatchWriteItem calls ` +
+            `(their history, ${BATCH_WRITE_LIMIT} items each), then one ` +
             "TransactWriteItems (their latest entries, each put under its own condition, since a latest entry moves only forward; DynamoDB cancels " +
             "the whole call when any condition fails, and the loader sends it again without those entries), so " +
             `${count(size.requests.median)} requests in all, up to ${DEFAULT_TABLE_CONCURRENCY} in flight. Each costs its caller CPU: here ` +

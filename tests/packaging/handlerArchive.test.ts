@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { HANDLER_ENTRY, HANDLER_FILE, LAMBDA_RUNTIME, bundleHandler, esbuildTarget } from "../../packaging/handlerArchive";
+import { HANDLER_ENTRY, HANDLER_FILE, LAMBDA_RUNTIME, bundleHandler, esbuildTarget, packageOfPath } from "../../packaging/handlerArchive";
 import { createLambdaHandler, createLoaderLambdaHandler } from "../../handlers/lambda";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -18,6 +18,13 @@ describe("packaging/handlerArchive", function () {
         assert.strictEqual(esbuildTarget("nodejs22.x"), "node22");
         assert.strictEqual(esbuildTarget(LAMBDA_RUNTIME), "node22");
         assert.throws(() => esbuildTarget("python3.13"), /runtime "python3\.13" is not a Lambda Node\.js runtime/);
+    });
+
+    it("names a file's package, scoped or not, the innermost when nested, and none outside node_modules", () => {
+        assert.strictEqual(packageOfPath("node_modules/superstruct/dist/index.cjs"), "superstruct");
+        assert.strictEqual(packageOfPath("node_modules/@aws-lambda-powertools/logger/lib/cjs/index.js"), "@aws-lambda-powertools/logger");
+        assert.strictEqual(packageOfPath("node_modules/a/node_modules/@scope/b/index.js"), "@scope/b");
+        assert.strictEqual(packageOfPath("__index.js"), undefined);
     });
 
     it("names the entry Lambda calls after the one file: __index.js exporting handler", () => {
